@@ -1,0 +1,84 @@
+package io.liverec.cli;
+
+import io.liverec.api.errors.ExitCode;
+import io.liverec.api.errors.LiverecException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** Entry point of the {@code liverec} command line. */
+@Command(
+    name = "liverec",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "LiveRec: live-streaming recommendation, from impression logs to a canaried model.",
+      "Every command runs embedded (no cluster); the same custom resources run on Kubernetes."
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  ok",
+      "  1  usage error (unknown option, missing argument)",
+      "  2  bad input or unreachable server",
+      "  3  a quality gate failed (nothing was changed)"
+    },
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler(Main::onUsageError);
+    cli.setExecutionExceptionHandler(Main::onExecutionError);
+    return cli;
+  }
+
+  private static int onUsageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getColorScheme().errorText(e.getMessage()));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      cmd.usage(err, cmd.getColorScheme());
+    }
+    return ExitCode.USAGE;
+  }
+
+  private static int onExecutionError(
+      Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    if (e instanceof LiverecException le) {
+      err.println(cmd.getColorScheme().errorText("error: " + le.getMessage()));
+      return le.exitCode();
+    }
+    if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+      err.println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+      return ExitCode.BAD_INPUT;
+    }
+    throw new IllegalStateException(e);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reads the version from the jar manifest; "dev" when run from classes. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"liverec " + (v == null ? "dev" : v)};
+    }
+  }
+}

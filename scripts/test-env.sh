@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs and starts, on loopback, the real servers the integration tests use.
+#   scripts/test-env.sh up      install (idempotent) and start; waits until ready
+#   scripts/test-env.sh down    stop what `up` started
+#   scripts/test-env.sh status  print what runs and where
+# Everything lives under .cache/ in the repository: the virtualenv, data dirs, logs, pid files.
+# Endpoints are written to .cache/test-env/endpoints.env (sourced by scripts/test.sh and read by
+# the tests themselves when the variables are not set).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="$ROOT/.cache"
+VENV="$CACHE/venv"
+STATE="$CACHE/test-env"
+ENDPOINTS="$STATE/endpoints.env"
+MLFLOW_PORT="${LIVEREC_MLFLOW_PORT:-15000}"
+PYTHON="${LIVEREC_PYTHON:-python3}"
+
+log() { echo "test-env: $*" >&2; }
+die() { echo "test-env: ERROR: $*" >&2; exit 1; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+ensure_venv() {
+  local req="$ROOT/scripts/requirements-test.txt" stamp="$VENV/.requirements.sha256" want
+  want="$(sha256sum "$req" | cut -d' ' -f1)"
+  if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return
+  fi
+  log "installing Python packages into $VENV (first run takes ~1-2 min)"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --upgrade pip >/dev/null
+  "$VENV/bin/pip" install --quiet -r "$req"
+  echo "$want" >"$stamp"
+}
+
+wait_http() { # name url seconds logfile
+  local i
+  for ((i = 0; i < $3 * 2; i++)); do
+    if curl -fsS -o /dev/null "$2" 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  tail -30 "$4" >&2 || true
+  die "$1 did not become ready at $2 within $3 s (log: $4)"
+}
+
+start_mlflow() {
+  local dir="$STATE/mlflow" pidf="$STATE/mlflow.pid" url="http://127.0.0.1:$MLFLOW_PORT"
+  mkdir -p "$dir/artifacts"
+  if pid_alive "$pidf" && curl -fsS -o /dev/null "$url/health" 2>/dev/null; then
+    log "MLflow already running at $url (pid $(cat "$pidf"))"
+  else
+    if port_in_use "$MLFLOW_PORT"; then
+      die "port $MLFLOW_PORT is taken by another process; free it or set LIVEREC_MLFLOW_PORT"
+    fi
+    log "starting MLflow tracking server at $url"
+    nohup "$VENV/bin/mlflow" server \
+      --backend-store-uri "sqlite:///$dir/mlflow.db" \
+      --artifacts-destination "$dir/artifacts" --serve-artifacts \
+      --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 \
+      >"$STATE/mlflow.log" 2>&1 &
+    echo $! >"$pidf"
+    wait_http MLflow "$url/health" 120 "$STATE/mlflow.log"
+    log "MLflow ready"
+  fi
+  echo "LIVEREC_IT_MLFLOW_URI=$url" >>"$ENDPOINTS.tmp"
+}
+
+stop_one() { # name
+  local pidf="$STATE/$1.pid"
+  if pid_alive "$pidf"; then
+    local pid
+    pid="$(cat "$pidf")"
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "stopped $1"
+  fi
+  rm -f "$pidf"
+}
+
+cmd="${1:-}"
+case "$cmd" in
+  up)
+    mkdir -p "$STATE"
+    command -v curl >/dev/null || die "curl is required"
+    ensure_venv
+    rm -f "$ENDPOINTS.tmp"
+    start_mlflow
+    mv "$ENDPOINTS.tmp" "$ENDPOINTS"
+    sed 's/^/export /' "$ENDPOINTS"
+    ;;
+  down)
+    stop_one mlflow
+    rm -f "$ENDPOINTS"
+    ;;
+  status)
+    for s in mlflow; do
+      if pid_alive "$STATE/$s.pid"; then echo "$s: running (pid $(cat "$STATE/$s.pid"))"; else echo "$s: stopped"; fi
+    done
+    [ -f "$ENDPOINTS" ] && cat "$ENDPOINTS"
+    ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 1
+    ;;
+esac

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: starts the real servers the integration tests need, then runs the whole build
+# (compile, format check, unit and integration tests). Extra arguments go to Maven.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+started_here=0
+if ! scripts/test-env.sh status 2>/dev/null | grep -q ': running'; then started_here=1; fi
+scripts/test-env.sh up >/dev/null
+set -a
+# shellcheck disable=SC1091
+. .cache/test-env/endpoints.env
+set +a
+
+cleanup() { if [ "$started_here" = 1 ] && [ "${LIVEREC_KEEP_TEST_ENV:-0}" != 1 ]; then scripts/test-env.sh down; fi; }
+trap cleanup EXIT
+
+./mvnw -B verify "$@"
