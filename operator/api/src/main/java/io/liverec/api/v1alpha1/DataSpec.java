@@ -1,0 +1,83 @@
+package io.liverec.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where the events come from and how impressions become samples. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DataSpec {
+  /** URI of the event log root (Parquet partitioned by day), e.g. {@code file:///data/events}. */
+  public String events;
+
+  /** First day (inclusive, {@code yyyy-MM-dd}); null = from the first day present. */
+  public String from;
+
+  /** Last day (inclusive, {@code yyyy-MM-dd}); null = up to the last day present. */
+  public String to;
+
+  /** Days at the end of the window held out for evaluation (time-based split). */
+  public Integer holdoutDays = 1;
+
+  public SamplingSpec sampling = new SamplingSpec();
+  public LabelsSpec labels = new LabelsSpec();
+  public WeightsSpec weights = new WeightsSpec();
+
+  /** Names of FeatureView resources joined point-in-time onto the samples. */
+  public List<String> featureViews = new ArrayList<>();
+
+  /** Negative sampling strategy of the seed talk. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SamplingSpec {
+    public Strategy strategy = Strategy.SKIP_ABOVE;
+
+    /** Click-Around window k: keep non-clicked impressions within ±k positions of a click. */
+    public Integer window = 2;
+
+    /**
+     * Skip-Above only: what to do with requests that have no click. {@code drop} (default) keeps
+     * nothing; {@code keepTopK} keeps the first {@link #noClickTopK} impressions as negatives.
+     */
+    public NoClickPolicy noClick = NoClickPolicy.DROP;
+
+    public Integer noClickTopK = 0;
+  }
+
+  /** Sampling strategies. */
+  public enum Strategy {
+    @JsonProperty("skip-above")
+    SKIP_ABOVE,
+    @JsonProperty("click-around")
+    CLICK_AROUND,
+    @JsonProperty("all")
+    ALL
+  }
+
+  /** Skip-Above's treatment of requests without any click. */
+  public enum NoClickPolicy {
+    @JsonProperty("drop")
+    DROP,
+    @JsonProperty("keepTopK")
+    KEEP_TOP_K
+  }
+
+  /** Label rules. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class LabelsSpec {
+    /** conversion = click ∧ watch seconds ≥ this threshold. */
+    public Integer conversionWatchSeconds = 30;
+  }
+
+  /**
+   * Behaviour weights wᵢ of a positive sample's weight Σ wᵢ·fᵢ. The fᵢ are documented in
+   * docs/DATA.md.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class WeightsSpec {
+    public Double gift = 5.0;
+    public Double flower = 2.0;
+    public Double watch = 1.0;
+    public Double asyncView = 0.5;
+  }
+}

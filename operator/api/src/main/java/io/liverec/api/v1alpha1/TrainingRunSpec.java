@@ -1,0 +1,24 @@
+package io.liverec.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a TrainingRun trains. One definition shared by the operator, the CLI's embedded mode and the
+ * trainer Job. Defaults here are the documented defaults of the custom resource.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TrainingRunSpec {
+  /** {@code ranking} or {@code recall}. */
+  public Task task = Task.RANKING;
+
+  public DataSpec data = new DataSpec();
+  public ModelSpec model = new ModelSpec();
+  public TrainingSpec training = new TrainingSpec();
+  public ResourcesSpec resources = new ResourcesSpec();
+  public TrackingSpec tracking = new TrackingSpec();
+
+  /** Quality gates that must hold before the model is registered as a challenger. */
+  public List<Gate> gates = new ArrayList<>();
+}
