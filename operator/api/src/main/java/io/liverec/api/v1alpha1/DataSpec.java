@@ -2,22 +2,37 @@ package io.liverec.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Where the events come from and how impressions become samples. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.from) || !has(self.to) || self.from <= self.to",
+    message = "data.from must not be after data.to",
+    fieldPath = ".from")
 public class DataSpec {
   /** URI of the event log root (Parquet partitioned by day), e.g. {@code file:///data/events}. */
+  @Required
+  @Pattern("^(file|s3|s3a|gs|hdfs|https?)://.+|^/.+")
   public String events;
 
   /** First day (inclusive, {@code yyyy-MM-dd}); null = from the first day present. */
+  @Pattern(Patterns.DATE)
   public String from;
 
   /** Last day (inclusive, {@code yyyy-MM-dd}); null = up to the last day present. */
+  @Pattern(Patterns.DATE)
   public String to;
 
   /** Days at the end of the window held out for evaluation (time-based split). */
+  @Min(0)
+  @Max(365)
   public Integer holdoutDays = 1;
 
   public SamplingSpec sampling = new SamplingSpec();
@@ -29,10 +44,17 @@ public class DataSpec {
 
   /** Negative sampling strategy of the seed talk. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "!has(self.noClick) || self.noClick != 'keepTopK' || (has(self.noClickTopK) && self.noClickTopK >= 1)",
+      message = "noClick keepTopK needs noClickTopK >= 1",
+      fieldPath = ".noClickTopK")
   public static class SamplingSpec {
     public Strategy strategy = Strategy.SKIP_ABOVE;
 
     /** Click-Around window k: keep non-clicked impressions within ±k positions of a click. */
+    @Min(0)
+    @Max(50)
     public Integer window = 2;
 
     /**
@@ -41,6 +63,8 @@ public class DataSpec {
      */
     public NoClickPolicy noClick = NoClickPolicy.DROP;
 
+    @Min(0)
+    @Max(1000)
     public Integer noClickTopK = 0;
   }
 
@@ -66,6 +90,7 @@ public class DataSpec {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class LabelsSpec {
     /** conversion = click ∧ watch seconds ≥ this threshold. */
+    @Min(0)
     public Integer conversionWatchSeconds = 30;
   }
 
@@ -75,9 +100,16 @@ public class DataSpec {
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class WeightsSpec {
+    @Min(0)
     public Double gift = 5.0;
+
+    @Min(0)
     public Double flower = 2.0;
+
+    @Min(0)
     public Double watch = 1.0;
+
+    @Min(0)
     public Double asyncView = 0.5;
   }
 }

@@ -1,5 +1,6 @@
 package io.liverec.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -12,5 +13,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(Groups.V1ALPHA1)
 @Kind("TrainingRun")
 @ShortNames({"tr", "trun"})
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Metric", jsonPath = ".status.keyMetric")
+@AdditionalPrinterColumn(name = "Job", jsonPath = ".status.jobName", priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class TrainingRun extends CustomResource<TrainingRunSpec, TrainingRunStatus>
     implements Namespaced {}

@@ -1,6 +1,7 @@
 package io.liverec.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public class TrainingRunSpec {
   /** {@code ranking} or {@code recall}. */
   public Task task = Task.RANKING;
 
-  public DataSpec data = new DataSpec();
+  @Required public DataSpec data = new DataSpec();
   public ModelSpec model = new ModelSpec();
   public TrainingSpec training = new TrainingSpec();
   public ResourcesSpec resources = new ResourcesSpec();

@@ -9,7 +9,10 @@ import java.util.Map;
 /** Observed state of a TrainingRun. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingRunStatus {
-  /** Pending, Running, Succeeded, Failed. */
+  /**
+   * Pending, Running, Succeeded, Failed; Invalid when the spec breaks a validation rule (no Job is
+   * started for it).
+   */
   public String phase;
 
   public Long observedGeneration;
@@ -24,4 +27,10 @@ public class TrainingRunStatus {
 
   /** Final metrics, e.g. {@code ctr_auc}. */
   public Map<String, Double> metrics = new LinkedHashMap<>();
+
+  /**
+   * The key figure shown by {@code kubectl get trainingruns}: {@code <metric>=<value>} of the first
+   * gate's metric, or of the first metric reported when there is no gate.
+   */
+  public String keyMetric;
 }

@@ -1,0 +1,54 @@
+package io.liverec.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Observed state of a ModelVersion rollout. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelVersionStatus {
+  /** Pending, Loading, Canary, Promoted, RolledBack, Failed; Invalid for a rejected spec. */
+  public String phase;
+
+  public Long observedGeneration;
+  public List<Condition> conditions = new ArrayList<>();
+
+  /** Index of the current canary step (0-based) while phase is Canary. */
+  public Integer currentStep;
+
+  /** Percentage of traffic currently routed to this version. */
+  public Integer trafficWeight = 0;
+
+  /** The version serving the remaining traffic (the champion before this rollout). */
+  public Integer stableVersion;
+
+  /** RFC 3339 time the current phase or step started. */
+  public String stepStartedAt;
+
+  /** RFC 3339 time of the last analysis run. */
+  public String lastAnalysisAt;
+
+  /** Failed analysis runs so far in this rollout. */
+  public Integer failedAnalyses = 0;
+
+  /** Analysis runs of this rollout, oldest first (the last 20 are kept). */
+  public List<AnalysisRun> analysisRuns = new ArrayList<>();
+
+  /** Human-readable summary of the last transition. */
+  public String message;
+
+  /** One analysis run. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class AnalysisRun {
+    public Integer step;
+    public String time;
+
+    /** Successful, Failed or Inconclusive (missing data never promotes). */
+    public String result;
+
+    public Map<String, Double> metrics = new LinkedHashMap<>();
+    public String message;
+  }
+}

@@ -1,0 +1,36 @@
+package io.liverec.api.v1alpha1;
+
+/**
+ * Reasons of status conditions and Kubernetes Events, one vocabulary for every kind, so that {@code
+ * kubectl describe} and the embedded CLI tell the same story.
+ */
+public enum Reason {
+  // validation
+  SpecValid,
+  InvalidSpec,
+  // TrainingRun
+  JobCreated,
+  JobRunning,
+  JobSucceeded,
+  JobFailed,
+  JobSuperseded,
+  ResultRecorded,
+  ResultMissing,
+  // FeatureView
+  Registered,
+  RegistryFailed,
+  MaterializationScheduled,
+  MaterializationUnscheduled,
+  Unregistered,
+  // ModelVersion
+  LoadStarted,
+  Loaded,
+  LoadFailed,
+  CanaryStepStarted,
+  AnalysisSuccessful,
+  AnalysisFailed,
+  AnalysisInconclusive,
+  Promoted,
+  RolledBack,
+  Unloaded
+}
