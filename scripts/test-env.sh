@@ -15,6 +15,8 @@ STATE="$CACHE/test-env"
 ENDPOINTS="$STATE/endpoints.env"
 MLFLOW_PORT="${LIVEREC_MLFLOW_PORT:-15000}"
 PYTHON="${LIVEREC_PYTHON:-python3}"
+BIN="$CACHE/bin"
+KUSTOMIZE_VERSION="${LIVEREC_KUSTOMIZE_VERSION:-v5.8.0}"
 
 log() { echo "test-env: $*" >&2; }
 die() { echo "test-env: ERROR: $*" >&2; exit 1; }
@@ -34,6 +36,22 @@ ensure_venv() {
   "$VENV/bin/pip" install --quiet --upgrade pip >/dev/null
   "$VENV/bin/pip" install --quiet -r "$req"
   echo "$want" >"$stamp"
+}
+
+# kustomize renders manifests/ in the tests; built from the Go module proxy into .cache/bin.
+ensure_kustomize() {
+  local exe="$BIN/kustomize" stamp="$BIN/.kustomize.version"
+  if [ -x "$exe" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$KUSTOMIZE_VERSION" ]; then
+    echo "LIVEREC_KUSTOMIZE=$exe" >>"$ENDPOINTS.tmp"
+    return
+  fi
+  command -v go >/dev/null || die "go is required to install kustomize (sigs.k8s.io/kustomize/kustomize/v5)"
+  log "installing kustomize $KUSTOMIZE_VERSION into $BIN (first run takes ~1-2 min)"
+  mkdir -p "$BIN"
+  GOBIN="$BIN" GOFLAGS=-mod=mod go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" \
+    || die "go install of kustomize $KUSTOMIZE_VERSION failed"
+  echo "$KUSTOMIZE_VERSION" >"$stamp"
+  echo "LIVEREC_KUSTOMIZE=$exe" >>"$ENDPOINTS.tmp"
 }
 
 wait_http() { # name url seconds logfile
@@ -90,6 +108,7 @@ case "$cmd" in
     ensure_venv
     rm -f "$ENDPOINTS.tmp"
     start_mlflow
+    ensure_kustomize
     mv "$ENDPOINTS.tmp" "$ENDPOINTS"
     sed 's/^/export /' "$ENDPOINTS"
     ;;
