@@ -1,0 +1,88 @@
+package io.liverec.pipelines.recall.eval;
+
+import io.liverec.pipelines.eval.MeanCi;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Aggregates per-seed results into a markdown report: mean ± 95% CI over seeds per metric. */
+public final class AblationReport {
+  private final AblationSettings settings;
+  private final Map<Long, List<RecallEvaluator.MethodResult>> bySeed = new LinkedHashMap<>();
+  private final Map<Long, String> datasetBySeed = new LinkedHashMap<>();
+
+  public AblationReport(AblationSettings settings) {
+    this.settings = settings;
+  }
+
+  public void add(long seed, String datasetSummary, List<RecallEvaluator.MethodResult> results) {
+    bySeed.put(seed, results);
+    datasetBySeed.put(seed, datasetSummary);
+  }
+
+  /** Metric → method → mean ± CI over the seeds added so far. */
+  public Map<String, Map<String, MeanCi>> summary() {
+    Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
+    for (List<RecallEvaluator.MethodResult> results : bySeed.values()) {
+      for (RecallEvaluator.MethodResult r : results) {
+        for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
+          values
+              .computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
+              .computeIfAbsent(r.method(), k -> new ArrayList<>())
+              .add(e.getValue());
+        }
+        values
+            .computeIfAbsent("fitSeconds", k -> new LinkedHashMap<>())
+            .computeIfAbsent(r.method(), k -> new ArrayList<>())
+            .add(r.fitSeconds());
+      }
+    }
+    Map<String, Map<String, MeanCi>> out = new LinkedHashMap<>();
+    values.forEach(
+        (metric, byMethod) -> {
+          Map<String, MeanCi> m = new LinkedHashMap<>();
+          byMethod.forEach((method, v) -> m.put(method, MeanCi.of(v)));
+          out.put(metric, m);
+        });
+    return out;
+  }
+
+  public String markdown() {
+    Map<String, Map<String, MeanCi>> s = summary();
+    List<String> methods = settings.methods().stream().map(RecallMethod::id).toList();
+    StringBuilder md = new StringBuilder();
+    md.append("# Recall ablation\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Seeds: %s. Holdout: last %d day(s); ground truth: rooms each user %s in the holdout;"
+                + " candidates restricted to rooms live during the holdout. Values: mean ± 95%% CI"
+                + " over seeds (Student t).%n%n",
+            bySeed.keySet(),
+            settings.holdoutDays(),
+            settings.conversionsOnly() ? "converted on" : "clicked"));
+    md.append("Vector index: `")
+        .append(settings.index().id())
+        .append("` ")
+        .append(settings.indexParams())
+        .append("; item2vec ")
+        .append(settings.item2vec())
+        .append(".\n\n");
+    md.append("| metric | ").append(String.join(" | ", methods)).append(" |\n");
+    md.append("|---|").append("---|".repeat(methods.size())).append('\n');
+    for (Map.Entry<String, Map<String, MeanCi>> e : s.entrySet()) {
+      md.append("| ").append(e.getKey()).append(" |");
+      for (String m : methods) {
+        MeanCi ci = e.getValue().get(m);
+        md.append(' ').append(ci == null ? "–" : ci.format()).append(" |");
+      }
+      md.append('\n');
+    }
+    md.append("\n## Data per seed\n\n");
+    datasetBySeed.forEach(
+        (seed, d) -> md.append("- seed ").append(seed).append(": ").append(d).append('\n'));
+    return md.toString();
+  }
+}

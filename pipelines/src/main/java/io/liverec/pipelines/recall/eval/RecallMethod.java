@@ -1,0 +1,53 @@
+package io.liverec.pipelines.recall.eval;
+
+import io.liverec.pipelines.recall.Popular;
+import io.liverec.pipelines.recall.Retriever;
+import io.liverec.pipelines.recall.cb.ContentBased;
+import io.liverec.pipelines.recall.data.RecallDataset;
+import io.liverec.pipelines.recall.i2i.CoClick;
+import io.liverec.pipelines.recall.vector.VectorI2I;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The recall methods by the names used on the command line and in reports. */
+public enum RecallMethod {
+  POPULAR("popular"),
+  CONTENT("content"),
+  I2I("i2i"),
+  VECTOR_I2I("vector-i2i");
+
+  private final String id;
+
+  RecallMethod(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Fits the method on the training part with the run's settings and seed. */
+  public Retriever fit(RecallDataset train, AblationSettings s, long seed) {
+    return switch (this) {
+      case POPULAR -> Popular.fit(train);
+      case CONTENT -> ContentBased.fit(train);
+      case I2I -> CoClick.fit(train);
+      case VECTOR_I2I ->
+          VectorI2I.fit(train, s.item2vec().withSeed(seed), s.index(), s.indexParams());
+    };
+  }
+
+  public static RecallMethod of(String id) {
+    for (RecallMethod m : values()) {
+      if (m.id.equals(id.trim().toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown recall method '"
+            + id
+            + "' (one of "
+            + Arrays.stream(values()).map(RecallMethod::id).toList()
+            + ")");
+  }
+}

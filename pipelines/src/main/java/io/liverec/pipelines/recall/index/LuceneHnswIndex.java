@@ -1,0 +1,144 @@
+package io.liverec.pipelines.recall.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+
+/**
+ * Lucene's HNSW graph built directly on in-memory vectors (no Directory, no segments): {@link
+ * HnswGraphBuilder} over a flat dot-product scorer, searched with {@link HnswGraphSearcher} and the
+ * live filter as accept-ordinals. Lucene's dot-product score is (1 + dot) / 2; results are mapped
+ * back to the inner product. The on-heap graph keeps a cursor per graph, so searches are
+ * serialised.
+ */
+public final class LuceneHnswIndex implements VectorIndex {
+  private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
+
+  private final RandomAccessVectorValues.Floats vectors;
+  private final OnHeapHnswGraph graph;
+  private final int[] ids;
+  private final int dim;
+  private final IndexParams params;
+
+  private LuceneHnswIndex(
+      RandomAccessVectorValues.Floats vectors,
+      OnHeapHnswGraph graph,
+      int[] ids,
+      int dim,
+      IndexParams params) {
+    this.vectors = vectors;
+    this.graph = graph;
+    this.ids = ids;
+    this.dim = dim;
+    this.params = params;
+  }
+
+  public static LuceneHnswIndex build(float[][] vectors, int[] ids, IndexParams params) {
+    Vectors.checkShape(vectors, ids);
+    int dim = vectors.length == 0 ? 1 : vectors[0].length;
+    RandomAccessVectorValues.Floats values =
+        RandomAccessVectorValues.fromFloats(Arrays.asList(vectors), dim);
+    try {
+      RandomVectorScorerSupplier supplier =
+          DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(SIMILARITY, values);
+      HnswGraphBuilder builder =
+          HnswGraphBuilder.create(supplier, params.maxConn(), params.beamWidth(), params.seed());
+      OnHeapHnswGraph graph = builder.build(vectors.length);
+      return new LuceneHnswIndex(values, graph, ids.clone(), dim, params);
+    } catch (IOException e) {
+      throw new UncheckedIOException("building the Lucene HNSW graph", e);
+    }
+  }
+
+  @Override
+  public int size() {
+    return ids.length;
+  }
+
+  @Override
+  public int dimension() {
+    return dim;
+  }
+
+  @Override
+  public Neighbors search(float[] query, int k, IntPredicate accept) {
+    return search(query, k, params.efSearch(), accept);
+  }
+
+  @Override
+  public synchronized Neighbors search(float[] query, int k, int efSearch, IntPredicate accept) {
+    if (ids.length == 0 || k <= 0) {
+      return new Neighbors(new int[0], new float[0]);
+    }
+    try {
+      RandomVectorScorer scorer =
+          DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY, vectors, query);
+      TopKnnCollector collector = new TopKnnCollector(Math.max(k, efSearch), Integer.MAX_VALUE);
+      HnswGraphSearcher.search(scorer, collector, graph, acceptOrds(accept));
+      TopDocs top = collector.topDocs();
+      int n = Math.min(k, top.scoreDocs.length);
+      int[] outIds = new int[n];
+      float[] scores = new float[n];
+      for (int i = 0; i < n; i++) {
+        ScoreDoc d = top.scoreDocs[i];
+        outIds[i] = ids[d.doc];
+        scores[i] = 2 * d.score - 1;
+      }
+      return new Neighbors(outIds, scores);
+    } catch (IOException e) {
+      throw new UncheckedIOException("searching the Lucene HNSW graph", e);
+    }
+  }
+
+  private Bits acceptOrds(IntPredicate accept) {
+    if (accept == null) {
+      return null;
+    }
+    return new Bits() {
+      @Override
+      public boolean get(int ord) {
+        return accept.test(ids[ord]);
+      }
+
+      @Override
+      public int length() {
+        return ids.length;
+      }
+    };
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    return graph.ramBytesUsed() + (long) ids.length * (16 + 4L * dim) + 4L * ids.length;
+  }
+
+  @Override
+  public String describe() {
+    return "lucene-hnsw(n="
+        + size()
+        + ", dim="
+        + dim
+        + ", M="
+        + params.maxConn()
+        + ", beamWidth="
+        + params.beamWidth()
+        + ", efSearch="
+        + params.efSearch()
+        + ", seed="
+        + params.seed()
+        + ")";
+  }
+}

@@ -1,0 +1,106 @@
+package io.liverec.pipelines.recall.metrics;
+
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Accumulates one method's answers over the evaluation requests and reports, for each cut-off K:
+ *
+ * <ul>
+ *   <li>{@code recall@K}, {@code ndcg@K}: means over requests;
+ *   <li>{@code coverage@K}: distinct rooms returned in any top-K / rooms live in the test window;
+ *   <li>{@code coldRecall@K}: hits on cold (truth) rooms / cold truth rooms, micro-averaged over
+ *       requests (cold = no click before the holdout);
+ *   <li>{@code tailCoverage@K}: distinct tail rooms returned / live tail rooms (tail = below the
+ *       median training popularity among live rooms with history, see {@link #RecallSummary}).
+ * </ul>
+ */
+public final class RecallSummary {
+  private final int[] ks;
+  private final BitSet cold;
+  private final BitSet tail;
+  private final int liveCount;
+  private final int liveTailCount;
+  private final double[] recallSum;
+  private final double[] ndcgSum;
+  private final long[] coldHits;
+  private final BitSet[] returned;
+  private long coldTotal;
+  private int requests;
+
+  /**
+   * @param ks cut-offs, ascending
+   * @param cold rooms with no history before the holdout
+   * @param tail rooms counted as the popularity tail
+   * @param live rooms live in the test window (the coverage denominator)
+   */
+  public RecallSummary(int[] ks, BitSet cold, BitSet tail, BitSet live) {
+    this.ks = ks.clone();
+    this.cold = cold;
+    this.tail = tail;
+    this.liveCount = live.cardinality();
+    BitSet lt = (BitSet) tail.clone();
+    lt.and(live);
+    this.liveTailCount = lt.cardinality();
+    this.recallSum = new double[ks.length];
+    this.ndcgSum = new double[ks.length];
+    this.coldHits = new long[ks.length];
+    this.returned = new BitSet[ks.length];
+    for (int i = 0; i < ks.length; i++) {
+      returned[i] = new BitSet();
+    }
+  }
+
+  /** Adds one request's ranked answer against its truth. */
+  public void add(int[] ranked, Set<Integer> truth) {
+    requests++;
+    for (int room : truth) {
+      if (cold.get(room)) {
+        coldTotal++;
+      }
+    }
+    for (int i = 0; i < ks.length; i++) {
+      int k = ks[i];
+      recallSum[i] += RankingMetrics.recallAtK(ranked, truth, k);
+      ndcgSum[i] += RankingMetrics.ndcgAtK(ranked, truth, k);
+      for (int j = 0; j < Math.min(k, ranked.length); j++) {
+        returned[i].set(ranked[j]);
+        if (cold.get(ranked[j]) && truth.contains(ranked[j])) {
+          coldHits[i]++;
+        }
+      }
+    }
+  }
+
+  public int requests() {
+    return requests;
+  }
+
+  /** Metric name (e.g. {@code recall@100}) → value, in a stable order. */
+  public Map<String, Double> metrics() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < ks.length; i++) {
+      m.put("recall@" + ks[i], requests == 0 ? 0 : recallSum[i] / requests);
+    }
+    for (int i = 0; i < ks.length; i++) {
+      m.put("ndcg@" + ks[i], requests == 0 ? 0 : ndcgSum[i] / requests);
+    }
+    for (int i = 0; i < ks.length; i++) {
+      m.put(
+          "coverage@" + ks[i], liveCount == 0 ? 0 : (double) returned[i].cardinality() / liveCount);
+    }
+    for (int i = 0; i < ks.length; i++) {
+      m.put("coldRecall@" + ks[i], coldTotal == 0 ? 0 : (double) coldHits[i] / coldTotal);
+    }
+    for (int i = 0; i < ks.length; i++) {
+      BitSet t = (BitSet) returned[i].clone();
+      t.and(tail);
+      m.put(
+          "tailCoverage@" + ks[i],
+          liveTailCount == 0 ? 0 : (double) t.cardinality() / liveTailCount);
+    }
+    return m;
+  }
+}

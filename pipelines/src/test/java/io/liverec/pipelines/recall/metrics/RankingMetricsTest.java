@@ -1,0 +1,60 @@
+package io.liverec.pipelines.recall.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.BitSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RankingMetricsTest {
+
+  @Test
+  void recallAtKCountsTruthInTheFirstKOverTruthSize() {
+    int[] ranked = {5, 1, 7, 3, 9};
+    Set<Integer> truth = Set.of(1, 3, 4);
+    assertThat(RankingMetrics.recallAtK(ranked, truth, 1)).isEqualTo(0.0);
+    assertThat(RankingMetrics.recallAtK(ranked, truth, 2)).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(RankingMetrics.recallAtK(ranked, truth, 4)).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(RankingMetrics.recallAtK(ranked, truth, 100)).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(RankingMetrics.recallAtK(ranked, Set.of(), 3)).isEqualTo(0.0);
+  }
+
+  @Test
+  void ndcgMatchesAHandComputation() {
+    // relevant at ranks 2 and 4; 3 relevant in total
+    int[] ranked = {5, 1, 7, 3, 9};
+    Set<Integer> truth = Set.of(1, 3, 4);
+    double dcg = 1 / log2(3) + 1 / log2(5);
+    double idcg4 = 1 / log2(2) + 1 / log2(3) + 1 / log2(4);
+    assertThat(RankingMetrics.ndcgAtK(ranked, truth, 4)).isCloseTo(dcg / idcg4, within(1e-12));
+    // at k = 2 only rank 2 counts; ideal has 2 relevant
+    double idcg2 = 1 / log2(2) + 1 / log2(3);
+    assertThat(RankingMetrics.ndcgAtK(ranked, truth, 2))
+        .isCloseTo((1 / log2(3)) / idcg2, within(1e-12));
+    assertThat(RankingMetrics.ndcgAtK(new int[] {1, 3, 4}, truth, 3)).isCloseTo(1.0, within(1e-12));
+  }
+
+  @Test
+  void summaryAveragesRecallAndCountsCoverageAndColdHits() {
+    BitSet cold = new BitSet();
+    cold.set(4);
+    BitSet tail = new BitSet();
+    tail.set(7);
+    tail.set(9);
+    BitSet live = new BitSet();
+    live.set(0, 10);
+    RecallSummary s = new RecallSummary(new int[] {2}, cold, tail, live);
+    s.add(new int[] {4, 1, 2}, Set.of(4, 2)); // recall@2 = 1/2, cold hit 1 of 1
+    s.add(new int[] {7, 3}, Set.of(3, 4)); // recall@2 = 1/2, cold 4 missed
+    var m = s.metrics();
+    assertThat(m.get("recall@2")).isCloseTo(0.5, within(1e-12));
+    assertThat(m.get("coverage@2")).isCloseTo(4.0 / 10, within(1e-12)); // {4,1,7,3}
+    assertThat(m.get("coldRecall@2")).isCloseTo(1.0 / 2, within(1e-12));
+    assertThat(m.get("tailCoverage@2")).isCloseTo(1.0 / 2, within(1e-12)); // 7 of {7,9}
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
+  }
+}
