@@ -37,6 +37,21 @@ public final class TestEnv {
     return require("LIVEREC_IT_MLFLOW_URI", "MLflow tracking server");
   }
 
+  /**
+   * The {@code mlflow} executable of the test virtualenv, for tests that start and stop a server of
+   * their own (fault injection).
+   */
+  public static Path mlflowExecutable() {
+    Path exe = repoRoot().resolve(".cache/venv/bin/mlflow");
+    if (!Files.isExecutable(exe)) {
+      throw new AssertionError(
+          "MLflow is not installed for the tests ("
+              + exe
+              + " missing). Install it with `scripts/test-env.sh up`.");
+    }
+    return exe;
+  }
+
   static String require(String variable, String what) {
     String value = System.getenv(variable);
     if (value == null || value.isBlank()) {

@@ -23,7 +23,12 @@ import picocli.CommandLine.IVersionProvider;
       "  2  bad input or unreachable server",
       "  3  a quality gate failed (nothing was changed)"
     },
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      io.liverec.pipelines.tracking.cli.PromoteCommand.class,
+      io.liverec.pipelines.tracking.cli.SyncCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,95 @@
+package io.liverec.pipelines.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.liverec.testenv.TestEnv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tracked run against the real MLflow server: params, per-epoch metrics, artifacts, registry. */
+class RunTrackerIT {
+  @TempDir Path runDir;
+
+  @Test
+  void runIsStreamedThenRegisteredAsChallenger() throws Exception {
+    String uri = TestEnv.mlflowUri();
+    String experiment = "it-tracker-" + UUID.randomUUID();
+    String model = "it-ranker-" + UUID.randomUUID();
+    Path onnx = Files.writeString(runDir.resolve("model.onnx"), "not really onnx");
+    Path config = Files.writeString(runDir.resolve("config.pbtxt"), "name: \"ranker\"");
+
+    RunTracker.Result result;
+    try (RunTracker tracker =
+        RunTracker.start(
+            runDir,
+            uri,
+            new Retry(2, Duration.ofMillis(100)),
+            experiment,
+            "nightly",
+            Map.of("liverec.spec_hash", "h1", "liverec.trainingrun", "default/nightly"),
+            Map.of("training.epochs", "2", "model.interactions", "fm,cross"))) {
+      for (int epoch = 0; epoch < 2; epoch++) {
+        tracker.logMetric("train_loss", 0.5 - 0.1 * epoch, epoch);
+        tracker.logMetric("ctr_auc", 0.7 + 0.02 * epoch, epoch);
+      }
+      tracker.logArtifact(onnx, "model/ranker/1");
+      tracker.logArtifact(config, "model/ranker");
+      tracker.requestRegistration(model, "model");
+      result = tracker.finish("FINISHED");
+    }
+
+    assertThat(result.synced()).isTrue();
+    assertThat(result.modelVersion()).isEqualTo("1");
+    JsonNode run = MlflowTestSupport.get(uri, "runs/get?run_id=" + result.mlflowRunId()).get("run");
+    assertThat(run.at("/info/status").asText()).isEqualTo("FINISHED");
+    assertThat(run.at("/data/params").toString()).contains("fm,cross").contains("training.epochs");
+    assertThat(run.at("/data/tags").toString()).contains("liverec.spec_hash");
+    JsonNode history =
+        MlflowTestSupport.get(
+            uri, "metrics/get-history?run_id=" + result.mlflowRunId() + "&metric_key=ctr_auc");
+    assertThat(history.path("metrics")).hasSize(2);
+
+    JsonNode files =
+        MlflowTestSupport.get(
+            uri, "artifacts/list?run_id=" + result.mlflowRunId() + "&path=model/ranker/1");
+    assertThat(files.path("files").toString()).contains("model/ranker/1/model.onnx");
+
+    JsonNode alias =
+        MlflowTestSupport.get(
+            uri,
+            "registered-models/alias?name=" + MlflowTestSupport.enc(model) + "&alias=challenger");
+    assertThat(alias.at("/model_version/version").asText()).isEqualTo("1");
+    assertThat(alias.at("/model_version/run_id").asText()).isEqualTo(result.mlflowRunId());
+
+    // Downloading the artifact back gives the same bytes.
+    try (MlflowGateway gw = new MlflowGateway(uri, Retry.DEFAULT)) {
+      Path back =
+          gw.downloadArtifact(
+              run.at("/info/artifact_uri").asText(),
+              "model/ranker/1/model.onnx",
+              runDir.resolve("back.onnx"));
+      assertThat(Files.readString(back)).isEqualTo("not really onnx");
+    }
+  }
+
+  @Test
+  void withoutTrackingUriRecordsStayLocal() {
+    try (RunTracker tracker =
+        RunTracker.start(runDir, null, Retry.DEFAULT, "local", "r", Map.of(), Map.of("a", "1"))) {
+      tracker.logMetric("ctr_auc", 0.7, 0);
+      RunTracker.Result r = tracker.finish("FINISHED");
+      assertThat(r.synced()).isFalse();
+      assertThat(r.error()).isNull();
+    }
+    RunJournal j = RunJournal.open(runDir);
+    assertThat(j.record().params).containsEntry("a", "1");
+    assertThat(j.metrics()).hasSize(1);
+    assertThat(j.record().sync.complete).isFalse();
+  }
+}
