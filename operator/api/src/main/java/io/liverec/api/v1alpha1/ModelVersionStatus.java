@@ -36,6 +36,12 @@ public class ModelVersionStatus {
   /** Analysis runs of this rollout, oldest first (the last 20 are kept). */
   public List<AnalysisRun> analysisRuns = new ArrayList<>();
 
+  /**
+   * Fingerprint of what was loaded (model, version, source, triton settings). A spec change that
+   * alters it reloads the version; a change of the rollout steps alone does not.
+   */
+  public String loadedFingerprint;
+
   /** Human-readable summary of the last transition. */
   public String message;
 

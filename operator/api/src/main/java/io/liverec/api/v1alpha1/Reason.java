@@ -7,6 +7,7 @@ package io.liverec.api.v1alpha1;
 public enum Reason {
   // validation
   SpecValid,
+  SpecChanged,
   InvalidSpec,
   // TrainingRun
   JobCreated,

@@ -1,0 +1,365 @@
+package io.liverec.serving.rollout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.liverec.api.v1alpha1.Conditions;
+import io.liverec.api.v1alpha1.Durations;
+import io.liverec.api.v1alpha1.ModelVersionSpec;
+import io.liverec.api.v1alpha1.ModelVersionStatus;
+import io.liverec.api.v1alpha1.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ModelVersion phase machine, shared by the operator and the embedded CLI: Pending → Loading →
+ * Canary(step i) → Promoted | RolledBack | Failed. All state is in {@link ModelVersionStatus}; one
+ * call advances at most one phase or step and says when to call again.
+ *
+ * <p>Step policy: a step is held at least its {@code pause} and until an analysis run succeeds
+ * after it; an inconclusive run (missing data) holds the step and never promotes; failed runs
+ * beyond {@code failureLimit} roll back (traffic 0, version unloaded). A spec change that alters
+ * what is loaded (model, version, source, triton) restarts from Pending; a change of the steps
+ * alone continues from the current step.
+ */
+public final class Rollout {
+  public static final String PENDING = "Pending";
+  public static final String LOADING = "Loading";
+  public static final String CANARY = "Canary";
+  public static final String PROMOTED = "Promoted";
+  public static final String ROLLED_BACK = "RolledBack";
+  public static final String FAILED = "Failed";
+
+  static final Duration LOAD_POLL = Duration.ofSeconds(5);
+  static final int KEPT_ANALYSIS_RUNS = 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ModelRepository repository;
+  private final InferenceServerControl server;
+  private final TrafficRouter router;
+  private final CanaryAnalysis analysis;
+
+  public Rollout(
+      ModelRepository repository,
+      InferenceServerControl server,
+      TrafficRouter router,
+      CanaryAnalysis analysis) {
+    this.repository = repository;
+    this.server = server;
+    this.router = router;
+    this.analysis = analysis;
+  }
+
+  /** A phase or step change, for status messages and Kubernetes Events. */
+  public record Transition(
+      String from, String to, Reason reason, String message, boolean warning) {}
+
+  /** What one call did and when to call again (empty: nothing more to do). */
+  public record Outcome(List<Transition> transitions, Optional<Duration> requeueAfter) {}
+
+  public static boolean isTerminal(String phase) {
+    return PROMOTED.equals(phase) || ROLLED_BACK.equals(phase) || FAILED.equals(phase);
+  }
+
+  /** Advances the rollout of a valid spec by one step; mutates {@code st}. */
+  public Outcome reconcile(
+      ModelVersionSpec spec, ModelVersionStatus st, long generation, Instant now) {
+    List<Transition> out = new ArrayList<>();
+    String fingerprint = loadFingerprint(spec);
+    if (st.phase != null
+        && !PENDING.equals(st.phase)
+        && st.loadedFingerprint != null
+        && !fingerprint.equals(st.loadedFingerprint)) {
+      withdraw(spec, st);
+      move(st, PENDING, now, out, Reason.SpecChanged, "what is loaded changed; restarting", false);
+    }
+    if (st.phase == null || "Invalid".equals(st.phase)) {
+      move(st, PENDING, now, out, Reason.SpecValid, "waiting to load", false);
+    }
+    Optional<Duration> requeue =
+        switch (st.phase) {
+          case PENDING -> pending(spec, st, fingerprint, now, out);
+          case LOADING -> loading(spec, st, now, out);
+          case CANARY -> canary(spec, st, now, out);
+          default -> Optional.empty();
+        };
+    st.observedGeneration = generation;
+    updateConditions(st, generation, now);
+    return new Outcome(out, requeue);
+  }
+
+  /** Undoes what the rollout holds when the resource is deleted (a promoted version stays). */
+  public void cleanup(ModelVersionSpec spec, ModelVersionStatus st) {
+    if (st == null || !PROMOTED.equals(st.phase)) {
+      withdraw(spec, st);
+    }
+  }
+
+  private Optional<Duration> pending(
+      ModelVersionSpec spec,
+      ModelVersionStatus st,
+      String fingerprint,
+      Instant now,
+      List<Transition> out) {
+    try {
+      String location = repository.stage(spec.model, spec.version, spec.source);
+      server.load(spec.model, spec.version);
+      st.loadedFingerprint = fingerprint;
+      st.stableVersion =
+          router.stable(spec.model).isPresent() ? router.stable(spec.model).getAsInt() : null;
+      move(
+          st,
+          LOADING,
+          now,
+          out,
+          Reason.LoadStarted,
+          "loading " + spec.model + "/" + spec.version + " from " + location,
+          false);
+      return Optional.of(Duration.ZERO);
+    } catch (IllegalArgumentException e) {
+      move(st, FAILED, now, out, Reason.LoadFailed, e.getMessage(), true);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Duration> loading(
+      ModelVersionSpec spec, ModelVersionStatus st, Instant now, List<Transition> out) {
+    switch (server.state(spec.model, spec.version)) {
+      case READY -> {
+        out.add(
+            new Transition(
+                LOADING,
+                LOADING,
+                Reason.Loaded,
+                spec.model + "/" + spec.version + " is ready",
+                false));
+        enterStep(spec, st, 0, now, out);
+        return Optional.of(interval(spec));
+      }
+      case FAILED, ABSENT -> {
+        repository.remove(spec.model, spec.version);
+        move(
+            st,
+            FAILED,
+            now,
+            out,
+            Reason.LoadFailed,
+            "the inference server could not load " + spec.model + "/" + spec.version,
+            true);
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.of(LOAD_POLL);
+      }
+    }
+  }
+
+  private Optional<Duration> canary(
+      ModelVersionSpec spec, ModelVersionStatus st, Instant now, List<Transition> out) {
+    int step = st.currentStep == null ? 0 : Math.min(st.currentStep, spec.rollout.steps.size() - 1);
+    if (st.currentStep == null || st.currentStep != step) {
+      enterStep(spec, st, step, now, out); // the steps were shortened by a spec change
+    }
+    Duration interval = interval(spec);
+    Instant last =
+        st.lastAnalysisAt != null
+            ? Instant.parse(st.lastAnalysisAt)
+            : Instant.parse(st.stepStartedAt);
+    Instant due = last.plus(interval);
+    if (now.isBefore(due)) {
+      return Optional.of(Duration.between(now, due));
+    }
+    CanaryAnalysis.Result r =
+        analysis.analyze(spec.model, spec.version, spec.rollout.analysis.metrics, interval);
+    record(st, step, r, now);
+    switch (r.verdict()) {
+      case FAILED -> {
+        st.failedAnalyses = (st.failedAnalyses == null ? 0 : st.failedAnalyses) + 1;
+        int limit =
+            spec.rollout.analysis.failureLimit == null ? 0 : spec.rollout.analysis.failureLimit;
+        out.add(
+            new Transition(
+                CANARY,
+                CANARY,
+                Reason.AnalysisFailed,
+                "step "
+                    + step
+                    + ": "
+                    + r.message()
+                    + " ("
+                    + st.failedAnalyses
+                    + " failed, limit "
+                    + limit
+                    + ")",
+                true));
+        if (st.failedAnalyses > limit) {
+          withdraw(spec, st);
+          move(
+              st,
+              ROLLED_BACK,
+              now,
+              out,
+              Reason.RolledBack,
+              "rolled back after " + st.failedAnalyses + " failed analyses: " + r.message(),
+              true);
+          return Optional.empty();
+        }
+        return Optional.of(interval);
+      }
+      case INCONCLUSIVE -> {
+        out.add(
+            new Transition(
+                CANARY,
+                CANARY,
+                Reason.AnalysisInconclusive,
+                "step " + step + ": " + r.message() + "; holding",
+                true));
+        return Optional.of(interval);
+      }
+      default -> {
+        out.add(
+            new Transition(
+                CANARY,
+                CANARY,
+                Reason.AnalysisSuccessful,
+                "step " + step + ": " + r.message(),
+                false));
+      }
+    }
+    String pause = spec.rollout.steps.get(step).pause;
+    Instant pauseEnd =
+        Instant.parse(st.stepStartedAt)
+            .plus(pause == null ? Duration.ZERO : Durations.parse(pause));
+    if (now.isBefore(pauseEnd)) {
+      return Optional.of(
+          Duration.between(now, pauseEnd).compareTo(interval) < 0
+              ? Duration.between(now, pauseEnd)
+              : interval);
+    }
+    if (step + 1 < spec.rollout.steps.size()) {
+      enterStep(spec, st, step + 1, now, out);
+      return Optional.of(interval);
+    }
+    router.promote(spec.model, spec.version);
+    st.trafficWeight = 100;
+    st.currentStep = null;
+    move(
+        st,
+        PROMOTED,
+        now,
+        out,
+        Reason.Promoted,
+        spec.model + "/" + spec.version + " serves all traffic",
+        false);
+    return Optional.empty();
+  }
+
+  private void enterStep(
+      ModelVersionSpec spec, ModelVersionStatus st, int step, Instant now, List<Transition> out) {
+    int weight = spec.rollout.steps.get(step).weight;
+    router.setWeight(spec.model, spec.version, weight);
+    String from = st.phase;
+    st.phase = CANARY;
+    st.currentStep = step;
+    st.trafficWeight = weight;
+    st.stepStartedAt = now.toString();
+    st.lastAnalysisAt = null;
+    st.message = "canary step " + step + ": " + weight + "% of traffic";
+    out.add(new Transition(from, CANARY, Reason.CanaryStepStarted, st.message, false));
+  }
+
+  private void withdraw(ModelVersionSpec spec, ModelVersionStatus st) {
+    router.setWeight(spec.model, spec.version, 0);
+    server.unload(spec.model, spec.version);
+    repository.remove(spec.model, spec.version);
+    if (st != null) {
+      st.trafficWeight = 0;
+    }
+  }
+
+  private static void record(
+      ModelVersionStatus st, int step, CanaryAnalysis.Result r, Instant now) {
+    ModelVersionStatus.AnalysisRun run = new ModelVersionStatus.AnalysisRun();
+    run.step = step;
+    run.time = now.toString();
+    run.result =
+        switch (r.verdict()) {
+          case SUCCESSFUL -> "Successful";
+          case FAILED -> "Failed";
+          case INCONCLUSIVE -> "Inconclusive";
+        };
+    run.metrics.putAll(r.observed());
+    run.message = r.message();
+    st.analysisRuns.add(run);
+    while (st.analysisRuns.size() > KEPT_ANALYSIS_RUNS) {
+      st.analysisRuns.remove(0);
+    }
+    st.lastAnalysisAt = now.toString();
+  }
+
+  private static void move(
+      ModelVersionStatus st,
+      String to,
+      Instant now,
+      List<Transition> out,
+      Reason reason,
+      String message,
+      boolean warning) {
+    String from = st.phase;
+    st.phase = to;
+    st.stepStartedAt = now.toString();
+    st.message = message;
+    out.add(new Transition(from, to, reason, message, warning));
+  }
+
+  private static void updateConditions(ModelVersionStatus st, long generation, Instant now) {
+    Reason last = Reason.SpecValid;
+    boolean progressing =
+        PENDING.equals(st.phase) || LOADING.equals(st.phase) || CANARY.equals(st.phase);
+    if (PROMOTED.equals(st.phase)) {
+      last = Reason.Promoted;
+    } else if (ROLLED_BACK.equals(st.phase)) {
+      last = Reason.RolledBack;
+    } else if (FAILED.equals(st.phase)) {
+      last = Reason.LoadFailed;
+    } else if (CANARY.equals(st.phase)) {
+      last = Reason.CanaryStepStarted;
+    } else if (LOADING.equals(st.phase)) {
+      last = Reason.LoadStarted;
+    }
+    Conditions.set(
+        st.conditions,
+        Conditions.READY,
+        PROMOTED.equals(st.phase),
+        last,
+        st.message,
+        generation,
+        now);
+    Conditions.set(
+        st.conditions, Conditions.PROGRESSING, progressing, last, st.message, generation, now);
+  }
+
+  private static Duration interval(ModelVersionSpec spec) {
+    return Durations.parse(
+        spec.rollout.analysis.interval == null ? "1m" : spec.rollout.analysis.interval);
+  }
+
+  /** SHA-256 over what is loaded: model, version, source and triton settings. */
+  static String loadFingerprint(ModelVersionSpec spec) {
+    try {
+      String json =
+          JSON.writeValueAsString(
+              new Object[] {spec.model, spec.version, spec.source, spec.triton});
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 16);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

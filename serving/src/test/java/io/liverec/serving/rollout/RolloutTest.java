@@ -1,0 +1,137 @@
+package io.liverec.serving.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.liverec.api.v1alpha1.ModelVersionSpec;
+import io.liverec.api.v1alpha1.ModelVersionStatus;
+import io.liverec.api.v1alpha1.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RolloutTest {
+  final InProcessModelRepository repo = new InProcessModelRepository();
+  final InProcessInferenceServer server = new InProcessInferenceServer();
+  final InProcessTrafficRouter router = new InProcessTrafficRouter();
+  final Map<String, Double> observed = new HashMap<>();
+  final Rollout rollout =
+      new Rollout(repo, server, router, new ObservedMetricsAnalysis((m, v) -> observed));
+  Instant now = Instant.parse("2026-11-28T00:00:00Z");
+
+  @Test
+  void walksTheStepsHonouringPausesThenPromotes() {
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    observed.put("p99LatencyMs", 9.0);
+    observed.put("errorRate", 0.0001);
+    List<String> trace = new ArrayList<>();
+    List<Reason> reasons = new ArrayList<>();
+
+    for (int i = 0; i < 50 && !Rollout.isTerminal(st.phase); i++) {
+      Rollout.Outcome o = rollout.reconcile(spec, st, 1, now);
+      o.transitions().forEach(t -> reasons.add(t.reason()));
+      trace.add(st.phase + ":" + st.trafficWeight);
+      now = now.plus(o.requeueAfter().orElse(Duration.ZERO));
+    }
+
+    assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
+    assertThat(router.stable("ranker")).hasValue(7);
+    assertThat(st.trafficWeight).isEqualTo(100);
+    assertThat(reasons)
+        .containsSubsequence(
+            Reason.LoadStarted,
+            Reason.Loaded,
+            Reason.CanaryStepStarted,
+            Reason.AnalysisSuccessful,
+            Reason.CanaryStepStarted,
+            Reason.AnalysisSuccessful,
+            Reason.Promoted);
+    // step 0 has a 3m pause with a 1m interval: three successful runs before step 1
+    assertThat(st.analysisRuns.stream().filter(r -> r.step == 0)).hasSize(3);
+    assertThat(trace).contains("Canary:10", "Canary:50");
+  }
+
+  @Test
+  void missingDataHoldsTheStepAndFailuresBeyondTheLimitRollBack() {
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    drive(spec, st, 3); // Pending -> Loading -> Canary(0) -> one analysis (no data)
+    assertThat(st.phase).isEqualTo(Rollout.CANARY);
+    assertThat(st.analysisRuns).last().extracting(r -> r.result).isEqualTo("Inconclusive");
+    drive(spec, st, 5);
+    assertThat(st.currentStep).isZero();
+
+    observed.put("p99LatencyMs", 40.0);
+    observed.put("errorRate", 0.0);
+    drive(spec, st, 1);
+    assertThat(st.phase).isEqualTo(Rollout.CANARY);
+    assertThat(st.failedAnalyses).isEqualTo(1);
+    drive(spec, st, 1);
+    assertThat(st.phase).isEqualTo(Rollout.ROLLED_BACK);
+    assertThat(st.trafficWeight).isZero();
+    assertThat(router.weight("ranker", 7)).isZero();
+    assertThat(server.state("ranker", 7)).isEqualTo(InferenceServerControl.LoadState.ABSENT);
+  }
+
+  @Test
+  void changingOnlyTheStepsDoesNotReloadButANewVersionDoes() {
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    drive(spec, st, 2);
+    assertThat(st.phase).isEqualTo(Rollout.CANARY);
+    String fp = st.loadedFingerprint;
+
+    spec.rollout.steps.get(1).weight = 60;
+    Rollout.Outcome o = rollout.reconcile(spec, st, 2, now);
+    assertThat(o.transitions())
+        .extracting(Rollout.Transition::reason)
+        .doesNotContain(Reason.LoadStarted);
+    assertThat(st.loadedFingerprint).isEqualTo(fp);
+    assertThat(st.observedGeneration).isEqualTo(2);
+
+    spec.version = 8;
+    spec.source.mlflow = "models:/ranker/8";
+    o = rollout.reconcile(spec, st, 3, now);
+    assertThat(o.transitions())
+        .extracting(Rollout.Transition::reason)
+        .containsSequence(Reason.SpecChanged, Reason.LoadStarted);
+    assertThat(st.phase).isEqualTo(Rollout.LOADING);
+  }
+
+  @Test
+  void aVersionTheServerCannotLoadFails() {
+    server.failLoading("ranker", 7);
+    ModelVersionStatus st = new ModelVersionStatus();
+    drive(spec(0), st, 2);
+    assertThat(st.phase).isEqualTo(Rollout.FAILED);
+    assertThat(st.message).contains("could not load");
+  }
+
+  private void drive(ModelVersionSpec spec, ModelVersionStatus st, int calls) {
+    for (int i = 0; i < calls; i++) {
+      Rollout.Outcome o = rollout.reconcile(spec, st, 1, now);
+      now = now.plus(o.requeueAfter().orElse(Duration.ZERO));
+    }
+  }
+
+  static ModelVersionSpec spec(int failureLimit) {
+    ModelVersionSpec spec = new ModelVersionSpec();
+    spec.model = "ranker";
+    spec.version = 7;
+    spec.source.mlflow = "models:/ranker/7";
+    spec.rollout.steps =
+        new ArrayList<>(
+            List.of(new ModelVersionSpec.Step(10, "3m"), new ModelVersionSpec.Step(50, null)));
+    spec.rollout.analysis.interval = "1m";
+    spec.rollout.analysis.failureLimit = failureLimit;
+    spec.rollout.analysis.metrics =
+        List.of(
+            new ModelVersionSpec.Metric("p99LatencyMs", null, 15.0),
+            new ModelVersionSpec.Metric("errorRate", null, 0.001));
+    return spec;
+  }
+}
