@@ -21,7 +21,8 @@ import picocli.CommandLine.IVersionProvider;
       "  0  ok",
       "  1  usage error (unknown option, missing argument)",
       "  2  bad input or unreachable server",
-      "  3  a quality gate failed (nothing was changed)"
+      "  3  a quality gate failed (nothing was changed)",
+      "  4  internal error (a bug: the stack trace is printed)"
     },
     subcommands = {
       DemoCommand.class,
@@ -70,7 +71,14 @@ public final class Main implements Runnable {
       err.println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
       return ExitCode.BAD_INPUT;
     }
-    throw new IllegalStateException(e);
+    if (e instanceof org.mlflow.tracking.MlflowClientException) {
+      err.println(
+          cmd.getColorScheme().errorText("error: MLflow request failed: " + e.getMessage()));
+      return ExitCode.BAD_INPUT;
+    }
+    err.println(cmd.getColorScheme().errorText("internal error (a bug; please report it):"));
+    e.printStackTrace(err);
+    return ExitCode.INTERNAL;
   }
 
   @Override

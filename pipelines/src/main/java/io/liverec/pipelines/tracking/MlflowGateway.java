@@ -324,7 +324,7 @@ public final class MlflowGateway implements AutoCloseable {
             JsonNode mv = read(client.sendGet(path)).get("model_version");
             return Optional.of(VersionInfo.of(mv));
           } catch (MlflowHttpException e) {
-            if (e.getStatusCode() == 404 || errorCode(e).equals("RESOURCE_DOES_NOT_EXIST")) {
+            if (isNotFound(e)) {
               return Optional.empty();
             }
             throw e;
@@ -370,6 +370,17 @@ public final class MlflowGateway implements AutoCloseable {
           mv.path("source").asText(),
           aliases);
     }
+  }
+
+  /**
+   * MLflow answers a missing alias with 404, RESOURCE_DOES_NOT_EXIST or (3.x) a 400 "not found".
+   */
+  private static boolean isNotFound(MlflowHttpException e) {
+    String code = errorCode(e);
+    return e.getStatusCode() == 404
+        || code.equals("RESOURCE_DOES_NOT_EXIST")
+        || (code.equals("INVALID_PARAMETER_VALUE")
+            && String.valueOf(e.getBodyMessage()).contains("not found"));
   }
 
   private static String errorCode(MlflowHttpException e) {

@@ -17,5 +17,8 @@ public final class ExitCode {
   /** A quality gate failed; nothing was changed. */
   public static final int GATE_FAILED = 3;
 
+  /** An unexpected internal error (a bug): the stack trace is printed; please report it. */
+  public static final int INTERNAL = 4;
+
   private ExitCode() {}
 }
