@@ -26,6 +26,8 @@ import picocli.CommandLine.IVersionProvider;
     },
     subcommands = {
       DemoCommand.class,
+      io.liverec.pipelines.sim.SimulateCommand.class,
+      io.liverec.pipelines.sampling.SampleCommand.class,
       io.liverec.pipelines.tracking.cli.PromoteCommand.class,
       io.liverec.pipelines.tracking.cli.SyncCommand.class,
       CommandLine.HelpCommand.class

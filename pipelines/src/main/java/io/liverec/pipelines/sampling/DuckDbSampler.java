@@ -1,0 +1,195 @@
+package io.liverec.pipelines.sampling;
+
+import io.liverec.api.errors.LiverecException;
+import io.liverec.pipelines.events.EventLog;
+import io.liverec.pipelines.events.EventSchema;
+import io.liverec.pipelines.events.SchemaCheck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The embedded sampling engine: {@link SamplingSql} run by an in-process DuckDB over the Parquet
+ * log, one day at a time (memory bounded by a day; DuckDB spills to disk beyond that). Writes
+ * {@code <out>/samples/day=D/part-00000.parquet}, {@code <out>/quarantine/<table>/day=D/…} and the
+ * report.
+ */
+public final class DuckDbSampler {
+  public static final String ENGINE = "duckdb";
+
+  /**
+   * Samples the log under {@code events} into {@code out}; {@code onDay} sees each finished day.
+   */
+  public SamplingReport sample(Path events, Path out, SamplingOptions o, Consumer<String> onDay) {
+    long start = System.nanoTime();
+    EventLog log = EventLog.open(events);
+    List<String> days = log.days(o.from(), o.to());
+    if (days.isEmpty()) {
+      throw LiverecException.badInput(
+          "no impression days under "
+              + events
+              + " in ["
+              + (o.from() == null ? "first" : o.from())
+              + ", "
+              + (o.to() == null ? "last" : o.to())
+              + "]");
+    }
+    SamplingReport.Accumulator acc = new SamplingReport.Accumulator();
+    try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = conn.createStatement()) {
+      // Fail fast on the schema of every input file before any work.
+      for (String day : days) {
+        for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
+          if (t.partitioned()) {
+            for (Path f : log.files(t, day)) {
+              SchemaCheck.check(conn, t, f);
+            }
+          }
+        }
+      }
+      for (EventSchema.Table t : List.of(EventSchema.USERS, EventSchema.ROOMS)) {
+        Path f = log.sideTable(t);
+        SchemaCheck.check(conn, t, f);
+        st.execute(
+            "CREATE OR REPLACE VIEW "
+                + SamplingSql.rawView(t)
+                + " AS SELECT "
+                + String.join(", ", t.columnNames())
+                + " FROM read_parquet("
+                + lit(f.toString())
+                + ")");
+      }
+      deleteTree(out.resolve(EventSchema.SAMPLES.name()));
+      deleteTree(out.resolve("quarantine"));
+      for (String day : days) {
+        SamplingSql sql = new SamplingSql(o, List.of(day));
+        for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
+          if (t.partitioned()) {
+            st.execute(
+                "CREATE OR REPLACE VIEW "
+                    + SamplingSql.rawView(t)
+                    + " AS "
+                    + rawSelect(t, day, log.files(t, day)));
+          }
+        }
+        for (SamplingSql.Stage s : sql.stages()) {
+          st.execute("CREATE OR REPLACE TEMP TABLE " + s.name() + " AS " + s.sql());
+        }
+        Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
+        Files.createDirectories(dayDir);
+        st.execute(
+            "COPY (SELECT * EXCLUDE (day) FROM ("
+                + sql.samplesQuery()
+                + ") s ORDER BY request_id, position) TO "
+                + lit(dayDir.resolve("part-00000.parquet").toString())
+                + " (FORMAT parquet, COMPRESSION zstd)");
+        for (EventSchema.Table t : SamplingSql.quarantinable()) {
+          try (ResultSet rs =
+              st.executeQuery(
+                  "SELECT COUNT(*) FROM " + SamplingSql.flagged(t) + " WHERE reason IS NOT NULL")) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+              continue;
+            }
+          }
+          Path qDir =
+              out.resolve("quarantine").resolve(t.name()).resolve(EventSchema.DAY + "=" + day);
+          Files.createDirectories(qDir);
+          st.execute(
+              "COPY (SELECT * EXCLUDE (day) FROM ("
+                  + sql.quarantineQuery(t)
+                  + ") q) TO "
+                  + lit(qDir.resolve("part-00000.parquet").toString())
+                  + " (FORMAT parquet, COMPRESSION zstd)");
+        }
+        collect(st, sql, acc);
+        onDay.accept(day);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("sampling " + events + " with DuckDB failed", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    SamplingReport report = acc.build(ENGINE, events.toString(), out.toString(), o, days, ms);
+    report.write(out);
+    return report;
+  }
+
+  static void collect(Statement st, SamplingSql sql, SamplingReport.Accumulator acc)
+      throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql.totalsQuery())) {
+      rs.next();
+      acc.totals(rs.getLong(1), rs.getLong(2));
+    }
+    try (ResultSet rs = st.executeQuery(sql.ruleCountsQuery())) {
+      while (rs.next()) {
+        acc.rule(
+            rs.getString(1),
+            rs.getLong(2),
+            rs.getLong(3),
+            rs.getLong(4),
+            rs.getLong(5),
+            rs.getDouble(6),
+            rs.getDouble(7),
+            rs.getDouble(8));
+      }
+    }
+    try (ResultSet rs = st.executeQuery(sql.weightHistogramQuery())) {
+      while (rs.next()) {
+        acc.bucket(rs.getLong(1), rs.getLong(2));
+      }
+    }
+    try (ResultSet rs = st.executeQuery(sql.quarantineCountsQuery())) {
+      while (rs.next()) {
+        acc.quarantine(rs.getString(1), rs.getString(2), rs.getLong(3));
+      }
+    }
+  }
+
+  /** The raw view of one table for one day: schema columns + a literal day column. */
+  static String rawSelect(EventSchema.Table t, String day, List<Path> files) {
+    if (files.isEmpty()) {
+      return "SELECT "
+          + t.columns().stream()
+              .map(c -> "CAST(NULL AS " + c.type() + ") AS " + c.name())
+              .collect(Collectors.joining(", "))
+          + ", CAST(NULL AS VARCHAR) AS day WHERE 1 = 0";
+    }
+    String list =
+        files.stream().map(f -> lit(f.toString())).collect(Collectors.joining(", ", "[", "]"));
+    return "SELECT "
+        + String.join(", ", t.columnNames())
+        + ", "
+        + lit(day)
+        + " AS day FROM read_parquet("
+        + list
+        + ")";
+  }
+
+  static String lit(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

@@ -1,0 +1,370 @@
+package io.liverec.pipelines.sampling;
+
+import io.liverec.api.v1alpha1.DataSpec;
+import io.liverec.pipelines.events.EventSchema;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The sampling logic as SQL text that DuckDB and Spark SQL both run unchanged: validation and
+ * quarantine, labels, behaviour weights and the sampling rules. The engines only differ in how they
+ * expose the inputs and write the outputs:
+ *
+ * <ul>
+ *   <li>Inputs: views {@code raw_<table>} with exactly the columns of {@link EventSchema} (in
+ *       schema order) plus {@code day} (VARCHAR, yyyy-MM-dd) for day-partitioned tables; side
+ *       tables {@code raw_users}, {@code raw_rooms}.
+ *   <li>{@link #stages()}: named queries the engine materializes in order (temp tables / cached
+ *       views).
+ *   <li>{@link #samplesQuery()}, {@link #quarantineQuery(EventSchema.Table)} and the report queries
+ *       read the stages.
+ * </ul>
+ *
+ * Only constructs both dialects share are used: CASE, COALESCE, window functions with explicit
+ * NULLS LAST and ROWS frames, LN, CAST to BIGINT/INT/DOUBLE, inline VALUES. Rules are documented in
+ * docs/DATA.md.
+ */
+public final class SamplingSql {
+  /** A named query to materialize. */
+  public record Stage(String name, String sql) {}
+
+  static final long DAY_MS = 86_400_000L;
+  private static final String KEY = "day, request_id, position, room_id";
+
+  private final SamplingOptions o;
+  private final List<String> days;
+
+  public SamplingSql(SamplingOptions options, List<String> days) {
+    if (days.isEmpty()) {
+      throw new IllegalArgumentException("no days to sample");
+    }
+    this.o = options;
+    this.days = List.copyOf(days);
+  }
+
+  public static String rawView(EventSchema.Table t) {
+    return "raw_" + t.name();
+  }
+
+  public static String flagged(EventSchema.Table t) {
+    return t.name() + "_flagged";
+  }
+
+  private static String cols(EventSchema.Table t, String alias) {
+    return t.columns().stream()
+        .map(c -> alias == null ? c.name() : alias + "." + c.name())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String keyJoin(String a, String b) {
+    return a
+        + ".day = "
+        + b
+        + ".day AND "
+        + a
+        + ".request_id = "
+        + b
+        + ".request_id AND "
+        + a
+        + ".position = "
+        + b
+        + ".position AND "
+        + a
+        + ".room_id = "
+        + b
+        + ".room_id";
+  }
+
+  private static String dbl(double v) {
+    return "CAST('" + v + "' AS DOUBLE)";
+  }
+
+  /** The stages, in dependency order. */
+  public List<Stage> stages() {
+    List<Stage> s = new ArrayList<>();
+    s.add(new Stage("days", daysSql()));
+    s.add(new Stage(flagged(EventSchema.IMPRESSIONS), impressionsSql()));
+    s.add(new Stage(flagged(EventSchema.CLICKS), clicksSql()));
+    for (EventSchema.Table b : EventSchema.BEHAVIOURS) {
+      if (b != EventSchema.CLICKS) {
+        s.add(new Stage(flagged(b), behaviourSql(b)));
+      }
+    }
+    s.add(new Stage("labeled", labeledSql()));
+    s.add(new Stage("ruled", ruledSql()));
+    return s;
+  }
+
+  private String daysSql() {
+    String rows =
+        days.stream()
+            .map(
+                d ->
+                    "('"
+                        + d
+                        + "', "
+                        + LocalDate.parse(d).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
+                        + ")")
+            .collect(Collectors.joining(", "));
+    return "SELECT day, CAST(day_start AS BIGINT) AS day_start FROM (VALUES "
+        + rows
+        + ") AS t(day, day_start)";
+  }
+
+  private String impressionsSql() {
+    EventSchema.Table t = EventSchema.IMPRESSIONS;
+    return "SELECT "
+        + cols(t, null)
+        + ", day, CASE WHEN basic_reason IS NOT NULL THEN basic_reason"
+        + " WHEN rn > 1 THEN 'duplicate_impression' END AS reason FROM ("
+        + " SELECT b.*, ROW_NUMBER() OVER (PARTITION BY day, request_id, position, basic_reason"
+        + " ORDER BY ts NULLS LAST, room_id NULLS LAST, user_id NULLS LAST) AS rn FROM ("
+        + " SELECT "
+        + cols(t, "i")
+        + ", i.day, CASE"
+        + " WHEN i.request_id IS NULL OR i.user_id IS NULL OR i.room_id IS NULL THEN 'null_id'"
+        + " WHEN i.position IS NULL OR i.position < 0 THEN 'negative_position'"
+        + " WHEN i.ts IS NULL OR d.day_start IS NULL OR i.ts < d.day_start"
+        + " OR i.ts >= d.day_start + "
+        + DAY_MS
+        + " THEN 'timestamp_out_of_range' END AS basic_reason"
+        + " FROM "
+        + rawView(t)
+        + " i LEFT JOIN days d ON i.day = d.day) b) x";
+  }
+
+  private String clicksSql() {
+    EventSchema.Table t = EventSchema.CLICKS;
+    return "SELECT "
+        + cols(t, null)
+        + ", day, CASE WHEN request_id IS NULL OR room_id IS NULL OR position IS NULL THEN 'null_id'"
+        + " WHEN has_imp = 0 THEN 'without_impression'"
+        + " WHEN rn > 1 THEN 'duplicate_click' END AS reason FROM ("
+        + " SELECT "
+        + cols(t, "c")
+        + ", c.day, CASE WHEN v.request_id IS NULL THEN 0 ELSE 1 END AS has_imp,"
+        + " ROW_NUMBER() OVER (PARTITION BY c.day, c.request_id, c.position, c.room_id"
+        + " ORDER BY c.ts NULLS LAST, c.user_id NULLS LAST) AS rn"
+        + " FROM "
+        + rawView(t)
+        + " c LEFT JOIN (SELECT "
+        + KEY
+        + " FROM "
+        + flagged(EventSchema.IMPRESSIONS)
+        + " WHERE reason IS NULL) v ON "
+        + keyJoin("c", "v")
+        + ") x";
+  }
+
+  private String behaviourSql(EventSchema.Table t) {
+    return "SELECT "
+        + cols(t, null)
+        + ", day, CASE WHEN request_id IS NULL OR room_id IS NULL OR position IS NULL THEN 'null_id'"
+        + " WHEN has_click = 0 THEN 'without_click' END AS reason FROM ("
+        + " SELECT "
+        + cols(t, "b")
+        + ", b.day, CASE WHEN v.request_id IS NULL THEN 0 ELSE 1 END AS has_click FROM "
+        + rawView(t)
+        + " b LEFT JOIN (SELECT "
+        + KEY
+        + " FROM "
+        + flagged(EventSchema.CLICKS)
+        + " WHERE reason IS NULL) v ON "
+        + keyJoin("b", "v")
+        + ") x";
+  }
+
+  private static String agg(EventSchema.Table t, String expr, String alias) {
+    return " LEFT JOIN (SELECT "
+        + KEY
+        + ", CAST("
+        + expr
+        + " AS INT) AS v FROM "
+        + flagged(t)
+        + " WHERE reason IS NULL GROUP BY "
+        + KEY
+        + ") "
+        + alias
+        + " ON "
+        + keyJoin("i", alias);
+  }
+
+  private String labeledSql() {
+    return "SELECT "
+        + cols(EventSchema.IMPRESSIONS, "i")
+        + ", i.day,"
+        + " CASE WHEN c.request_id IS NULL THEN 0 ELSE 1 END AS click,"
+        + " COALESCE(w.v, 0) AS watch_seconds, COALESCE(g.v, 0) AS gift_value,"
+        + " COALESCE(f.v, 0) AS flowers, COALESCE(fo.v, 0) AS follows_n,"
+        + " COALESCE(a.v, 0) AS async_views"
+        + " FROM (SELECT * FROM "
+        + flagged(EventSchema.IMPRESSIONS)
+        + " WHERE reason IS NULL) i"
+        + " LEFT JOIN (SELECT "
+        + KEY
+        + " FROM "
+        + flagged(EventSchema.CLICKS)
+        + " WHERE reason IS NULL) c ON "
+        + keyJoin("i", "c")
+        + agg(EventSchema.WATCHES, "SUM(watch_seconds)", "w")
+        + agg(EventSchema.GIFTS, "SUM(value)", "g")
+        + agg(EventSchema.FLOWERS, "SUM(count)", "f")
+        + agg(EventSchema.FOLLOWS, "COUNT(*)", "fo")
+        + agg(EventSchema.ASYNC_VIEWS, "SUM(works)", "a");
+  }
+
+  /** The behaviour weight expression (docs/DATA.md): 1 for non-clicks, 1 + Σ wᵢ·fᵢ for clicks. */
+  String weightExpr() {
+    return "CASE WHEN click = 1 THEN CAST('1.0' AS DOUBLE)"
+        + " + "
+        + dbl(o.giftWeight())
+        + " * (CASE WHEN gift_value > 0 THEN CAST('1.0' AS DOUBLE) ELSE CAST('0.0' AS DOUBLE) END)"
+        + " + "
+        + dbl(o.flowerWeight())
+        + " * (CASE WHEN flowers > 0 THEN CAST('1.0' AS DOUBLE) ELSE CAST('0.0' AS DOUBLE) END)"
+        + " + "
+        + dbl(o.watchWeight())
+        + " * LN(CAST(watch_seconds AS DOUBLE) + CAST('1.0' AS DOUBLE))"
+        + " + "
+        + dbl(o.asyncViewWeight())
+        + " * (CASE WHEN async_views > 0 THEN CAST('1.0' AS DOUBLE) ELSE CAST('0.0' AS DOUBLE) END)"
+        + " ELSE CAST('1.0' AS DOUBLE) END";
+  }
+
+  /** The rule each impression falls under; rules starting with {@code kept} are kept. */
+  String ruleExpr() {
+    return switch (o.strategy()) {
+      case SKIP_ABOVE ->
+          "CASE WHEN click = 1 THEN 'kept_click'"
+              + " WHEN last_click IS NULL THEN "
+              + (o.noClick() == DataSpec.NoClickPolicy.KEEP_TOP_K
+                  ? "(CASE WHEN rank_in_request <= "
+                      + o.noClickTopK()
+                      + " THEN 'kept_no_click_top_k' ELSE 'dropped_no_click' END)"
+                  : "'dropped_no_click'")
+              + " WHEN position < last_click THEN 'kept_skipped_above'"
+              + " ELSE 'dropped_below_last_click' END";
+      case CLICK_AROUND ->
+          "CASE WHEN click = 1 THEN 'kept_click'"
+              + " WHEN last_click IS NULL THEN 'dropped_no_click'"
+              + " WHEN (prev_click IS NOT NULL AND position - prev_click <= "
+              + o.window()
+              + ") OR (next_click IS NOT NULL AND next_click - position <= "
+              + o.window()
+              + ") THEN 'kept_around_click'"
+              + " ELSE 'dropped_outside_window' END";
+      case ALL -> "CASE WHEN click = 1 THEN 'kept_click' ELSE 'kept_all' END";
+    };
+  }
+
+  private String ruledSql() {
+    String byRequest = "PARTITION BY day, request_id";
+    return "SELECT l.*,"
+        + " CASE WHEN click = 1 AND watch_seconds >= "
+        + o.conversionWatchSeconds()
+        + " THEN 1 ELSE 0 END AS conversion,"
+        + " CASE WHEN gift_value > 0 THEN 1 ELSE 0 END AS gift,"
+        + " CASE WHEN follows_n > 0 THEN 1 ELSE 0 END AS follow,"
+        + " "
+        + weightExpr()
+        + " AS weight, "
+        + ruleExpr()
+        + " AS rule FROM (SELECT b.*,"
+        + " MAX(CASE WHEN click = 1 THEN position END) OVER ("
+        + byRequest
+        + ") AS last_click,"
+        + " MAX(CASE WHEN click = 1 THEN position END) OVER ("
+        + byRequest
+        + " ORDER BY position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS prev_click,"
+        + " MIN(CASE WHEN click = 1 THEN position END) OVER ("
+        + byRequest
+        + " ORDER BY position ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_click,"
+        + " ROW_NUMBER() OVER ("
+        + byRequest
+        + " ORDER BY position) AS rank_in_request"
+        + " FROM labeled b) l";
+  }
+
+  /** The kept impressions with labels, weights and side-table fields (schema: SAMPLES). */
+  public String samplesQuery() {
+    return "SELECT CAST(r.request_id AS BIGINT) AS request_id, CAST(r.position AS INT) AS position,"
+        + " CAST(r.user_id AS BIGINT) AS user_id, CAST(r.room_id AS BIGINT) AS room_id,"
+        + " CAST(r.ts AS BIGINT) AS ts, CAST(r.hour AS INT) AS hour, r.surface,"
+        + " r.recent_rooms, CAST(r.room_viewers AS INT) AS room_viewers,"
+        + " CAST(u.gender AS INT) AS gender, CAST(u.age_bucket AS INT) AS age_bucket,"
+        + " CAST(u.city AS INT) AS city, CAST(u.device AS INT) AS device,"
+        + " CAST(u.language AS INT) AS user_language,"
+        + " CAST(u.spender_level AS INT) AS spender_level,"
+        + " CAST(m.host_id AS BIGINT) AS host_id, CAST(m.category AS INT) AS category,"
+        + " CAST(m.language AS INT) AS room_language, CAST(m.cover_style AS INT) AS cover_style,"
+        + " CAST(m.followers AS INT) AS followers,"
+        + " CAST(r.click AS INT) AS click, CAST(r.conversion AS INT) AS conversion,"
+        + " CAST(r.gift AS INT) AS gift, CAST(r.watch_seconds AS INT) AS watch_seconds,"
+        + " CAST(r.gift_value AS INT) AS gift_value, CAST(r.flowers AS INT) AS flowers,"
+        + " CAST(r.follow AS INT) AS follow, CAST(r.async_views AS INT) AS async_views,"
+        + " CAST(r.weight AS DOUBLE) AS weight,"
+        + " CAST(r.oracle_pctr AS DOUBLE) AS oracle_pctr,"
+        + " CAST(r.oracle_pcvr AS DOUBLE) AS oracle_pcvr, r.day"
+        + " FROM ruled r LEFT JOIN "
+        + rawView(EventSchema.USERS)
+        + " u ON r.user_id = u.user_id LEFT JOIN "
+        + rawView(EventSchema.ROOMS)
+        + " m ON r.room_id = m.room_id WHERE r.rule LIKE 'kept%'";
+  }
+
+  /** The quarantined rows of one input table: all its columns, {@code reason} and {@code day}. */
+  public String quarantineQuery(EventSchema.Table t) {
+    return "SELECT "
+        + cols(t, null)
+        + ", reason, day FROM "
+        + flagged(t)
+        + " WHERE reason IS NOT NULL";
+  }
+
+  /** Tables that can have quarantined rows. */
+  public static List<EventSchema.Table> quarantinable() {
+    List<EventSchema.Table> l = new ArrayList<>();
+    l.add(EventSchema.IMPRESSIONS);
+    l.addAll(EventSchema.BEHAVIOURS);
+    return l;
+  }
+
+  /** Report: per rule, rows, clicks, conversions, gifts, weight sum/min/max. */
+  public String ruleCountsQuery() {
+    return "SELECT rule, COUNT(*) AS n, CAST(SUM(click) AS BIGINT) AS clicks,"
+        + " CAST(SUM(conversion) AS BIGINT) AS conversions, CAST(SUM(gift) AS BIGINT) AS gifts,"
+        + " SUM(weight) AS weight_sum, MIN(weight) AS weight_min, MAX(weight) AS weight_max"
+        + " FROM ruled GROUP BY rule";
+  }
+
+  /** Report: kept rows per integer weight bucket (floor(weight)). */
+  public String weightHistogramQuery() {
+    return "SELECT CAST(FLOOR(weight) AS BIGINT) AS bucket, COUNT(*) AS n FROM ruled"
+        + " WHERE rule LIKE 'kept%' GROUP BY CAST(FLOOR(weight) AS BIGINT)";
+  }
+
+  /** Report: quarantined rows per table and reason. */
+  public String quarantineCountsQuery() {
+    return quarantinable().stream()
+        .map(
+            t ->
+                "SELECT '"
+                    + t.name()
+                    + "' AS source, reason, COUNT(*) AS n FROM "
+                    + flagged(t)
+                    + " WHERE reason IS NOT NULL GROUP BY reason")
+        .collect(Collectors.joining(" UNION ALL "));
+  }
+
+  /** Report: impressions read, and distinct valid requests. */
+  public String totalsQuery() {
+    return "SELECT (SELECT COUNT(*) FROM "
+        + flagged(EventSchema.IMPRESSIONS)
+        + ") AS impressions, (SELECT COUNT(*) FROM (SELECT DISTINCT day, request_id FROM "
+        + flagged(EventSchema.IMPRESSIONS)
+        + " WHERE reason IS NULL) t) AS requests";
+  }
+}

@@ -1,0 +1,137 @@
+package io.liverec.pipelines.sim;
+
+import java.time.LocalDate;
+
+/**
+ * Every knob of the simulator, with its default. The planted effects each have an on/off switch and
+ * a strength (a multiplier of a component scaled to unit standard deviation over random user-room
+ * pairs, in logit units), so ablation runs can turn one effect off and measure what a model loses.
+ * docs/DATA.md describes each effect's formula.
+ *
+ * <p>Mutable on purpose (set fields, then hand to {@link Simulator}); {@link #copy()} before
+ * changing a shared instance.
+ */
+public final class SimulatorConfig implements Cloneable {
+
+  // ---- size and time ----
+  public int users = 2000;
+  public int rooms = 300;
+  public int days = 3;
+  public long seed = 7;
+  public LocalDate startDay = LocalDate.of(2026, 1, 1);
+
+  /** Mean requests per user per day (per-user activity is log-normal around it). */
+  public double requestsPerUserPerDay = 20;
+
+  /** Rows per Parquet file before a new part file is started (bounds the writer's memory). */
+  public long chunkRows = 1_000_000;
+
+  // ---- world ----
+  /** Width of user and room latent taste vectors. */
+  public int latentDim = 8;
+
+  /** Fraction of rooms that first go live on the last day (cold rooms: no history). */
+  public double coldRoomFraction = 0.05;
+
+  /** Fraction of rooms live around the clock (the rest follow a daily schedule of 2-8 hours). */
+  public double alwaysOnFraction = 0.05;
+
+  /** Pareto shape of room popularity (smaller = longer tail). */
+  public double popularityShape = 1.1;
+
+  /**
+   * Share of variance of each multimodal vector unit explained by the room's latent taste (the rest
+   * is room-specific noise); the vectors are fixed random projections of the latent.
+   */
+  public double multimodalSignal = 0.7;
+
+  // ---- behaviour policy (the logging policy) ----
+  /** Weight of log-popularity in the default popularity policy's score. */
+  public double policyPopularityWeight = 1.0;
+
+  /** Scale of the Gumbel noise of the default popularity policy (exploration). */
+  public double policyNoise = 1.0;
+
+  // ---- click model ----
+  /** Base click logit (sets the overall CTR). */
+  public double ctrBias = -2.5;
+
+  public boolean positionBias = true;
+
+  /** Click logit falls by this times ln(1 + position). */
+  public double positionStrength = 0.4;
+
+  /** user × room latent taste (matrix factorisation / two-tower signal). */
+  public boolean taste = true;
+
+  public double tasteStrength = 0.7;
+
+  /** Pairwise field interactions (FM / KFM): age×category, gender×category, device×surface, … */
+  public boolean pairwise = true;
+
+  public double pairwiseStrength = 0.45;
+
+  /** Pure third-order field interactions (Cross / AutoInt): gender×hour×category, … */
+  public boolean thirdOrder = true;
+
+  public double thirdOrderStrength = 0.45;
+
+  /** Interactions between units of the multimodal vectors (BitInt). */
+  public boolean multimodal = true;
+
+  public double multimodalStrength = 0.45;
+
+  /** Repeat visits: a room in the user's recent clicked rooms is more likely clicked. */
+  public boolean recency = true;
+
+  public double recencyStrength = 0.5;
+
+  /** Room popularity raises CTR (long-tail head rooms are clicked more). */
+  public boolean popularity = true;
+
+  public double popularityStrength = 0.25;
+
+  /**
+   * A feature with opposite effects on the two tasks (ESMM/MMoE, PCGrad): the room's cover style
+   * raises the click logit and lowers the conversion logit ("click-bait").
+   */
+  public boolean conflict = true;
+
+  public double conflictStrength = 0.4;
+
+  /** The conversion side of the conflict is this many times the click side. */
+  public double conflictCvrRatio = 1.5;
+
+  // ---- conversion (effective watch) given click ----
+  /** Base conversion-given-click logit. */
+  public double cvrBias = -0.5;
+
+  /** Taste in the conversion model: half the latent dimensions shared with click, half not. */
+  public double cvrTasteStrength = 0.8;
+
+  /** Room content quality: drives conversion (and gifts), hardly clicks. */
+  public double qualityStrength = 0.6;
+
+  /** Pairwise interactions specific to conversion: spender×category, hour×surface. */
+  public double cvrPairwiseStrength = 0.5;
+
+  /** Watch seconds at or above this make an effective watch (the conversion). */
+  public int conversionWatchSeconds = 30;
+
+  /** Mean watch seconds beyond the threshold for a converting visit. */
+  public double meanExtraWatchSeconds = 150;
+
+  // ---- gifts, flowers, follows, async works (given conversion / click) ----
+  public double giftBias = -3.0;
+  public double flowerBias = -1.2;
+  public double followBias = -2.8;
+  public double asyncViewBias = -2.3;
+
+  public SimulatorConfig copy() {
+    try {
+      return (SimulatorConfig) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

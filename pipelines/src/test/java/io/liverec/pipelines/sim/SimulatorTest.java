@@ -1,0 +1,46 @@
+package io.liverec.pipelines.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulatorTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void smallLogShowsPositionBiasPlausibleConversionAndRareGifts() throws Exception {
+    SimulationReport r = Simulations.small(dir, 11);
+    System.out.println(r.toMarkdown());
+    assertThat(r.impressions()).isGreaterThan(20_000);
+    // CTR falls with position over the first positions (every surface shows at least 4).
+    var pos = r.byPosition();
+    for (int p = 1; p < 4; p++) {
+      assertThat(pos.get(p).ctr()).isLessThan(pos.get(p - 1).ctr());
+    }
+    assertThat(r.conversionGivenClick()).isBetween(0.2, 0.5);
+    assertThat(r.giftRatePerImpression()).isBetween(0.0005, 0.02);
+    assertThat(r.oracleCtrAuc()).isBetween(0.72, 0.9);
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      ResultSet rs =
+          st.executeQuery(
+              "SELECT count(*), count(DISTINCT day) FROM read_parquet('"
+                  + dir
+                  + "/impressions/*/*.parquet', hive_partitioning=true)");
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(r.impressions());
+      assertThat(rs.getLong(2)).isEqualTo(2);
+      rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + dir + "/clicks/*/*.parquet')");
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(r.clicks());
+    }
+  }
+}
