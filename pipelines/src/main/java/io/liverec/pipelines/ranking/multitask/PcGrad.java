@@ -1,0 +1,68 @@
+package io.liverec.pipelines.ranking.multitask;
+
+import io.liverec.pipelines.ranking.ops.Ops;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * PCGrad (gradient surgery) on the parameters every task reaches: for each task i, for the other
+ * tasks j in random order, if gᵢ·gⱼ &lt; 0 then gᵢ ← gᵢ − (gᵢ·gⱼ / ‖gⱼ‖²) gⱼ; the update is Σᵢ gᵢ.
+ * Written as gᵢ − (min(0, gᵢ·gⱼ) / ‖gⱼ‖²) gⱼ so a non-conflicting pair leaves gᵢ exactly unchanged.
+ * A task's gradient is a list of tensors (one per shared variable); dot products sum over all of
+ * them, so no flattening is needed.
+ *
+ * <p>The order is drawn from a seeded generator when the graph is built and then fixed; with the
+ * two supported tasks (ctr, cvr) the order has no effect.
+ */
+public final class PcGrad {
+  private PcGrad() {}
+
+  /** Guards ‖gⱼ‖² = 0. */
+  public static final float NORM_EPSILON = 1e-20f;
+
+  /** Projected, summed gradients, one per shared variable. */
+  public static <T> List<T> combine(Ops<T> ops, List<List<T>> taskGrads, long seed) {
+    int tasks = taskGrads.size();
+    int vars = taskGrads.get(0).size();
+    Random random = new Random(seed);
+    List<T> sum = null;
+    for (int i = 0; i < tasks; i++) {
+      List<T> gi = new ArrayList<>(taskGrads.get(i));
+      List<Integer> others = new ArrayList<>();
+      for (int j = 0; j < tasks; j++) {
+        if (j != i) {
+          others.add(j);
+        }
+      }
+      java.util.Collections.shuffle(others, random);
+      for (int j : others) {
+        List<T> gj = taskGrads.get(j);
+        T dot = dot(ops, gi, gj);
+        T normSq = ops.maximum(dot(ops, gj, gj), ops.scalar(NORM_EPSILON));
+        T coef = ops.div(ops.minimum(dot, ops.scalar(0f)), normSq);
+        for (int v = 0; v < vars; v++) {
+          gi.set(v, ops.sub(gi.get(v), ops.mul(coef, gj.get(v))));
+        }
+      }
+      if (sum == null) {
+        sum = gi;
+      } else {
+        for (int v = 0; v < vars; v++) {
+          sum.set(v, ops.add(sum.get(v), gi.get(v)));
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** Σ over variables of Σ over elements of a ⊙ b, a scalar. */
+  public static <T> T dot(Ops<T> ops, List<T> a, List<T> b) {
+    T total = null;
+    for (int v = 0; v < a.size(); v++) {
+      T d = ops.reduceSum(ops.reshape(ops.mul(a.get(v), b.get(v)), -1), 0, false);
+      total = total == null ? d : ops.add(total, d);
+    }
+    return total;
+  }
+}

@@ -1,0 +1,220 @@
+package io.liverec.pipelines.ranking.ops;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * {@link Ops} on a TF Java graph. Every variable gets a same-shaped placeholder and an assign op so
+ * initial values (and restored values) are fed in, not baked into the graph as constants.
+ */
+public final class TfOps implements Ops<Operand<?>> {
+
+  /** A graph variable with its feed-to-assign pair. */
+  public record Var(
+      String name,
+      long[] shape,
+      Init init,
+      Variable<TFloat32> variable,
+      Placeholder<TFloat32> value,
+      Assign<TFloat32> assign) {}
+
+  private final org.tensorflow.op.Ops tf;
+  private final Map<String, Var> variables = new LinkedHashMap<>();
+
+  public TfOps(org.tensorflow.op.Ops tf) {
+    this.tf = tf;
+  }
+
+  public org.tensorflow.op.Ops tf() {
+    return tf;
+  }
+
+  /** Variables in creation order. */
+  public Map<String, Var> variables() {
+    return Collections.unmodifiableMap(variables);
+  }
+
+  @Override
+  public Operand<?> variable(String name, long[] shape, Init init) {
+    if (variables.containsKey(name)) {
+      throw new IllegalArgumentException("duplicate variable name " + name);
+    }
+    String opName = name.replaceAll("[^A-Za-z0-9_.-]", ".");
+    Variable<TFloat32> v = tf.withName(opName).variable(Shape.of(shape), TFloat32.class);
+    Placeholder<TFloat32> p =
+        tf.withName(opName + ".init_value")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+    Assign<TFloat32> a = tf.withName(opName + ".assign").assign(v, p);
+    variables.put(name, new Var(name, shape.clone(), init, v, p, a));
+    // Layers consume a plain (non-ref) read: some gradient functions reject float_ref inputs, and
+    // a read taken once in the forward pass is what the backward pass reuses.
+    return tf.withName(opName + ".read").identity(v);
+  }
+
+  /**
+   * A state variable (optimizer slots, task weights): registered like {@link #variable} so it is
+   * initialised and checkpointed, but returned as the variable itself for assign/apply ops.
+   */
+  public Variable<TFloat32> state(String name, long[] shape, Init init) {
+    variable(name, shape, init);
+    return variables.get(name).variable();
+  }
+
+  @Override
+  public Operand<?> constant(float[] values, long... shape) {
+    if (shape.length == 0) {
+      return tf.constant(values[0]);
+    }
+    return tf.constant(Shape.of(shape), org.tensorflow.ndarray.buffer.DataBuffers.of(values));
+  }
+
+  @Override
+  public Operand<?> matmul(Operand<?> a, Operand<?> b) {
+    int ra = a.shape().numDimensions();
+    int rb = b.shape().numDimensions();
+    if (ra == 2 && rb == 2) {
+      return tf.linalg.matMul(f(a), f(b));
+    }
+    return tf.train.batchMatMul(a, b, TFloat32.class);
+  }
+
+  @Override
+  public Operand<?> add(Operand<?> a, Operand<?> b) {
+    return tf.math.add(f(a), f(b));
+  }
+
+  @Override
+  public Operand<?> sub(Operand<?> a, Operand<?> b) {
+    return tf.math.sub(f(a), f(b));
+  }
+
+  @Override
+  public Operand<?> mul(Operand<?> a, Operand<?> b) {
+    return tf.math.mul(f(a), f(b));
+  }
+
+  @Override
+  public Operand<?> div(Operand<?> a, Operand<?> b) {
+    return tf.math.div(f(a), f(b));
+  }
+
+  @Override
+  public Operand<?> maximum(Operand<?> a, Operand<?> b) {
+    return tf.math.maximum(f(a), f(b));
+  }
+
+  @Override
+  public Operand<?> minimum(Operand<?> a, Operand<?> b) {
+    return tf.math.minimum(f(a), f(b));
+  }
+
+  @Override
+  public Operand<?> sigmoid(Operand<?> x) {
+    return tf.math.sigmoid(f(x));
+  }
+
+  @Override
+  public Operand<?> relu(Operand<?> x) {
+    return tf.nn.relu(f(x));
+  }
+
+  @Override
+  public Operand<?> exp(Operand<?> x) {
+    return tf.math.exp(f(x));
+  }
+
+  @Override
+  public Operand<?> log(Operand<?> x) {
+    return tf.math.log(f(x));
+  }
+
+  @Override
+  public Operand<?> abs(Operand<?> x) {
+    return tf.math.abs(f(x));
+  }
+
+  @Override
+  public Operand<?> square(Operand<?> x) {
+    return tf.math.square(f(x));
+  }
+
+  @Override
+  public Operand<?> sqrt(Operand<?> x) {
+    return tf.math.sqrt(f(x));
+  }
+
+  @Override
+  public Operand<?> softmax(Operand<?> x) {
+    return tf.nn.softmax(f(x));
+  }
+
+  @Override
+  public Operand<?> reduceSum(Operand<?> x, int axis, boolean keepDims) {
+    return tf.reduceSum(f(x), tf.constant(axis), ReduceSum.keepDims(keepDims));
+  }
+
+  @Override
+  public Operand<?> reduceMean(Operand<?> x, int axis, boolean keepDims) {
+    return tf.math.mean(f(x), tf.constant(axis), Mean.keepDims(keepDims));
+  }
+
+  @Override
+  public Operand<?> concat(List<Operand<?>> xs, int axis) {
+    if (xs.size() == 1) {
+      return xs.get(0);
+    }
+    List<Operand<TFloat32>> fs = new ArrayList<>();
+    for (Operand<?> x : xs) {
+      fs.add(f(x));
+    }
+    return tf.concat(fs, tf.constant(axis));
+  }
+
+  @Override
+  public Operand<?> reshape(Operand<?> x, long... shape) {
+    return tf.reshape(x, tf.constant(shape));
+  }
+
+  @Override
+  public Operand<?> transpose(Operand<?> x, int... perm) {
+    return tf.linalg.transpose(x, tf.constant(perm));
+  }
+
+  @Override
+  public Operand<?> gather(Operand<?> table, Operand<?> ids) {
+    return tf.gather(f(table), i64(ids), tf.constant(0));
+  }
+
+  @Override
+  public Operand<?> addIds(Operand<?> ids, long[] offsets) {
+    return tf.math.add(i64(ids), tf.constant(offsets));
+  }
+
+  @Override
+  public Operand<?> nonZeroMask(Operand<?> ids) {
+    return tf.dtypes.cast(tf.math.notEqual(i64(ids), tf.constant(0L)), TFloat32.class);
+  }
+
+  /** Views a handle as a float operand. */
+  @SuppressWarnings("unchecked")
+  public static Operand<TFloat32> f(Operand<?> x) {
+    return (Operand<TFloat32>) x;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Operand<TInt64> i64(Operand<?> x) {
+    return (Operand<TInt64>) x;
+  }
+}
