@@ -32,6 +32,41 @@ public record ColumnSpec(
     Map<String, String> oracle,
     RoomsTable rooms) {
 
+  public ColumnSpec {
+    if (features == null || features.isEmpty()) {
+      throw new IllegalArgumentException("column spec: features is empty");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    int sequences = 0;
+    for (FeatureColumn f : features) {
+      if (f.name() == null || f.kind() == null) {
+        throw new IllegalArgumentException("column spec: every feature needs a name and a kind");
+      }
+      if (!names.add(f.name())) {
+        throw new IllegalArgumentException("column spec: feature name '" + f.name() + "' twice");
+      }
+      boolean sized = f.kind() == FeatureKind.HASH || f.kind() == FeatureKind.VOCAB;
+      if ((sized || f.kind() == FeatureKind.SEQUENCE) && (f.size() == null || f.size() < 2)) {
+        throw new IllegalArgumentException(
+            "column spec: feature '" + f.name() + "' needs size ≥ 2");
+      }
+      if (f.kind() == FeatureKind.BUCKET && (f.buckets() == null || f.buckets() < 2)) {
+        throw new IllegalArgumentException(
+            "column spec: feature '" + f.name() + "' needs buckets ≥ 2");
+      }
+      boolean lengthed = f.kind() == FeatureKind.SEQUENCE || f.kind() == FeatureKind.VECTOR;
+      if (lengthed && (f.length() == null || f.length() < 1)) {
+        throw new IllegalArgumentException(
+            "column spec: feature '" + f.name() + "' needs length ≥ 1");
+      }
+      sequences += f.kind() == FeatureKind.SEQUENCE ? 1 : 0;
+    }
+    if (sequences > 1) {
+      throw new IllegalArgumentException("column spec: at most one sequence feature");
+    }
+    oracle = oracle == null ? Map.of() : oracle;
+  }
+
   /**
    * A room side table.
    *
@@ -49,26 +84,41 @@ public record ColumnSpec(
     return s;
   }
 
-  /** The column spec of the samples the simulator and sampler write (docs/DATA.md). */
+  /** The column spec of the samples the sampler writes (docs/DATA.md, EventSchema.SAMPLES). */
   public static ColumnSpec defaults() {
+    long ids = 100_000;
     return new ColumnSpec(
         "user_id",
         "click",
         "conversion",
         "weight",
-        "CAST(ts AS DATE)",
+        "CAST(day AS DATE)",
         List.of(
-            FeatureColumn.hash("user_id", 20_000),
-            FeatureColumn.hash("room_id", 5_000),
-            FeatureColumn.vocab("host_id", 5_000),
-            FeatureColumn.vocab("category", 64),
-            FeatureColumn.vocab("surface", 16),
-            FeatureColumn.bucket("position", 10),
-            FeatureColumn.bucket("hour", 8),
+            FeatureColumn.vocab("user_id", ids),
+            FeatureColumn.vocab("room_id", ids),
+            FeatureColumn.vocab("host_id", ids),
+            FeatureColumn.vocab("surface", 32),
+            FeatureColumn.vocab("position", 64),
+            FeatureColumn.vocab("hour", 24),
+            FeatureColumn.vocab("gender", 16),
+            FeatureColumn.vocab("age_bucket", 32),
+            FeatureColumn.vocab("city", 1_000),
+            FeatureColumn.vocab("device", 32),
+            FeatureColumn.vocab("user_language", 64),
+            FeatureColumn.vocab("spender_level", 16),
+            FeatureColumn.vocab("category", 256),
+            FeatureColumn.vocab("room_language", 64),
+            FeatureColumn.vocab("cover_style", 16),
+            new FeatureColumn(
+                "room_viewers_bucket", "room_viewers", FeatureKind.BUCKET, null, 16, null, null),
+            FeatureColumn.bucket("followers", 16),
             FeatureColumn.dense("room_viewers"),
-            FeatureColumn.dense("user_activity"),
-            FeatureColumn.sequence("recent_rooms", 5_000, 10, "room_id")),
-        Map.of("ctr", "oracle_pctr", "cvr", "oracle_pcvr", "ctcvr", "oracle_pctcvr"),
-        null);
+            // the recent-room sequence shares room_id's vocabulary (salt names that feature)
+            FeatureColumn.sequence("recent_rooms", ids, 20, "room_id"),
+            FeatureColumn.vector("audio_vec", 32),
+            FeatureColumn.vector("visual_vec", 32),
+            FeatureColumn.vector("text_vec", 32)),
+        Map.of("ctr", "oracle_pctr", "cvr", "oracle_pcvr"),
+        new RoomsTable("../rooms.parquet", "room_id"));
   }
 }

@@ -12,8 +12,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     id 0 is reserved for missing/unknown
  * @param buckets number of quantile buckets ({@code bucket})
  * @param length padded length ({@code sequence}) or width ({@code vector})
- * @param salt hash salt (null = the feature name); give a sequence the salt of the id field it
- *     holds (e.g. {@code room_id}) so both share id space
+ * @param salt hash salt (null = the feature name); give a sequence the name of the id feature it
+ *     holds (e.g. {@code room_id}) so both share id space: that feature's vocabulary when it is a
+ *     {@code vocab} feature, its hash otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureColumn(

@@ -25,6 +25,9 @@ public final class FeatureTransform {
   private final List<FeatureColumn> columns;
   private final Map<String, Long>[] vocabIds;
 
+  /** For a sequence feature: index of the vocab feature whose ids it shares, or -1 (hashed). */
+  private final int[] seqVocab;
+
   @SuppressWarnings("unchecked")
   public FeatureTransform(TransformSpec spec) {
     this.spec = spec;
@@ -40,6 +43,13 @@ public final class FeatureTransform {
         }
         vocabIds[i] = ids;
       }
+    }
+    this.seqVocab = new int[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      seqVocab[i] =
+          columns.get(i).kind() == FeatureKind.SEQUENCE
+              ? spec.vocabFeature(columns.get(i).hashSalt())
+              : -1;
     }
   }
 
@@ -102,7 +112,13 @@ public final class FeatureTransform {
           int n = items == null ? 0 : Math.min(items.size(), c.length());
           for (int k = 0; k < c.length(); k++) {
             String key = k < n ? categoricalKey(items.get(k)) : null;
-            seq[k] = key == null ? 0 : Hashing.bucket(c.hashSalt(), key, c.size());
+            if (key == null) {
+              seq[k] = 0;
+            } else if (seqVocab[i] >= 0) {
+              seq[k] = vocabIds[seqVocab[i]].getOrDefault(key, 0L);
+            } else {
+              seq[k] = Hashing.bucket(c.hashSalt(), key, c.size());
+            }
           }
         }
         case VECTOR -> {

@@ -72,12 +72,24 @@ public record TransformSpec(
         case DENSE -> dense.add(c.name());
         case SEQUENCE -> {
           seqLength = c.length();
-          seqVocab = c.size();
+          int shared = vocabFeature(c.hashSalt());
+          seqVocab = shared < 0 ? c.size() : fitted.get(shared).vocab().size() + 1L;
         }
         case VECTOR -> mm += c.length();
       }
     }
     return new FeatureSchema(sparse, dense, seqLength, seqVocab, mm);
+  }
+
+  /** Index of the {@code vocab} feature called {@code name}, or -1. */
+  int vocabFeature(String name) {
+    for (int i = 0; i < fitted.size(); i++) {
+      FeatureColumn c = columns.features().get(i);
+      if (c.kind() == FeatureKind.VOCAB && c.name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   public void save(Path file) {

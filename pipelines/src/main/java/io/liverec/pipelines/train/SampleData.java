@@ -81,6 +81,12 @@ public final class SampleData implements AutoCloseable {
         Files.isDirectory(samples)
             ? samples.toAbsolutePath() + "/**/*.parquet"
             : samples.toAbsolutePath().toString();
+    // the file's path below the sample root (day=…/part.parquet): a row key independent of where
+    // the samples are stored, unique across partitions that reuse file names
+    String fileKey =
+        Files.isDirectory(samples)
+            ? "substr(filename, " + (samples.toAbsolutePath().toString().length() + 2) + ")"
+            : "parse_filename(filename)";
     Connection conn = null;
     try {
       Properties props = new Properties();
@@ -88,8 +94,9 @@ public final class SampleData implements AutoCloseable {
       conn = DriverManager.getConnection("jdbc:duckdb:", props);
       try (Statement st = conn.createStatement()) {
         st.execute(
-            "CREATE VIEW raw_samples AS SELECT *, parse_filename(filename) AS _file,"
-                + " file_row_number AS _row FROM read_parquet("
+            "CREATE VIEW raw_samples AS SELECT *, "
+                + fileKey
+                + " AS _file, file_row_number AS _row FROM read_parquet("
                 + sqlString(glob)
                 + ", filename = true, file_row_number = true, union_by_name = true)");
       }
@@ -405,6 +412,14 @@ public final class SampleData implements AutoCloseable {
         for (Map.Entry<String, double[]> e : oracle.entrySet()) {
           e.setValue(java.util.Arrays.copyOf(e.getValue(), n));
         }
+      }
+      if (!oracle.containsKey("ctcvr") && oracle.containsKey("ctr") && oracle.containsKey("cvr")) {
+        // ESMM's identity: p(click ∧ conversion) = p(click) · p(conversion | click)
+        double[] ctcvr = new double[n];
+        for (int i = 0; i < n; i++) {
+          ctcvr[i] = oracle.get("ctr")[i] * oracle.get("cvr")[i];
+        }
+        oracle.put("ctcvr", ctcvr);
       }
       return new SampleBatch(b.build(n), oracle);
     }

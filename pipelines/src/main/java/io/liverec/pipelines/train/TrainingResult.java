@@ -1,0 +1,43 @@
+package io.liverec.pipelines.train;
+
+import io.liverec.pipelines.eval.TaskMetrics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a ranking run produced.
+ *
+ * @param runDir the run directory ({@link RunLayout})
+ * @param holdout holdout metrics of ctr, cvr and ctcvr
+ * @param history validation score per finished epoch
+ * @param bestEpoch epoch whose variables were evaluated and exported
+ * @param artifacts artifact name ({@code transform}, {@code metrics}, {@code report}, {@code onnx},
+ *     {@code triton}, {@code checkpoint}) → path
+ */
+public record TrainingResult(
+    Path runDir,
+    List<TaskMetrics> holdout,
+    List<TrainState.EpochRecord> history,
+    int bestEpoch,
+    Map<String, Path> artifacts) {
+
+  /** Holdout metric by name, e.g. {@code ctr_auc}, {@code cvr_gauc}, {@code ctcvr_logloss}. */
+  public double metric(String name) {
+    for (TaskMetrics m : holdout) {
+      String p = m.task() + "_";
+      if (name.startsWith(p)) {
+        return switch (name.substring(p.length())) {
+          case "auc" -> m.auc();
+          case "gauc" -> m.gauc();
+          case "logloss" -> m.logLoss();
+          case "ece" -> m.ece();
+          case "pred_obs" -> m.predictedOverObserved();
+          case "bayes_auc" -> m.bayesAuc();
+          default -> throw new IllegalArgumentException("unknown metric " + name);
+        };
+      }
+    }
+    throw new IllegalArgumentException("unknown metric " + name);
+  }
+}

@@ -1,0 +1,123 @@
+package io.liverec.pipelines.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.liverec.api.errors.LiverecException;
+import io.liverec.api.v1alpha1.TrainingRun;
+import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.features.TransformSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop end to end with the real TF ranker on small planted data. */
+class RankingTrainerTest {
+
+  @TempDir static Path dir;
+  static Path samples;
+
+  @BeforeAll
+  static void data() throws Exception {
+    samples = PlantedSamples.write(dir, 24_000);
+  }
+
+  static TrainingRun run(int epochs, long seed) {
+    TrainingRun run = new TrainingRun();
+    run.setMetadata(new ObjectMetaBuilder().withName("planted").build());
+    TrainingRunSpec spec = new TrainingRunSpec();
+    spec.data.events = samples.toString();
+    spec.training.epochs = epochs;
+    spec.training.batchSize = 256;
+    spec.training.learningRate = 0.03;
+    spec.training.seed = seed;
+    spec.training.earlyStoppingPatience = 0;
+    spec.model.embeddingDim = 8;
+    spec.model.hiddenUnits = new java.util.ArrayList<>(List.of(32));
+    run.setSpec(spec);
+    return run;
+  }
+
+  static RankingTrainer.Options options() {
+    return RankingTrainer.Options.defaults()
+        .withColumns(PlantedSamples.spec())
+        .withCheckpointEverySteps(20)
+        .withExport(false);
+  }
+
+  @Test
+  void learnsThePlantedStructureAndWritesTheRunDirectory() throws Exception {
+    Path runDir = dir.resolve("run-learn");
+    TrainingResult r = RankingTrainer.run(run(2, 7), runDir, options().withExport(true));
+    TaskMetrics ctr = r.holdout().get(0);
+    TaskMetrics ctcvr = r.holdout().get(2);
+    assertThat(ctr.bayesAuc()).isGreaterThan(0.7);
+    assertThat(ctr.auc()).isGreaterThan(0.70).isLessThanOrEqualTo(ctr.bayesAuc() + 0.02);
+    assertThat(ctcvr.auc()).isGreaterThan(0.65);
+    assertThat(r.history()).hasSize(2);
+    RunLayout l = new RunLayout(runDir);
+    assertThat(l.spec()).exists();
+    assertThat(l.metrics()).content().contains("\"ctr\"", "\"bayesAuc\"");
+    assertThat(l.report()).content().contains("Bayes-optimal AUC", "| ctr |");
+    assertThat(l.onnx()).isNotEmptyFile();
+    assertThat(TransformSpec.load(l.transform()).schema().numSparse()).isEqualTo(7);
+  }
+
+  @Test
+  void sameSeedGivesTheSameModelAndAnotherSeedAnother() {
+    TrainingResult a = RankingTrainer.run(run(1, 11), dir.resolve("det-a"), options());
+    TrainingResult b = RankingTrainer.run(run(1, 11), dir.resolve("det-b"), options());
+    TrainingResult c = RankingTrainer.run(run(1, 12), dir.resolve("det-c"), options());
+    assertThat(b.holdout()).isEqualTo(a.holdout());
+    assertThat(c.metric("ctr_logloss")).isNotEqualTo(a.metric("ctr_logloss"));
+  }
+
+  @Test
+  void aRunInterruptedMidEpochResumesFromItsCheckpointToTheSameResult() {
+    TrainingResult whole = RankingTrainer.run(run(2, 5), dir.resolve("whole"), options());
+    Path runDir = dir.resolve("interrupted");
+    // epoch 2 has ~66 steps; crash at step 45, after the checkpoint at step 40
+    RankingTrainer.Options crashing =
+        options()
+            .withListener(
+                (epoch, step, global) -> {
+                  if (epoch == 1 && step == 45) {
+                    throw new IllegalStateException("simulated crash");
+                  }
+                });
+    assertThatThrownBy(() -> RankingTrainer.run(run(2, 5), runDir, crashing))
+        .hasMessage("simulated crash");
+    TrainState saved = TrainState.read(new RunLayout(runDir).state());
+    assertThat(saved.epoch()).isEqualTo(1);
+    assertThat(saved.step()).isEqualTo(40);
+    assertThat(new RunLayout(runDir).metrics()).doesNotExist();
+    TrainingResult resumed = RankingTrainer.run(run(2, 5), runDir, options());
+    assertThat(resumed.holdout()).isEqualTo(whole.holdout());
+    assertThat(resumed.history()).isEqualTo(whole.history());
+  }
+
+  @Test
+  void badSpecFailsNamingTheFieldBeforeReadingData() {
+    TrainingRun badModel = run(1, 1);
+    badModel.getSpec().model.interactions = new java.util.ArrayList<>(List.of("fm", "xdeepfm"));
+    badModel.getSpec().data.events = "/nonexistent/samples";
+    assertThatThrownBy(() -> RankingTrainer.run(badModel, dir.resolve("bad1")))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining("model.interactions")
+        .hasMessageContaining("xdeepfm");
+    TrainingRun badEpochs = run(0, 1);
+    assertThatThrownBy(() -> RankingTrainer.run(badEpochs, dir.resolve("bad2")))
+        .hasMessageContaining("spec.training.epochs");
+    TrainingRun noData = run(1, 1);
+    noData.getSpec().data.events = dir.resolve("nothing-here").toString();
+    assertThatThrownBy(() -> RankingTrainer.run(noData, dir.resolve("bad3")))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining("spec.data.events");
+    assertThat(Files.exists(dir.resolve("bad1"))).isFalse();
+  }
+}
