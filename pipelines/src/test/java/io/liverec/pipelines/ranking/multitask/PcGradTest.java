@@ -1,0 +1,66 @@
+package io.liverec.pipelines.ranking.multitask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import io.liverec.pipelines.ranking.GraphRunner;
+import io.liverec.pipelines.ranking.GraphRunner.Value;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PcGradTest {
+
+  /** Two tasks, each gradient split over two variables (a 2-vector and a scalar-like 1-vector). */
+  static float[][] combine(float[] g1, float[] g2) {
+    List<Value> v =
+        GraphRunner.run(
+            Map.of(),
+            ops ->
+                PcGrad.combine(
+                    ops,
+                    List.of(
+                        List.of(
+                            ops.constant(new float[] {g1[0], g1[1]}, 2),
+                            ops.constant(new float[] {g1[2]}, 1)),
+                        List.of(
+                            ops.constant(new float[] {g2[0], g2[1]}, 2),
+                            ops.constant(new float[] {g2[2]}, 1))),
+                    7));
+    return new float[][] {v.get(0).data(), v.get(1).data()};
+  }
+
+  @Test
+  void conflictingGradientsAreProjectedByTheFormula() {
+    float[] g1 = {1, 2, -1};
+    float[] g2 = {-2, 0.5f, 1};
+    double dot = 1 * -2 + 2 * 0.5 + -1 * 1; // -2 < 0: conflict
+    double n1 = 1 + 4 + 1;
+    double n2 = 4 + 0.25 + 1;
+    double[] p1 = new double[3];
+    double[] p2 = new double[3];
+    for (int i = 0; i < 3; i++) {
+      p1[i] = g1[i] - dot / n2 * g2[i];
+      p2[i] = g2[i] - dot / n1 * g1[i];
+    }
+    float[][] out = combine(g1, g2);
+    assertThat(out[0][0]).isCloseTo((float) (p1[0] + p2[0]), offset(1e-6f));
+    assertThat(out[0][1]).isCloseTo((float) (p1[1] + p2[1]), offset(1e-6f));
+    assertThat(out[1][0]).isCloseTo((float) (p1[2] + p2[2]), offset(1e-6f));
+    // the projected gradients no longer conflict with the other task
+    double d = 0;
+    for (int i = 0; i < 3; i++) {
+      d += p1[i] * g2[i];
+    }
+    assertThat(d).isCloseTo(0, offset(1e-9));
+  }
+
+  @Test
+  void nonConflictingGradientsAreLeftUnchanged() {
+    float[] g1 = {1, 2, -1};
+    float[] g2 = {2, 0.5f, 1}; // dot = 2 > 0
+    float[][] out = combine(g1, g2);
+    assertThat(out[0]).containsExactly(g1[0] + g2[0], g1[1] + g2[1]);
+    assertThat(out[1]).containsExactly(g1[2] + g2[2]);
+  }
+}
