@@ -30,6 +30,7 @@ import picocli.CommandLine.IVersionProvider;
       io.liverec.pipelines.sampling.SampleCommand.class,
       io.liverec.pipelines.tracking.cli.PromoteCommand.class,
       io.liverec.pipelines.tracking.cli.SyncCommand.class,
+      AblateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -21,8 +21,8 @@ import java.util.function.IntPredicate;
  * random-but-clustered unit vectors. Prints build time, memory, recall@k against exact search and
  * single-thread QPS with its ratio to the exact scan, unfiltered and with a live-room filter.
  *
- * <p>Arguments (all optional, {@code key=value}): {@code n=100000 dim=64 clusters=1000 queries=500
- * k=100 m=16 beam=100 ef=100,200,400 live=0.3 seed=7}. Run through {@code scripts/bench-ann.sh}.
+ * <p>Arguments (all optional, {@code key=value}): {@code n=100000 dim=64 clusters=1000 queries=300
+ * k=100 m=16 beam=64 ef=100,200 live=0.3 seed=7}. Run through {@code scripts/bench-ann.sh}.
  */
 public final class AnnBenchmark {
 
@@ -203,17 +203,17 @@ public final class AnnBenchmark {
       m.put(a.substring(0, eq), a.substring(eq + 1));
     }
     List<Integer> efs = new ArrayList<>();
-    for (String s : m.getOrDefault("ef", "100,200,400").split(",")) {
+    for (String s : m.getOrDefault("ef", "100,200").split(",")) {
       efs.add(Integer.parseInt(s.trim()));
     }
     return new Config(
         Integer.parseInt(m.getOrDefault("n", "100000")),
         Integer.parseInt(m.getOrDefault("dim", "64")),
         Integer.parseInt(m.getOrDefault("clusters", "1000")),
-        Integer.parseInt(m.getOrDefault("queries", "500")),
+        Integer.parseInt(m.getOrDefault("queries", "300")),
         Integer.parseInt(m.getOrDefault("k", "100")),
         Integer.parseInt(m.getOrDefault("m", "16")),
-        Integer.parseInt(m.getOrDefault("beam", "100")),
+        Integer.parseInt(m.getOrDefault("beam", "64")),
         efs.stream().mapToInt(Integer::intValue).toArray(),
         Double.parseDouble(m.getOrDefault("live", "0.3")),
         Long.parseLong(m.getOrDefault("seed", "7")));

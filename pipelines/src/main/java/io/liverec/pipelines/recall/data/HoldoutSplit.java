@@ -34,6 +34,7 @@ public record HoldoutSplit(
   /** One evaluation request: the user, their recent rooms (newest first) and the truth. */
   public record Request(int user, int[] recentRooms, Set<Integer> truth) {}
 
+  /** The split with the log's end taken as the end of the UTC day of the last click. */
   public static HoldoutSplit lastDays(
       RecallDataset data, int holdoutDays, boolean conversionsOnly) {
     if (data.clicks().isEmpty()) {
@@ -42,6 +43,19 @@ public record HoldoutSplit(
     long last = data.clicks().get(data.clicks().size() - 1).timestamp();
     long end =
         Math.floorDiv(last, RecallDataset.DAY_MS) * RecallDataset.DAY_MS + RecallDataset.DAY_MS;
+    return lastDays(data, holdoutDays, conversionsOnly, end);
+  }
+
+  /**
+   * The split with an explicit end of the log (exclusive, epoch ms; e.g. the end of the last day
+   * partition). Clicks at or after {@code end} (a behaviour a few seconds past midnight, filed
+   * under its request's day) still count as holdout truth.
+   */
+  public static HoldoutSplit lastDays(
+      RecallDataset data, int holdoutDays, boolean conversionsOnly, long end) {
+    if (holdoutDays < 1) {
+      throw new IllegalArgumentException("holdoutDays must be >= 1, got " + holdoutDays);
+    }
     long cutoff = end - holdoutDays * RecallDataset.DAY_MS;
     RecallDataset train = data.before(cutoff);
     int[][] seq = train.sequences();

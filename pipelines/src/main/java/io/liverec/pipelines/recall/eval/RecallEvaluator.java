@@ -26,7 +26,11 @@ public final class RecallEvaluator {
       String method, Map<String, Double> metrics, double fitSeconds, String describe) {}
 
   public static List<MethodResult> evaluate(RecallDataset data, AblationSettings s, long seed) {
-    HoldoutSplit split = HoldoutSplit.lastDays(data, s.holdoutDays(), s.conversionsOnly());
+    return evaluate(HoldoutSplit.lastDays(data, s.holdoutDays(), s.conversionsOnly()), s, seed);
+  }
+
+  /** Evaluates on a prepared split (e.g. one whose end is the log's last day partition). */
+  public static List<MethodResult> evaluate(HoldoutSplit split, AblationSettings s, long seed) {
     BitSet tail = tailRooms(split);
     List<MethodResult> out = new ArrayList<>();
     for (RecallMethod m : s.methods()) {

@@ -13,6 +13,8 @@ import java.util.Set;
  *   <li>{@code coverage@K}: distinct rooms returned in any top-K / rooms live in the test window;
  *   <li>{@code coldRecall@K}: hits on cold (truth) rooms / cold truth rooms, micro-averaged over
  *       requests (cold = no click before the holdout);
+ *   <li>{@code coldTruth}: number of (request, cold room) truth pairs — the cold-recall denominator
+ *       (cold recall is reported as 0 when it is 0);
  *   <li>{@code tailCoverage@K}: distinct tail rooms returned / live tail rooms (tail = below the
  *       median training popularity among live rooms with history, see {@link #RecallSummary}).
  * </ul>
@@ -94,6 +96,7 @@ public final class RecallSummary {
     for (int i = 0; i < ks.length; i++) {
       m.put("coldRecall@" + ks[i], coldTotal == 0 ? 0 : (double) coldHits[i] / coldTotal);
     }
+    m.put("coldTruth", (double) coldTotal);
     for (int i = 0; i < ks.length; i++) {
       BitSet t = (BitSet) returned[i].clone();
       t.and(tail);
