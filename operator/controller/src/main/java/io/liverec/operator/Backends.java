@@ -1,0 +1,85 @@
+package io.liverec.operator;
+
+import io.liverec.featurestore.FeatureRegistry;
+import io.liverec.featurestore.InMemoryFeatureRegistry;
+import io.liverec.featurestore.LocalFileFeatureRegistry;
+import io.liverec.serving.rollout.CanaryAnalysis;
+import io.liverec.serving.rollout.InProcessInferenceServer;
+import io.liverec.serving.rollout.InProcessModelRepository;
+import io.liverec.serving.rollout.InProcessTrafficRouter;
+import io.liverec.serving.rollout.InferenceServerControl;
+import io.liverec.serving.rollout.ModelRepository;
+import io.liverec.serving.rollout.ObservedMetricsAnalysis;
+import io.liverec.serving.rollout.Rollout;
+import io.liverec.serving.rollout.TrafficRouter;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The external systems the reconcilers talk to. Today these are the in-process implementations (the
+ * same the embedded CLI uses); the Feast registry, the Triton client, the gateway routing and the
+ * real analysis replace them here as they land.
+ */
+public class Backends {
+
+  /** Canary metrics as observed per {@code model/version} (fed by the gateway later). */
+  public static final class ObservedMetrics {
+    private final Map<String, Map<String, Double>> byVersion = new ConcurrentHashMap<>();
+
+    public Map<String, Double> of(String model, int version) {
+      return byVersion.computeIfAbsent(model + "/" + version, k -> new ConcurrentHashMap<>());
+    }
+  }
+
+  @Produces
+  @Singleton
+  FeatureRegistry featureRegistry(OperatorSettings settings) {
+    return settings
+        .registryDir()
+        .<FeatureRegistry>map(d -> new LocalFileFeatureRegistry(Path.of(d)))
+        .orElseGet(InMemoryFeatureRegistry::new);
+  }
+
+  @Produces
+  @Singleton
+  ObservedMetrics observedMetrics() {
+    return new ObservedMetrics();
+  }
+
+  @Produces
+  @Singleton
+  ModelRepository modelRepository() {
+    return new InProcessModelRepository();
+  }
+
+  @Produces
+  @Singleton
+  InferenceServerControl inferenceServer() {
+    return new InProcessInferenceServer();
+  }
+
+  @Produces
+  @Singleton
+  TrafficRouter trafficRouter() {
+    return new InProcessTrafficRouter();
+  }
+
+  @Produces
+  @Singleton
+  CanaryAnalysis analysis(ObservedMetrics observed) {
+    return new ObservedMetricsAnalysis(observed::of);
+  }
+
+  @Produces
+  @Singleton
+  Rollout rollout(
+      ModelRepository repo,
+      InferenceServerControl server,
+      TrafficRouter router,
+      CanaryAnalysis analysis) {
+    return new Rollout(repo, server, router, analysis);
+  }
+}

@@ -1,0 +1,24 @@
+package io.liverec.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Operator configuration ({@code liverec.operator.*} in application.properties or env). */
+@ConfigMapping(prefix = "liverec.operator")
+public interface OperatorSettings {
+  /** Image of the trainer Jobs (built by operator/cli with Jib). */
+  @WithDefault("ghcr.io/liverec/liverec-trainer:latest")
+  String trainerImage();
+
+  /** Service account the trainer pods run as. */
+  @WithDefault("liverec-trainer")
+  String trainerServiceAccount();
+
+  /** Image of the materialization CronJobs (the same CLI image by default). */
+  @WithDefault("ghcr.io/liverec/liverec-trainer:latest")
+  String materializerImage();
+
+  /** Directory of the local-file feature registry; absent = in memory. */
+  Optional<String> registryDir();
+}

@@ -1,0 +1,87 @@
+package io.liverec.operator.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.liverec.api.v1alpha1.FeatureView;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** FeatureView → its materialization CronJob. Pure: no I/O. */
+public final class MaterializationJobs {
+  public static final String LABEL_VIEW = "liverec.io/featureview";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private MaterializationJobs() {}
+
+  public static String cronJobName(String view) {
+    return Names.child(view, "-materialize");
+  }
+
+  /** The CronJob; the container gets the view as JSON in {@code LIVEREC_FEATUREVIEW}. */
+  public static CronJob cronJob(FeatureView view, String image, String serviceAccount) {
+    String name = view.getMetadata().getName();
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(LABEL_VIEW, name);
+    labels.put(TrainingJobs.LABEL_MANAGED_BY, TrainingJobs.MANAGER);
+    String spec;
+    try {
+      spec = JSON.writeValueAsString(view.getSpec());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    int backoff =
+        view.getSpec().materialization.backoffLimit == null
+            ? 1
+            : view.getSpec().materialization.backoffLimit;
+    return new CronJobBuilder()
+        .withNewMetadata()
+        .withName(cronJobName(name))
+        .withNamespace(view.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(TrainingJobs.owner(view))
+        .endMetadata()
+        .withNewSpec()
+        .withSchedule(view.getSpec().materialization.schedule)
+        .withConcurrencyPolicy("Forbid")
+        .withSuccessfulJobsHistoryLimit(1)
+        .withFailedJobsHistoryLimit(3)
+        .withNewJobTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(backoff)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(serviceAccount)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("materialize")
+        .withImage(image)
+        .withArgs("materialize", "--feature-view", name)
+        .addNewEnv()
+        .withName("LIVEREC_FEATUREVIEW")
+        .withValue(spec)
+        .endEnv()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .endJobTemplate()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,249 @@
+package io.liverec.operator.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.liverec.api.run.TrainingResult;
+import io.liverec.api.v1alpha1.ResourcesSpec;
+import io.liverec.api.v1alpha1.TrainingRun;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TrainingRun → its Job and spec ConfigMap, and Job → phase. Pure: no I/O, unit-tested without a
+ * server. One Job per generation, named {@code <run>-g<generation>}, so a restarted operator finds
+ * the Job it created instead of creating a second one.
+ */
+public final class TrainingJobs {
+  public static final String LABEL_RUN = "liverec.io/trainingrun";
+  public static final String LABEL_GENERATION = "liverec.io/generation";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "liverec-operator";
+  public static final String SPEC_DIR = "/etc/liverec";
+  public static final String SPEC_FILE = "trainingrun.yaml";
+  public static final String GPU = "nvidia.com/gpu";
+  public static final String CONTAINER = "trainer";
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+
+  private TrainingJobs() {}
+
+  /** Phases of a TrainingRun. */
+  public enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed
+  }
+
+  public static String jobName(String run, long generation) {
+    return Names.child(run, "-g" + generation);
+  }
+
+  public static String configMapName(String run, long generation) {
+    return Names.child(run, "-g" + generation + "-spec");
+  }
+
+  /** The spec the trainer reads, as the same YAML a user would apply. */
+  public static ConfigMap specConfigMap(TrainingRun run) {
+    long gen = generation(run);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("apiVersion", run.getApiVersion());
+    doc.put("kind", run.getKind());
+    doc.put(
+        "metadata",
+        Map.of(
+            "name", run.getMetadata().getName(),
+            "namespace", run.getMetadata().getNamespace(),
+            "generation", gen));
+    doc.put("spec", run.getSpec());
+    String yaml;
+    try {
+      yaml = YAML.writeValueAsString(doc);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot serialize TrainingRun " + run.getMetadata().getName(), e);
+    }
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(configMapName(run.getMetadata().getName(), gen))
+        .withNamespace(run.getMetadata().getNamespace())
+        .withLabels(labels(run))
+        .withOwnerReferences(owner(run))
+        .endMetadata()
+        .withData(Map.of(SPEC_FILE, yaml))
+        .build();
+  }
+
+  /** The trainer Job of the run's current generation. */
+  public static Job job(TrainingRun run, String image, String serviceAccount) {
+    long gen = generation(run);
+    String name = run.getMetadata().getName();
+    ResourcesSpec res =
+        run.getSpec().resources == null ? new ResourcesSpec() : run.getSpec().resources;
+    Map<String, Quantity> requests = new LinkedHashMap<>();
+    requests.put("cpu", new Quantity(res.cpu));
+    requests.put("memory", new Quantity(res.memory));
+    Map<String, Quantity> limits = new LinkedHashMap<>(requests);
+    List<Toleration> tolerations = List.of();
+    int gpus = res.gpu == null ? 0 : res.gpu;
+    if (gpus > 0) {
+      limits.put(GPU, new Quantity(String.valueOf(gpus)));
+      tolerations =
+          List.of(
+              new TolerationBuilder()
+                  .withKey(GPU)
+                  .withOperator("Exists")
+                  .withEffect("NoSchedule")
+                  .build());
+    }
+    Map<String, String> labels = labels(run);
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(jobName(name, gen))
+        .withNamespace(run.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(owner(run))
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(res.backoffLimit == null ? 1 : res.backoffLimit)
+        .withActiveDeadlineSeconds(res.deadlineSeconds)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(serviceAccount)
+        .withTolerations(tolerations)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName(CONTAINER)
+        .withImage(image)
+        .withArgs(
+            "run",
+            "-f",
+            SPEC_DIR + "/" + SPEC_FILE,
+            "--result",
+            TrainingResult.TERMINATION_MESSAGE_PATH)
+        .withTerminationMessagePath(TrainingResult.TERMINATION_MESSAGE_PATH)
+        .withTerminationMessagePolicy("File")
+        .withResources(
+            new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
+        .addNewEnv()
+        .withName("LIVEREC_TRAININGRUN")
+        .withValue(name)
+        .endEnv()
+        .addNewVolumeMount()
+        .withName("spec")
+        .withMountPath(SPEC_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .addNewVolume()
+        .withName("spec")
+        .withNewConfigMap()
+        .withName(configMapName(name, gen))
+        .endConfigMap()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The phase a Job's status stands for (null Job = not yet created). */
+  public static Phase phaseOf(Job job) {
+    if (job == null || job.getStatus() == null) {
+      return Phase.Pending;
+    }
+    var st = job.getStatus();
+    if (condition(job, "Complete") || (st.getSucceeded() != null && st.getSucceeded() > 0)) {
+      return Phase.Succeeded;
+    }
+    if (condition(job, "Failed")) {
+      return Phase.Failed;
+    }
+    if (st.getActive() != null && st.getActive() > 0) {
+      return Phase.Running;
+    }
+    return Phase.Pending;
+  }
+
+  /** Why a failed Job failed (its Failed condition's reason and message). */
+  public static String failureOf(Job job) {
+    if (job.getStatus() != null && job.getStatus().getConditions() != null) {
+      for (JobCondition c : job.getStatus().getConditions()) {
+        if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {
+          return c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        }
+      }
+    }
+    return "the Job failed";
+  }
+
+  /** Generation a Job was created for (from its label), or -1. */
+  public static long generationOf(HasMetadata child) {
+    Map<String, String> labels = child.getMetadata().getLabels();
+    String g = labels == null ? null : labels.get(LABEL_GENERATION);
+    return g == null ? -1 : Long.parseLong(g);
+  }
+
+  public static long generation(HasMetadata run) {
+    Long g = run.getMetadata().getGeneration();
+    return g == null ? 1 : g;
+  }
+
+  private static boolean condition(Job job, String type) {
+    if (job.getStatus().getConditions() == null) {
+      return false;
+    }
+    return job.getStatus().getConditions().stream()
+        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  static Map<String, String> labels(TrainingRun run) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(LABEL_RUN, run.getMetadata().getName());
+    labels.put(LABEL_GENERATION, String.valueOf(generation(run)));
+    labels.put(LABEL_MANAGED_BY, MANAGER);
+    return labels;
+  }
+
+  /** Controller owner reference: garbage collection removes children with their owner. */
+  public static OwnerReference owner(HasMetadata owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+}

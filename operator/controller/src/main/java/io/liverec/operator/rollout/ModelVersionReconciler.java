@@ -1,0 +1,114 @@
+package io.liverec.operator.rollout;
+
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.liverec.api.v1alpha1.Conditions;
+import io.liverec.api.v1alpha1.ModelVersion;
+import io.liverec.api.v1alpha1.ModelVersionStatus;
+import io.liverec.api.v1alpha1.Reason;
+import io.liverec.api.validation.CustomResourceValidator;
+import io.liverec.api.validation.Violation;
+import io.liverec.operator.ReconcileMetrics;
+import io.liverec.operator.Statuses;
+import io.liverec.operator.events.EventRecorder;
+import io.liverec.operator.model.TrainingJobs;
+import io.liverec.serving.rollout.Rollout;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * ModelVersion → the rollout phase machine ({@link Rollout}, shared with the embedded CLI). The
+ * reconciler only sequences: validate, advance one step, record transitions as Events, patch
+ * status, come back when the rollout asks. The inference server is outside the cluster, so deletion
+ * goes through a finalizer that withdraws an unpromoted version.
+ */
+@ControllerConfiguration(name = "modelversion")
+public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner<ModelVersion> {
+  static final String KIND = "ModelVersion";
+
+  private final Rollout rollout;
+  private final EventRecorder events;
+  private final ReconcileMetrics metrics;
+
+  public ModelVersionReconciler(Rollout rollout, EventRecorder events, ReconcileMetrics metrics) {
+    this.rollout = rollout;
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public UpdateControl<ModelVersion> reconcile(ModelVersion mv, Context<ModelVersion> ctx) {
+    long start = System.nanoTime();
+    String result = "error";
+    try {
+      UpdateControl<ModelVersion> control = reconcileOnce(mv);
+      result = control.isNoUpdate() ? "unchanged" : "updated";
+      return control;
+    } finally {
+      metrics.record(KIND, result, System.nanoTime() - start);
+    }
+  }
+
+  private UpdateControl<ModelVersion> reconcileOnce(ModelVersion mv) {
+    Instant now = Instant.now();
+    long gen = TrainingJobs.generation(mv);
+    ModelVersionStatus before = Statuses.copyOrNew(mv.getStatus(), ModelVersionStatus.class);
+    ModelVersionStatus st = Statuses.copyOrNew(mv.getStatus(), ModelVersionStatus.class);
+
+    List<Violation> violations = CustomResourceValidator.validate(mv);
+    if (!violations.isEmpty()) {
+      String msg = CustomResourceValidator.describe("spec", violations);
+      if (Conditions.set(
+          st.conditions, Conditions.VALID, false, Reason.InvalidSpec, msg, gen, now)) {
+        events.warning(mv, Reason.InvalidSpec, msg);
+      }
+      if (st.phase == null) {
+        st.phase = "Invalid";
+      }
+      st.observedGeneration = gen;
+      return patchIfChanged(mv, before, st, null);
+    }
+    Conditions.set(
+        st.conditions, Conditions.VALID, true, Reason.SpecValid, "spec is valid", gen, now);
+
+    Rollout.Outcome outcome = rollout.reconcile(mv.getSpec(), st, gen, now);
+    for (Rollout.Transition t : outcome.transitions()) {
+      if (t.warning()) {
+        events.warning(mv, t.reason(), t.message());
+      } else {
+        events.normal(mv, t.reason(), t.message());
+      }
+    }
+    return patchIfChanged(mv, before, st, outcome.requeueAfter().orElse(null));
+  }
+
+  private static UpdateControl<ModelVersion> patchIfChanged(
+      ModelVersion mv, ModelVersionStatus before, ModelVersionStatus after, Duration requeue) {
+    UpdateControl<ModelVersion> control;
+    if (Statuses.same(before, after)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      mv.setStatus(after);
+      control = UpdateControl.patchStatus(mv);
+    }
+    if (requeue != null) {
+      control.rescheduleAfter(Math.max(1, requeue.toMillis()));
+    }
+    return control;
+  }
+
+  @Override
+  public DeleteControl cleanup(ModelVersion mv, Context<ModelVersion> ctx) {
+    rollout.cleanup(mv.getSpec(), mv.getStatus());
+    if (mv.getStatus() == null || !Rollout.PROMOTED.equals(mv.getStatus().phase)) {
+      events.normal(
+          mv, Reason.Unloaded, "withdrew " + mv.getSpec().model + "/" + mv.getSpec().version);
+    }
+    return DeleteControl.defaultDelete();
+  }
+}
