@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
     name = "ablate",
     mixinStandardHelpOptions = true,
     description = "Compare variants on the same splits over several seeds (mean ± 95% CI).",
-    subcommands = {io.liverec.pipelines.recall.cli.AblateRecallCommand.class})
+    subcommands = {
+      io.liverec.pipelines.recall.cli.AblateRecallCommand.class,
+      io.liverec.pipelines.train.AblateRankingCommand.class
+    })
 public final class AblateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -28,6 +28,7 @@ import picocli.CommandLine.IVersionProvider;
       DemoCommand.class,
       io.liverec.pipelines.sim.SimulateCommand.class,
       io.liverec.pipelines.sampling.SampleCommand.class,
+      io.liverec.pipelines.train.TrainCommand.class,
       io.liverec.pipelines.tracking.cli.PromoteCommand.class,
       io.liverec.pipelines.tracking.cli.SyncCommand.class,
       AblateCommand.class,

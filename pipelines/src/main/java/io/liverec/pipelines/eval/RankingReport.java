@@ -44,7 +44,10 @@ public final class RankingReport {
         "\nctr and ctcvr are evaluated on every holdout impression, cvr on clicked rows only."
             + " The Bayes-optimal AUC is the AUC of the simulator's true probability (its"
             + " `oracle_*` columns, never a feature) on the same rows: no model can beat it in"
-            + " expectation, so the gap to it is what is left to learn.\n");
+            + " expectation, so the gap to it is what is left to learn. Training weighs clicked"
+            + " rows by their behaviour weight (gifts, flowers, watch time), which lifts the"
+            + " predicted probabilities: a predicted/observed ratio above 1 follows from that"
+            + " weighting and does not affect the AUCs.\n");
     md.append("\n## Training\n\n| epoch | train loss | val ctr AUC | val ctcvr AUC |\n");
     md.append("|---|---|---|---|\n");
     for (HistoryRow h : history) {

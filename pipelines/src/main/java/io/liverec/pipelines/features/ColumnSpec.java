@@ -60,6 +60,18 @@ public record ColumnSpec(
             "column spec: feature '" + f.name() + "' needs length ≥ 1");
       }
       sequences += f.kind() == FeatureKind.SEQUENCE ? 1 : 0;
+      if (f.source().startsWith(ORACLE_PREFIX)) {
+        throw new IllegalArgumentException(
+            "column spec: feature '"
+                + f.name()
+                + "' reads the simulator-only column '"
+                + f.source()
+                + "'; oracle_* columns are for evaluation only");
+      }
+      if (f.source().equals(click) || f.source().equals(conversion)) {
+        throw new IllegalArgumentException(
+            "column spec: feature '" + f.name() + "' reads the label column '" + f.source() + "'");
+      }
     }
     if (sequences > 1) {
       throw new IllegalArgumentException("column spec: at most one sequence feature");
@@ -67,10 +79,21 @@ public record ColumnSpec(
     oracle = oracle == null ? Map.of() : oracle;
   }
 
+  /** Simulator-only evaluation columns start with this; no feature may read them. */
+  public static final String ORACLE_PREFIX = "oracle_";
+
+  /** The same spec reading the rooms table from {@code path} (e.g. the event log's copy). */
+  public ColumnSpec withRoomsPath(String path) {
+    String key = rooms == null ? "room_id" : rooms.key();
+    return new ColumnSpec(
+        userId, click, conversion, weight, day, features, oracle, new RoomsTable(path, key));
+  }
+
   /**
    * A room side table.
    *
-   * @param path Parquet file or glob; relative paths resolve against the sample directory
+   * @param path Parquet file or glob; relative paths resolve against the sample directory (the
+   *     default {@code ../rooms.parquet} fits a log sampled into its own directory)
    * @param key join key, present in both the sample and the table
    */
   public record RoomsTable(String path, String key) {}

@@ -20,6 +20,9 @@ import io.liverec.pipelines.features.FeatureTransform;
 import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.pipelines.ranking.Ranker;
 import io.liverec.pipelines.ranking.Rankers;
+import io.liverec.pipelines.sampling.DuckDbSampler;
+import io.liverec.pipelines.sampling.SamplingOptions;
+import io.liverec.pipelines.sampling.SamplingReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -127,12 +130,36 @@ public final class RankingTrainer {
     TrainingRunSpec spec = validate(run);
     RunLayout layout = new RunLayout(runDir);
     ColumnSpec columns = options.columns() == null ? ColumnSpec.defaults() : options.columns();
-    Path samples = options.samples() != null ? options.samples() : SampleSources.resolve(spec);
+    Path samples = options.samples();
+    Path log = null;
+    if (samples == null) {
+      log = SampleSources.toPath(SampleSources.eventsUri(spec));
+      samples = SampleSources.isEventLog(log) ? layout.samples() : SampleSources.resolve(spec);
+    }
     try {
       Files.createDirectories(runDir);
       writeSpec(run, layout.spec());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run directory " + runDir, e);
+    }
+    if (log != null && SampleSources.isEventLog(log)) {
+      // raw events: sample them into the run directory (once; a resumed run reuses them)
+      if (!Files.exists(runDir.resolve(SamplingReport.JSON))) {
+        PrintStream out = options.progress();
+        new DuckDbSampler()
+            .sample(
+                log,
+                runDir,
+                SamplingOptions.from(spec.data),
+                day -> {
+                  if (out != null) {
+                    out.println("sampled " + day);
+                  }
+                });
+      }
+      if (columns.rooms() != null) {
+        columns = columns.withRoomsPath(log.resolve("rooms.parquet").toAbsolutePath().toString());
+      }
     }
     int holdoutDays = spec.data.holdoutDays == null ? 1 : spec.data.holdoutDays;
     try (SampleData data =

@@ -13,11 +13,7 @@ public final class SampleSources {
   private SampleSources() {}
 
   public static Path resolve(TrainingRunSpec spec) {
-    String uri = spec.data == null ? null : spec.data.events;
-    if (uri == null || uri.isBlank()) {
-      throw LiverecException.badInput(
-          "spec.data.events is empty: give the directory of the simulated log or of its samples");
-    }
+    String uri = eventsUri(spec);
     Path p = toPath(uri);
     if (Files.isDirectory(p.resolve("samples"))) {
       return p.resolve("samples");
@@ -25,18 +21,25 @@ public final class SampleSources {
     if (Files.isDirectory(p) && p.getFileName().toString().equals("samples")) {
       return p;
     }
-    if (Files.isDirectory(p.resolve("impressions"))) {
-      throw LiverecException.badInput(
-          "spec.data.events "
-              + uri
-              + " holds raw events but no samples/ table; run the sampler first"
-              + " (liverec sample) or point spec.data.events at its output");
-    }
     throw LiverecException.badInput(
         "spec.data.events " + uri + ": no samples/ table found under " + p.toAbsolutePath());
   }
 
-  static Path toPath(String uri) {
+  public static String eventsUri(TrainingRunSpec spec) {
+    String uri = spec.data == null ? null : spec.data.events;
+    if (uri == null || uri.isBlank()) {
+      throw LiverecException.badInput(
+          "spec.data.events is empty: give the directory of the simulated log or of its samples");
+    }
+    return uri;
+  }
+
+  /** True when {@code spec.data.events} is a raw event log (has an impressions table). */
+  public static boolean isEventLog(Path p) {
+    return Files.isDirectory(p.resolve("impressions"));
+  }
+
+  public static Path toPath(String uri) {
     if (uri.startsWith("file://")) {
       return Path.of(uri.substring("file://".length()));
     }

@@ -22,6 +22,24 @@ public record TrainingResult(
     int bestEpoch,
     Map<String, Path> artifacts) {
 
+  /** Metric name suffixes of {@link #metric}; full names are {@code <task>_<suffix>}. */
+  public static final java.util.List<String> METRICS =
+      java.util.List.of("auc", "gauc", "logloss", "ece", "pred_obs", "bayes_auc");
+
+  /** Every holdout metric by name ({@code ctr_auc}, …); NaN values (undefined) are left out. */
+  public Map<String, Double> flatMetrics() {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (TaskMetrics m : holdout) {
+      for (String suffix : METRICS) {
+        double v = metric(m.task() + "_" + suffix);
+        if (!Double.isNaN(v)) {
+          out.put(m.task() + "_" + suffix, v);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Holdout metric by name, e.g. {@code ctr_auc}, {@code cvr_gauc}, {@code ctcvr_logloss}. */
   public double metric(String name) {
     for (TaskMetrics m : holdout) {
