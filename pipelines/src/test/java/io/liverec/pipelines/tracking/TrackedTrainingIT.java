@@ -1,0 +1,180 @@
+package io.liverec.pipelines.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.liverec.api.v1alpha1.Gate;
+import io.liverec.api.v1alpha1.TrainingRun;
+import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.sampling.DuckDbSampler;
+import io.liverec.pipelines.sampling.SamplingOptions;
+import io.liverec.pipelines.sim.Simulations;
+import io.liverec.pipelines.train.RankingTrainer;
+import io.liverec.testenv.TestEnv;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small real training (simulate → sample → train → export) tracked in the real MLflow server:
+ * params, per-epoch metrics, artifacts (the downloaded ONNX runs in ONNX Runtime) and a registered
+ * version with alias {@code challenger}; a failing gate registers nothing.
+ */
+class TrackedTrainingIT {
+  @TempDir static Path dir;
+  static Path events;
+
+  @BeforeAll
+  static void simulateAndSample() {
+    events = dir.resolve("events");
+    Simulations.small(events, 3);
+    new DuckDbSampler()
+        .sample(events, events.resolve("samples"), SamplingOptions.defaults(), d -> {});
+  }
+
+  static TrainingRun run(String model, List<Gate> gates) {
+    TrainingRun run = new TrainingRun();
+    run.setMetadata(new ObjectMetaBuilder().withName("it-ranker").withNamespace("ml").build());
+    TrainingRunSpec spec = new TrainingRunSpec();
+    spec.data.events = events.toString();
+    spec.training.epochs = 2;
+    spec.training.batchSize = 256;
+    spec.training.learningRate = 0.01;
+    spec.training.earlyStoppingPatience = 0;
+    spec.model.embeddingDim = 8;
+    spec.model.hiddenUnits = new ArrayList<>(List.of(16));
+    spec.tracking.experiment = "it-tracked-" + UUID.randomUUID();
+    spec.tracking.registeredModel = model;
+    spec.gates = gates;
+    run.setSpec(spec);
+    return run;
+  }
+
+  @Test
+  void trainingIsTrackedAndRegisteredAsChallenger() throws Exception {
+    String uri = TestEnv.mlflowUri();
+    String model = "it-tracked-" + UUID.randomUUID();
+    Path runDir = dir.resolve("run-ok");
+    TrackedTraining.Outcome o =
+        TrackedTraining.run(
+            run(model, List.of(new Gate("ctr_auc", 0.55, null))),
+            runDir,
+            RankingTrainer.Options.defaults(),
+            uri,
+            Retry.DEFAULT,
+            null);
+
+    assertThat(o.gatesPassed()).as(String.join("; ", o.gateFailures())).isTrue();
+    assertThat(o.tracking().synced()).as(o.tracking().error()).isTrue();
+    assertThat(o.tracking().modelVersion()).isEqualTo("1");
+    String runId = o.tracking().mlflowRunId();
+
+    JsonNode run = MlflowTestSupport.get(uri, "runs/get?run_id=" + runId).get("run");
+    assertThat(run.at("/data/params").toString())
+        .contains("model.interactions")
+        .contains("training.epochs");
+    assertThat(run.at("/data/tags").toString())
+        .contains(TrainingRunRecords.TAG_SPEC_HASH)
+        .contains("ml/it-ranker");
+    assertThat(run.at("/data/metrics").toString()).contains("ctcvr_auc").contains("ctr_gauc");
+    for (String metric : List.of("train_loss", "val_ctr_auc")) {
+      JsonNode h =
+          MlflowTestSupport.get(
+              uri, "metrics/get-history?run_id=" + runId + "&metric_key=" + metric);
+      assertThat(h.path("metrics")).as(metric).hasSizeGreaterThanOrEqualTo(2);
+    }
+    JsonNode files = MlflowTestSupport.get(uri, "artifacts/list?run_id=" + runId + "&path=model");
+    assertThat(files.path("files").toString()).contains("model/model.onnx").contains("transform");
+    JsonNode plots = MlflowTestSupport.get(uri, "artifacts/list?run_id=" + runId + "&path=plots");
+    assertThat(plots.path("files").toString()).contains("loss.png");
+
+    JsonNode alias =
+        MlflowTestSupport.get(
+            uri,
+            "registered-models/alias?name=" + MlflowTestSupport.enc(model) + "&alias=challenger");
+    assertThat(alias.at("/model_version/run_id").asText()).isEqualTo(runId);
+
+    // The registered model's ONNX, downloaded from MLflow, runs in ONNX Runtime.
+    Path onnx;
+    try (MlflowGateway gw = new MlflowGateway(uri, Retry.DEFAULT)) {
+      onnx =
+          gw.downloadArtifact(
+              run.at("/info/artifact_uri").asText(),
+              "model/model.onnx",
+              dir.resolve("downloaded.onnx"));
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(onnx.toString())) {
+      Map<String, OnnxTensor> inputs = new HashMap<>();
+      try {
+        for (var e : session.getInputInfo().entrySet()) {
+          var info = (ai.onnxruntime.TensorInfo) e.getValue().getInfo();
+          long[] shape = info.getShape().clone();
+          shape[0] = 4;
+          for (int i = 1; i < shape.length; i++) {
+            shape[i] = Math.max(shape[i], 1);
+          }
+          int n = 1;
+          for (long s : shape) {
+            n *= (int) s;
+          }
+          OnnxTensor t =
+              info.type == ai.onnxruntime.OnnxJavaType.INT64
+                  ? OnnxTensor.createTensor(env, java.nio.LongBuffer.allocate(n), shape)
+                  : OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(n), shape);
+          inputs.put(e.getKey(), t);
+        }
+        try (OrtSession.Result r = session.run(inputs)) {
+          float[] ctcvr = flat(r.get("ctcvr").orElseThrow().getValue());
+          assertThat(ctcvr).hasSize(4);
+          for (float p : ctcvr) {
+            assertThat(p).isBetween(0f, 1f);
+          }
+        }
+      } finally {
+        inputs.values().forEach(OnnxTensor::close);
+      }
+    }
+  }
+
+  @Test
+  void failingGateRegistersNothing() {
+    String uri = TestEnv.mlflowUri();
+    String model = "it-gated-" + UUID.randomUUID();
+    TrackedTraining.Outcome o =
+        TrackedTraining.run(
+            run(model, List.of(new Gate("ctr_auc", 0.999, null))),
+            dir.resolve("run-gated"),
+            RankingTrainer.Options.defaults().withExport(false),
+            uri,
+            Retry.DEFAULT,
+            null);
+    assertThat(o.gatesPassed()).isFalse();
+    assertThat(o.gateFailures().get(0)).contains("ctr_auc").contains("< min 0.9990");
+    assertThat(o.tracking().synced()).isTrue();
+    assertThat(o.tracking().modelVersion()).isNull();
+    assertThat(MlflowTestSupport.versionsOf(uri, model)).isEmpty();
+  }
+
+  private static float[] flat(Object value) {
+    if (value instanceof float[] f) {
+      return f;
+    }
+    float[][] m = (float[][]) value;
+    float[] out = new float[m.length];
+    for (int i = 0; i < m.length; i++) {
+      out[i] = m[i][0];
+    }
+    return out;
+  }
+}
