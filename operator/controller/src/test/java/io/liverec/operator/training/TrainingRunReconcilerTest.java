@@ -34,7 +34,7 @@ class TrainingRunReconcilerTest {
     client.resource(run).create();
 
     // create -> Job with owner reference, GPU, deadline, mounted spec
-    Job job = await().atMost(WAIT).until(() -> job("ranker-g1"), j -> j != null);
+    Job job = await().atMost(WAIT).ignoreExceptions().until(() -> job("ranker-g1"), j -> j != null);
     assertThat(job.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(
@@ -61,6 +61,7 @@ class TrainingRunReconcilerTest {
         .contains("gradientSurgery: \"pcgrad\"");
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               TrainingRun r = get("ranker");
@@ -71,7 +72,10 @@ class TrainingRunReconcilerTest {
 
     // Job running -> Running
     setJobStatus("ranker-g1", new JobStatusBuilder().withActive(1).build());
-    await().atMost(WAIT).until(() -> get("ranker").getStatus().phase, "Running"::equals);
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> get("ranker").getStatus().phase, "Running"::equals);
 
     // Job succeeded, pod left its result -> Succeeded with metrics in status
     client
@@ -112,6 +116,7 @@ class TrainingRunReconcilerTest {
             .build());
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               TrainingRun r = get("ranker");
@@ -147,9 +152,10 @@ class TrainingRunReconcilerTest {
                   return r;
                 });
     assertThat(edited.getMetadata().getGeneration()).isEqualTo(2L);
-    await().atMost(WAIT).until(() -> job("ranker-g2"), j -> j != null);
+    await().atMost(WAIT).ignoreExceptions().until(() -> job("ranker-g2"), j -> j != null);
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               TrainingRun r = get("ranker");
@@ -164,6 +170,7 @@ class TrainingRunReconcilerTest {
     client.resource(get("ranker")).delete();
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(get("ranker")).isNull();
@@ -183,7 +190,7 @@ class TrainingRunReconcilerTest {
   void failedJobAndInvalidSpecAreReported() {
     TrainingRun run = Fixtures.trainingRun(NS, "flaky");
     client.resource(run).create();
-    await().atMost(WAIT).until(() -> job("flaky-g1"), j -> j != null);
+    await().atMost(WAIT).ignoreExceptions().until(() -> job("flaky-g1"), j -> j != null);
     setJobStatus(
         "flaky-g1",
         new JobStatusBuilder()
@@ -198,6 +205,7 @@ class TrainingRunReconcilerTest {
             .build());
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               TrainingRun r = get("flaky");
@@ -213,6 +221,7 @@ class TrainingRunReconcilerTest {
     client.resource(bad).create();
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
             () -> {
               TrainingRun r = get("bad");

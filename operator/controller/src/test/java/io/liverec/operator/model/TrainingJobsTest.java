@@ -1,0 +1,70 @@
+package io.liverec.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.liverec.api.v1alpha1.TrainingRun;
+import io.liverec.operator.Fixtures;
+import io.liverec.operator.model.TrainingJobs.Phase;
+import org.junit.jupiter.api.Test;
+
+/** Pure model → objects tests: no server. */
+class TrainingJobsTest {
+
+  @Test
+  void namesAreDeterministicPerGenerationAndFitLabelValues() {
+    assertThat(TrainingJobs.jobName("ranker", 3)).isEqualTo("ranker-g3");
+    String longName = "a-very-long-training-run-name-that-goes-on-and-on-and-on-for-ever";
+    String a = TrainingJobs.jobName(longName, 12);
+    assertThat(a)
+        .hasSizeLessThanOrEqualTo(63)
+        .endsWith("-g12")
+        .isEqualTo(TrainingJobs.jobName(longName, 12));
+    assertThat(a).isNotEqualTo(TrainingJobs.jobName(longName + "x", 12));
+  }
+
+  @Test
+  void cpuOnlyRunHasNoGpuLimitOrToleration() {
+    TrainingRun run = Fixtures.trainingRun("ns", "cpu-run");
+    run.getMetadata().setGeneration(4L);
+    run.getSpec().resources.gpu = 0;
+    run.getSpec().resources.deadlineSeconds = null;
+    Job job = TrainingJobs.job(run, "img:1", "sa");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(job.getMetadata().getName()).isEqualTo("cpu-run-g4");
+    assertThat(job.getMetadata().getLabels()).containsEntry(TrainingJobs.LABEL_GENERATION, "4");
+    assertThat(pod.getContainers().get(0).getResources().getLimits())
+        .containsOnlyKeys("cpu", "memory");
+    assertThat(pod.getTolerations()).isEmpty();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isNull();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getVolumes().get(0).getConfigMap().getName())
+        .isEqualTo(TrainingJobs.specConfigMap(run).getMetadata().getName());
+  }
+
+  @Test
+  void jobStatusMapsToPhases() {
+    Job job = new Job();
+    assertThat(TrainingJobs.phaseOf(null)).isEqualTo(Phase.Pending);
+    assertThat(TrainingJobs.phaseOf(job)).isEqualTo(Phase.Pending);
+    job.setStatus(new JobStatusBuilder().withActive(1).build());
+    assertThat(TrainingJobs.phaseOf(job)).isEqualTo(Phase.Running);
+    job.setStatus(new JobStatusBuilder().withFailed(1).withActive(1).build());
+    assertThat(TrainingJobs.phaseOf(job)).as("a retry is still running").isEqualTo(Phase.Running);
+    job.setStatus(
+        new JobStatusBuilder()
+            .withConditions(
+                new JobConditionBuilder()
+                    .withType("Failed")
+                    .withStatus("True")
+                    .withReason("DeadlineExceeded")
+                    .build())
+            .build());
+    assertThat(TrainingJobs.phaseOf(job)).isEqualTo(Phase.Failed);
+    assertThat(TrainingJobs.failureOf(job)).startsWith("DeadlineExceeded");
+    job.setStatus(new JobStatusBuilder().withSucceeded(1).build());
+    assertThat(TrainingJobs.phaseOf(job)).isEqualTo(Phase.Succeeded);
+  }
+}
