@@ -58,7 +58,7 @@ public final class AblateRecallCommand implements Callable<Integer> {
   @Option(
       names = "--methods",
       split = ",",
-      defaultValue = "popular,content,i2i,vector-i2i",
+      defaultValue = "popular,content,i2i,vector-i2i,two-tower,two-tower-nologq,two-tower-nomm",
       description = "Methods to compare (default: ${DEFAULT-VALUE}).")
   List<String> methods;
 

@@ -43,6 +43,13 @@ public final class RecallEvaluator {
         int[] ranked = r.retrieve(q.user(), q.recentRooms(), split.live(), s.maxK());
         summary.add(ranked, q.truth());
       }
+      if (r instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing " + m.id(), e);
+        }
+      }
       Map<String, Double> metrics = new LinkedHashMap<>(summary.metrics());
       metrics.put("requests", (double) summary.requests());
       out.add(new MethodResult(m.id(), metrics, fit, describe(r)));
@@ -53,6 +60,9 @@ public final class RecallEvaluator {
   private static String describe(Retriever r) {
     if (r instanceof io.liverec.pipelines.recall.vector.VectorI2I v) {
       return v.index().describe();
+    }
+    if (r instanceof io.liverec.pipelines.recall.twotower.TwoTowerRecall t) {
+      return t.model().config() + "; " + t.index().describe() + "; epoch loss " + t.epochLoss();
     }
     return r.name();
   }

@@ -5,8 +5,10 @@ import io.liverec.pipelines.recall.Retriever;
 import io.liverec.pipelines.recall.cb.ContentBased;
 import io.liverec.pipelines.recall.data.RecallDataset;
 import io.liverec.pipelines.recall.i2i.CoClick;
+import io.liverec.pipelines.recall.twotower.TwoTowerRecall;
 import io.liverec.pipelines.recall.vector.VectorI2I;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** The recall methods by the names used on the command line and in reports. */
@@ -14,7 +16,10 @@ public enum RecallMethod {
   POPULAR("popular"),
   CONTENT("content"),
   I2I("i2i"),
-  VECTOR_I2I("vector-i2i");
+  VECTOR_I2I("vector-i2i"),
+  TWO_TOWER("two-tower"),
+  TWO_TOWER_NO_LOGQ("two-tower-nologq"),
+  TWO_TOWER_NO_MULTIMODAL("two-tower-nomm");
 
   private final String id;
 
@@ -34,7 +39,29 @@ public enum RecallMethod {
       case I2I -> CoClick.fit(train);
       case VECTOR_I2I ->
           VectorI2I.fit(train, s.item2vec().withSeed(seed), s.index(), s.indexParams());
+      case TWO_TOWER -> twoTower(train, s, seed, true, true);
+      case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false);
+      case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true);
     };
+  }
+
+  /** The two-tower defaults of docs/RECALL.md; the variants switch one input off. */
+  static final double TEMPERATURE = 0.2;
+
+  static final int OUTPUT_DIM = 32;
+  static final int EMBEDDING_DIM = 16;
+  static final List<Integer> HIDDEN = List.of(64);
+  static final int EPOCHS = 3;
+
+  private Retriever twoTower(
+      RecallDataset train, AblationSettings s, long seed, boolean multimodal, boolean logQ) {
+    return TwoTowerRecall.fit(
+        id,
+        train,
+        TwoTowerRecall.configFor(
+            train, multimodal, logQ, TEMPERATURE, OUTPUT_DIM, EMBEDDING_DIM, HIDDEN, EPOCHS, seed),
+        s.index(),
+        s.indexParams());
   }
 
   public static RecallMethod of(String id) {

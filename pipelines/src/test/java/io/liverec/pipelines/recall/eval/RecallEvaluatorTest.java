@@ -19,7 +19,11 @@ class RecallEvaluatorTest {
     RecallDataset data = RecallFixtures.grouped(11, 400, 300, 10, 6);
     AblationSettings s =
         new AblationSettings(
-            List.of(RecallMethod.values()),
+            List.of(
+                RecallMethod.POPULAR,
+                RecallMethod.CONTENT,
+                RecallMethod.I2I,
+                RecallMethod.VECTOR_I2I),
             new int[] {20, 50},
             IndexKind.JVECTOR,
             new IndexParams(8, 50, 100, 1),

@@ -1,0 +1,90 @@
+package io.liverec.pipelines.recall.twotower;
+
+import io.liverec.pipelines.features.FeatureSchema;
+import java.util.List;
+
+/**
+ * Shape and training settings of the two-tower model.
+ *
+ * @param numUsers users (ids 1..numUsers in the user-id field; 0 = unknown / no history)
+ * @param numRooms rooms (ids 1..numRooms in the room-id field and the sequence; 0 = pad / unknown)
+ * @param numCategories room categories (field value category + 1; 0 = unknown)
+ * @param numLanguages languages (value + 1; 0 = unknown)
+ * @param numTags room tags (value + 1; 0 = none)
+ * @param seqLength recent rooms fed to the user tower
+ * @param multimodalDim width of the room content vector; 0 switches the multimodal input off
+ * @param embeddingDim field embedding width
+ * @param hiddenUnits ReLU MLP of each tower
+ * @param outputDim width of the L2-normalised tower outputs
+ * @param temperature softmax temperature τ (logits = cos / τ)
+ * @param logQ subtract log of the streaming sampling-probability estimate from each logit
+ * @param learningRate Adam step
+ * @param batchSize clicks per in-batch softmax
+ * @param epochs passes over the training clicks
+ * @param seed initialisation and shuffling seed
+ */
+public record TwoTowerConfig(
+    int numUsers,
+    int numRooms,
+    int numCategories,
+    int numLanguages,
+    int numTags,
+    int seqLength,
+    int multimodalDim,
+    int embeddingDim,
+    List<Integer> hiddenUnits,
+    int outputDim,
+    double temperature,
+    boolean logQ,
+    double learningRate,
+    int batchSize,
+    int epochs,
+    long seed) {
+
+  /** Hours of day (the context field). */
+  public static final int HOURS = 24;
+
+  /** Room dense inputs: log1p clicks on the previous day, log1p clicks before that day. */
+  public static final List<String> ROOM_DENSE =
+      List.of("log1p_clicks_prev_day", "log1p_clicks_total");
+
+  public TwoTowerConfig {
+    if (temperature <= 0) {
+      throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+    }
+    if (batchSize < 2) {
+      throw new IllegalArgumentException("batchSize must be >= 2 for in-batch negatives");
+    }
+    hiddenUnits = List.copyOf(hiddenUnits);
+  }
+
+  /** User tower inputs: sparse [user id, language, hour]; the recent-room sequence. */
+  public FeatureSchema userSchema() {
+    return new FeatureSchema(
+        List.of(
+            new FeatureSchema.SparseField("user_id", numUsers + 1L),
+            new FeatureSchema.SparseField("user_language", numLanguages + 1L),
+            new FeatureSchema.SparseField("hour", HOURS)),
+        List.of(),
+        seqLength,
+        numRooms + 1L,
+        0);
+  }
+
+  /**
+   * Room tower inputs: sparse [room id, category, language, tag]; dense real-time statistics; the
+   * multimodal content vector.
+   */
+  public FeatureSchema roomSchema() {
+    return new FeatureSchema(
+        List.of(
+            new FeatureSchema.SparseField("room_id", numRooms + 1L),
+            new FeatureSchema.SparseField("category", numCategories + 1L),
+            new FeatureSchema.SparseField("room_language", numLanguages + 1L),
+            new FeatureSchema.SparseField("tag", numTags + 1L)),
+        ROOM_DENSE,
+        0,
+        0,
+        multimodalDim);
+  }
+}

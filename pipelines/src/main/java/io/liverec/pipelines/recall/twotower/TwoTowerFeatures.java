@@ -1,0 +1,143 @@
+package io.liverec.pipelines.recall.twotower;
+
+import io.liverec.pipelines.recall.data.Interaction;
+import io.liverec.pipelines.recall.data.RecallDataset;
+import io.liverec.pipelines.recall.data.RoomCatalog;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a training window into tower rows without looking ahead: a click's user row uses the user's
+ * clicks before it, its room row the room's click counts of earlier days.
+ *
+ * <p>Defaults: a user without history has an all-pad sequence and their profile language (or 0 =
+ * unknown); a room without clicks before the serving cutoff gets room id 0 (the "unknown room"
+ * embedding, trained through {@link #ROOM_ID_DROPOUT}), zero statistics and, without content
+ * vectors, a zero multimodal input.
+ */
+public final class TwoTowerFeatures {
+  /** Fraction of training rows whose room id is replaced by 0, so the unknown id is learned. */
+  public static final double ROOM_ID_DROPOUT = 0.1;
+
+  /** Hour used for a user with no training clicks. */
+  static final int DEFAULT_HOUR = 20;
+
+  private static final long HOUR_MS = 3_600_000L;
+
+  private final RecallDataset train;
+  private final TwoTowerConfig config;
+  private final long firstDay;
+  private final int[][] clicksByDay; // [day - firstDay][room]
+  private final int[] modalHour;
+
+  public TwoTowerFeatures(RecallDataset train, TwoTowerConfig config) {
+    this.train = train;
+    this.config = config;
+    List<Interaction> clicks = train.clicks();
+    this.firstDay =
+        clicks.isEmpty() ? 0 : Math.floorDiv(clicks.get(0).timestamp(), RecallDataset.DAY_MS);
+    long lastDay =
+        clicks.isEmpty()
+            ? 0
+            : Math.floorDiv(clicks.get(clicks.size() - 1).timestamp(), RecallDataset.DAY_MS);
+    this.clicksByDay = new int[(int) (lastDay - firstDay + 2)][train.rooms().size()];
+    int[][] hours = new int[train.numUsers()][TwoTowerConfig.HOURS];
+    for (Interaction c : clicks) {
+      clicksByDay[(int) (day(c.timestamp()) - firstDay)][c.room()]++;
+      hours[c.user()][hourOf(c.timestamp())]++;
+    }
+    this.modalHour = new int[train.numUsers()];
+    for (int u = 0; u < train.numUsers(); u++) {
+      int best = DEFAULT_HOUR;
+      int n = 0;
+      for (int h = 0; h < TwoTowerConfig.HOURS; h++) {
+        if (hours[u][h] > n) {
+          n = hours[u][h];
+          best = h;
+        }
+      }
+      modalHour[u] = best;
+    }
+  }
+
+  /** Precomputed recent-room sequences per click (rooms + 1, newest first, 0-padded). */
+  public long[][] sequencesAtClicks() {
+    List<Interaction> clicks = train.clicks();
+    long[][] out = new long[clicks.size()][];
+    Map<Integer, Deque<Integer>> recent = new HashMap<>();
+    for (int i = 0; i < clicks.size(); i++) {
+      Interaction c = clicks.get(i);
+      Deque<Integer> d = recent.computeIfAbsent(c.user(), k -> new ArrayDeque<>());
+      out[i] = pad(d.stream().mapToInt(Integer::intValue).toArray());
+      d.remove(c.room());
+      d.addFirst(c.room());
+      while (d.size() > config.seqLength()) {
+        d.removeLast();
+      }
+    }
+    return out;
+  }
+
+  /** The user row of a request: user id, language, hour and recent rooms (newest first). */
+  public long[] userSparse(int user, int hour) {
+    boolean known = user >= 0 && user < train.numUsers();
+    int lang = known ? train.userLanguage()[user] : -1;
+    return new long[] {known ? user + 1L : 0L, lang + 1L, hour};
+  }
+
+  /** The user's most frequent click hour in training (default {@value #DEFAULT_HOUR}). */
+  public int servingHour(int user) {
+    return user >= 0 && user < modalHour.length ? modalHour[user] : DEFAULT_HOUR;
+  }
+
+  /** Recent rooms (ids, newest first) as a padded sequence of ids + 1. */
+  public long[] pad(int[] recentRooms) {
+    long[] s = new long[config.seqLength()];
+    int j = 0;
+    for (int i = 0; i < recentRooms.length && j < s.length; i++) {
+      int r = recentRooms[i];
+      if (r >= 0 && r < train.rooms().size()) {
+        s[j++] = r + 1L;
+      }
+    }
+    return s;
+  }
+
+  /** The room id/category/language/tag row; {@code knownId} false gives the unknown id 0. */
+  public long[] roomSparse(int room, boolean knownId) {
+    RoomCatalog rooms = train.rooms();
+    int[] tags = rooms.tags(room);
+    return new long[] {
+      knownId ? room + 1L : 0L,
+      rooms.category(room) + 1L,
+      rooms.language(room) + 1L,
+      tags.length == 0 ? 0L : tags[0] + 1L
+    };
+  }
+
+  /** Real-time statistics as of the start of {@code day}: [log1p prev-day clicks, log1p total]. */
+  public float[] roomDense(int room, long day) {
+    int idx = (int) (day - firstDay);
+    int prev = idx - 1 >= 0 && idx - 1 < clicksByDay.length ? clicksByDay[idx - 1][room] : 0;
+    int total = 0;
+    for (int d = 0; d < Math.min(idx, clicksByDay.length); d++) {
+      total += clicksByDay[d][room];
+    }
+    return new float[] {(float) Math.log1p(prev), (float) Math.log1p(total)};
+  }
+
+  public float[] multimodal(int room) {
+    return config.multimodalDim() > 0 ? train.rooms().content(room) : new float[0];
+  }
+
+  public static long day(long ts) {
+    return Math.floorDiv(ts, RecallDataset.DAY_MS);
+  }
+
+  public static int hourOf(long ts) {
+    return (int) Math.floorMod(ts / HOUR_MS, TwoTowerConfig.HOURS);
+  }
+}

@@ -1,0 +1,61 @@
+package io.liverec.pipelines.recall.twotower;
+
+import io.liverec.pipelines.ranking.layers.Dense;
+import io.liverec.pipelines.ranking.layers.Embeddings;
+import io.liverec.pipelines.ranking.layers.Fields;
+import io.liverec.pipelines.ranking.ops.Ops;
+
+/**
+ * The two towers, written once against the ranking op vocabulary ({@link Ops}) so the same code
+ * builds the TF training graph and the ONNX export. Each tower: field embeddings ({@link
+ * Embeddings}: shared sparse table, mean-pooled sequence, projected dense and multimodal inputs) →
+ * ReLU MLP → linear projection → L2 normalisation.
+ */
+public final class TwoTowerNet {
+  /** Added under the square root of the norm: a zero output stays finite. */
+  static final float NORM_EPSILON = 1e-12f;
+
+  private TwoTowerNet() {}
+
+  /** {@code [N, outputDim]} unit user vectors from sparse {@code [N, 3]} and seq {@code [N, L]}. */
+  public static <T> T userTower(Ops<T> ops, TwoTowerConfig c, T sparse, T seq) {
+    Fields<T> f =
+        Embeddings.apply(
+            ops,
+            "user",
+            c.userSchema(),
+            c.embeddingDim(),
+            new Embeddings.Inputs<>(sparse, null, seq, null));
+    return head(ops, "user", c, f);
+  }
+
+  /**
+   * {@code [N, outputDim]} unit room vectors from sparse {@code [N, 4]}, dense {@code [N, 2]} and
+   * (when enabled) multimodal {@code [N, M]}.
+   */
+  public static <T> T roomTower(Ops<T> ops, TwoTowerConfig c, T sparse, T dense, T multimodal) {
+    Fields<T> f =
+        Embeddings.apply(
+            ops,
+            "room",
+            c.roomSchema(),
+            c.embeddingDim(),
+            new Embeddings.Inputs<>(
+                sparse, dense, null, c.multimodalDim() > 0 ? multimodal : null));
+    return head(ops, "room", c, f);
+  }
+
+  private static <T> T head(Ops<T> ops, String scope, TwoTowerConfig c, Fields<T> f) {
+    T h = Dense.mlp(ops, scope + "/mlp", f.flat(), f.flatWidth(), c.hiddenUnits());
+    int width =
+        c.hiddenUnits().isEmpty() ? f.flatWidth() : c.hiddenUnits().get(c.hiddenUnits().size() - 1);
+    T out = Dense.layer(ops, scope + "/out", h, width, c.outputDim(), false);
+    return l2Normalize(ops, out);
+  }
+
+  /** x / √(Σx² + ε) over the last axis. */
+  public static <T> T l2Normalize(Ops<T> ops, T x) {
+    T norm = ops.sqrt(ops.add(ops.reduceSum(ops.square(x), 1, true), ops.scalar(NORM_EPSILON)));
+    return ops.div(x, norm);
+  }
+}

@@ -1,0 +1,220 @@
+package io.liverec.pipelines.recall.twotower;
+
+import io.liverec.pipelines.recall.Retriever;
+import io.liverec.pipelines.recall.data.Interaction;
+import io.liverec.pipelines.recall.data.LiveRooms;
+import io.liverec.pipelines.recall.data.RecallDataset;
+import io.liverec.pipelines.recall.index.IndexKind;
+import io.liverec.pipelines.recall.index.IndexParams;
+import io.liverec.pipelines.recall.index.Neighbors;
+import io.liverec.pipelines.recall.index.VectorIndex;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Two-tower u2i recall: trains {@link TwoTowerModel} on the training clicks (in-batch softmax, logQ
+ * from {@link FrequencyEstimator}), embeds every room as of the cutoff into an ANN index and
+ * answers a request with one index search for the user vector, the live filter applied inside the
+ * search. Cold rooms are indexed too: their vector comes from content, category and language.
+ */
+public final class TwoTowerRecall implements Retriever, AutoCloseable {
+  /** Frequency estimator: hash arrays, buckets per array (× rooms), moving-average rate. */
+  static final int ESTIMATOR_HASHES = 2;
+
+  static final int ESTIMATOR_BUCKET_FACTOR = 4;
+  static final double ESTIMATOR_ALPHA = 0.05;
+
+  private final TwoTowerModel model;
+  private final TwoTowerFeatures features;
+  private final VectorIndex index;
+  private final List<Double> epochLoss;
+  private final String name;
+
+  private TwoTowerRecall(
+      String name,
+      TwoTowerModel model,
+      TwoTowerFeatures features,
+      VectorIndex index,
+      List<Double> epochLoss) {
+    this.name = name;
+    this.model = model;
+    this.features = features;
+    this.index = index;
+    this.epochLoss = epochLoss;
+  }
+
+  /** A config sized for {@code train} with the given model settings. */
+  public static TwoTowerConfig configFor(
+      RecallDataset train,
+      boolean multimodal,
+      boolean logQ,
+      double temperature,
+      int outputDim,
+      int embeddingDim,
+      List<Integer> hidden,
+      int epochs,
+      long seed) {
+    var rooms = train.rooms();
+    int cats = 1;
+    int langs = 1;
+    int tags = 1;
+    for (int r = 0; r < rooms.size(); r++) {
+      cats = Math.max(cats, rooms.category(r) + 1);
+      langs = Math.max(langs, rooms.language(r) + 1);
+      for (int t : rooms.tags(r)) {
+        tags = Math.max(tags, t + 1);
+      }
+    }
+    for (int l : train.userLanguage()) {
+      langs = Math.max(langs, l + 1);
+    }
+    return new TwoTowerConfig(
+        train.numUsers(),
+        rooms.size(),
+        cats,
+        langs,
+        tags,
+        20,
+        multimodal ? rooms.contentDim() : 0,
+        embeddingDim,
+        hidden,
+        outputDim,
+        temperature,
+        logQ,
+        0.003,
+        512,
+        epochs,
+        seed);
+  }
+
+  public static TwoTowerRecall fit(
+      String name, RecallDataset train, TwoTowerConfig config, IndexKind kind, IndexParams params) {
+    TwoTowerModel model = new TwoTowerModel(config);
+    TwoTowerFeatures f = new TwoTowerFeatures(train, config);
+    List<Interaction> clicks = train.clicks();
+    long[][] seqAt = f.sequencesAtClicks();
+    int n = clicks.size();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    SplittableRandom rnd = new SplittableRandom(config.seed());
+    FrequencyEstimator freq =
+        new FrequencyEstimator(
+            ESTIMATOR_HASHES,
+            ESTIMATOR_BUCKET_FACTOR * Math.max(1, config.numRooms()),
+            ESTIMATOR_ALPHA);
+    List<Double> epochLoss = new ArrayList<>();
+    long seen = 0;
+    for (int epoch = 0; epoch < config.epochs(); epoch++) {
+      shuffle(order, rnd);
+      double sum = 0;
+      int batches = 0;
+      for (int start = 0; start + 1 < n; start += config.batchSize()) {
+        int b = Math.min(config.batchSize(), n - start);
+        if (b < 2) {
+          break;
+        }
+        long[][] us = new long[b][];
+        long[][] sq = new long[b][];
+        long[][] rs = new long[b][];
+        float[][] rd = new float[b][];
+        float[][] mm = new float[b][];
+        int[] rooms = new int[b];
+        for (int i = 0; i < b; i++) {
+          Interaction c = clicks.get(order[start + i]);
+          us[i] = f.userSparse(c.user(), TwoTowerFeatures.hourOf(c.timestamp()));
+          sq[i] = seqAt[order[start + i]];
+          boolean keepId = rnd.nextDouble() >= TwoTowerFeatures.ROOM_ID_DROPOUT;
+          rs[i] = f.roomSparse(c.room(), keepId);
+          rd[i] = f.roomDense(c.room(), TwoTowerFeatures.day(c.timestamp()));
+          mm[i] = f.multimodal(c.room());
+          rooms[i] = c.room();
+        }
+        float[] logQ = new float[b];
+        // Positions count in examples, not steps: a room clicked 20 times in one batch appears
+        // 20 times among every row's negatives, so its q is the per-example probability.
+        for (int i = 0; i < b; i++) {
+          freq.update(rooms[i], seen + i);
+        }
+        seen += b;
+        if (config.logQ()) {
+          for (int i = 0; i < b; i++) {
+            logQ[i] = (float) Math.log(freq.probability(rooms[i]));
+          }
+        }
+        sum += model.trainStep(new TowerBatch(us, sq, rs, rd, mm, rooms), logQ);
+        batches++;
+      }
+      epochLoss.add(batches == 0 ? Double.NaN : sum / batches);
+    }
+    // Room vectors as of the cutoff: stats of the whole training window, id known iff clicked.
+    long cutoffDay = clicks.isEmpty() ? 0 : TwoTowerFeatures.day(clicks.get(n - 1).timestamp()) + 1;
+    int[] clickCount = train.roomClickCounts();
+    int numRooms = train.rooms().size();
+    long[][] rs = new long[numRooms][];
+    float[][] rd = new float[numRooms][];
+    float[][] mm = new float[numRooms][];
+    int[] ids = new int[numRooms];
+    for (int r = 0; r < numRooms; r++) {
+      rs[r] = f.roomSparse(r, clickCount[r] > 0);
+      rd[r] = f.roomDense(r, cutoffDay);
+      mm[r] = f.multimodal(r);
+      ids[r] = r;
+    }
+    float[][] roomVectors = model.roomVectors(new TowerBatch(null, null, rs, rd, mm, ids));
+    VectorIndex index = kind.build(roomVectors, ids, params);
+    return new TwoTowerRecall(name, model, f, index, epochLoss);
+  }
+
+  /** Mean training loss per epoch. */
+  public List<Double> epochLoss() {
+    return List.copyOf(epochLoss);
+  }
+
+  public VectorIndex index() {
+    return index;
+  }
+
+  public TwoTowerModel model() {
+    return model;
+  }
+
+  public TwoTowerFeatures features() {
+    return features;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The user vector for a request (user, recent rooms newest first, hour of day). */
+  public float[] userVector(int user, int[] recentRooms, int hour) {
+    long[][] us = {features.userSparse(user, hour)};
+    long[][] sq = {features.pad(recentRooms)};
+    return model.userVectors(new TowerBatch(us, sq, null, null, null, null))[0];
+  }
+
+  @Override
+  public int[] retrieve(int user, int[] recentRooms, LiveRooms live, int k) {
+    float[] u = userVector(user, recentRooms, features.servingHour(user));
+    Neighbors nb = index.search(u, k, live::isLive);
+    return nb.ids();
+  }
+
+  private static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
