@@ -44,12 +44,20 @@ public record SamplingReport(
   public static final String JSON = "sample-report.json";
   public static final String MARKDOWN = "sample-report.md";
 
+  /** The report as indented JSON. */
+  public String toJson() {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes the JSON and markdown files into {@code dir}. */
   public void write(Path dir) {
     try {
       Files.createDirectories(dir);
-      ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      Files.writeString(dir.resolve(JSON), om.writeValueAsString(this));
+      Files.writeString(dir.resolve(JSON), toJson());
       Files.writeString(dir.resolve(MARKDOWN), toMarkdown());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the sample report under " + dir, e);

@@ -216,7 +216,11 @@ public final class SamplingSql {
         + agg(EventSchema.ASYNC_VIEWS, "SUM(works)", "a");
   }
 
-  /** The behaviour weight expression (docs/DATA.md): 1 for non-clicks, 1 + Σ wᵢ·fᵢ for clicks. */
+  /**
+   * The behaviour weight expression (docs/DATA.md): 1 for non-clicks, 1 + Σ wᵢ·fᵢ for clicks. The
+   * stage rounds it to 6 decimals: DuckDB's and the JVM's {@code ln} differ in the last bit now and
+   * then, and the rounding makes both engines' weights bit-identical.
+   */
   String weightExpr() {
     return "CASE WHEN click = 1 THEN CAST('1.0' AS DOUBLE)"
         + " + "
@@ -269,7 +273,9 @@ public final class SamplingSql {
         + " CASE WHEN gift_value > 0 THEN 1 ELSE 0 END AS gift,"
         + " CASE WHEN follows_n > 0 THEN 1 ELSE 0 END AS follow,"
         + " "
+        + "CAST(CAST(ROUND(("
         + weightExpr()
+        + ") * CAST('1000000.0' AS DOUBLE)) AS BIGINT) AS DOUBLE) / CAST('1000000.0' AS DOUBLE)"
         + " AS weight, "
         + ruleExpr()
         + " AS rule FROM (SELECT b.*,"

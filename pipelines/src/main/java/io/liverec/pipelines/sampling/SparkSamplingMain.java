@@ -1,0 +1,97 @@
+package io.liverec.pipelines.sampling;
+
+import io.liverec.api.errors.LiverecException;
+import io.liverec.api.v1alpha1.DataSpec;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Entry point for {@code spark-submit} (and the Kubeflow Spark operator, see manifests/spark/):
+ * samples an event log with {@link SparkSampler}. Arguments mirror {@code liverec sample} and the
+ * fields of a TrainingRun's {@code spec.data}:
+ *
+ * <pre>
+ * --events URI --out URI [--strategy skip-above|click-around|all] [--window K]
+ * [--no-click drop|keepTopK] [--no-click-top-k N] [--conversion-watch-seconds S]
+ * [--w-gift X] [--w-flower X] [--w-watch X] [--w-async-view X] [--from DAY] [--to DAY]
+ * </pre>
+ *
+ * Plain argument parsing on purpose: the application jar then needs only LiveRec's own classes on
+ * top of what Spark provides.
+ */
+public final class SparkSamplingMain {
+  private SparkSamplingMain() {}
+
+  public static void main(String[] args) {
+    Map<String, String> a = parse(args);
+    SamplingOptions options = options(a);
+    String events = require(a, "--events");
+    String out = require(a, "--out");
+    SparkSession spark = SparkSession.builder().appName("liverec-sample").getOrCreate();
+    try {
+      SamplingReport report = new SparkSampler(spark).sample(events, out, options);
+      System.out.println(report.toMarkdown());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw LiverecException.badInput("bad argument '" + args[i] + "': expected --name value");
+      }
+      m.put(args[i], args[++i]);
+    }
+    return m;
+  }
+
+  static SamplingOptions options(Map<String, String> a) {
+    DataSpec d = new DataSpec();
+    if (a.containsKey("--strategy")) {
+      d.sampling.strategy = SamplingOptions.parseStrategy(a.get("--strategy"));
+    }
+    if (a.containsKey("--window")) {
+      d.sampling.window = Integer.parseInt(a.get("--window"));
+    }
+    if (a.containsKey("--no-click")) {
+      d.sampling.noClick =
+          switch (a.get("--no-click")) {
+            case "drop" -> DataSpec.NoClickPolicy.DROP;
+            case "keepTopK" -> DataSpec.NoClickPolicy.KEEP_TOP_K;
+            default -> throw LiverecException.badInput("--no-click: drop or keepTopK");
+          };
+    }
+    if (a.containsKey("--no-click-top-k")) {
+      d.sampling.noClickTopK = Integer.parseInt(a.get("--no-click-top-k"));
+    }
+    if (a.containsKey("--conversion-watch-seconds")) {
+      d.labels.conversionWatchSeconds = Integer.parseInt(a.get("--conversion-watch-seconds"));
+    }
+    if (a.containsKey("--w-gift")) {
+      d.weights.gift = Double.parseDouble(a.get("--w-gift"));
+    }
+    if (a.containsKey("--w-flower")) {
+      d.weights.flower = Double.parseDouble(a.get("--w-flower"));
+    }
+    if (a.containsKey("--w-watch")) {
+      d.weights.watch = Double.parseDouble(a.get("--w-watch"));
+    }
+    if (a.containsKey("--w-async-view")) {
+      d.weights.asyncView = Double.parseDouble(a.get("--w-async-view"));
+    }
+    d.from = a.get("--from");
+    d.to = a.get("--to");
+    return SamplingOptions.from(d);
+  }
+
+  private static String require(Map<String, String> a, String name) {
+    String v = a.get(name);
+    if (v == null) {
+      throw LiverecException.badInput("missing " + name);
+    }
+    return v;
+  }
+}
