@@ -26,6 +26,7 @@ import picocli.CommandLine.IVersionProvider;
     },
     subcommands = {
       DemoCommand.class,
+      RunCommand.class,
       io.liverec.pipelines.sim.SimulateCommand.class,
       io.liverec.pipelines.sampling.SampleCommand.class,
       io.liverec.pipelines.train.TrainCommand.class,
