@@ -73,6 +73,30 @@ class OnnxParityTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void fullLadderTopMatchesOn10kRows(@TempDir Path dir) throws Exception {
+    Map<String, Consumer<ModelSpec>> rungs = AblationLadder.rungs();
+    ModelSpec spec = AblationLadder.base();
+    rungs.get("+PCGrad").accept(spec);
+    spec.interactions = new ArrayList<>(List.of("fm", "nfm", "kfm", "cross", "autoint", "bitint"));
+    SplittableRandom random = new SplittableRandom(10_000);
+    try (TfRanker ranker = Rankers.create(spec, new TrainingSpec(), SCHEMA)) {
+      ranker.trainStep(randomBatch(random, 256));
+      Path onnx = dir.resolve("model.onnx");
+      ranker.exportOnnx(onnx);
+      Batch batch = randomBatch(random, 10_000);
+      Map<String, float[]> tf = ranker.predict(batch);
+      Map<String, float[]> ort = runOnnx(onnx, batch);
+      for (String out : tf.keySet()) {
+        for (int i = 0; i < batch.size(); i++) {
+          assertThat(Math.abs(tf.get(out)[i] - ort.get(out)[i]))
+              .as("%s row %d", out, i)
+              .isLessThanOrEqualTo(TOLERANCE);
+        }
+      }
+    }
+  }
+
   static Map<String, float[]> runOnnx(Path onnx, Batch b) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();

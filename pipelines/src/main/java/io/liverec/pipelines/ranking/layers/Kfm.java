@@ -10,17 +10,17 @@ import java.util.List;
 /**
  * Kernel FM: Σ_{i<j} xᵢᵀ φᵢⱼ xⱼ with learned d×d kernels φᵢⱼ. Contributes one wide unit.
  *
- * <p>Computation (the efficient form of ALGORITHMS.md §3.1): the kernels of field i are laid side
- * by side as Φᵢ = [φᵢ,₁ … φᵢ,ₙ] ∈ ℝ^{d × n·d}, stacked over i into Φ ∈ ℝ^{n × d × n·d}. With the
- * field embeddings transposed to E' ∈ ℝ^{n × N × d}, one batched matmul E'·Φ ∈ ℝ^{n × N × n·d}
- * gives every xᵢᵀφᵢⱼ at once; reshaped to [n, N, n, d] it is multiplied element-wise with the
- * stacked embeddings [1, N, n, d] and summed over d, giving s[i, b, j] = xᵢᵀ φᵢⱼ xⱼ. A constant
- * upper-triangular mask keeps j &gt; i and the sum over i, j is the term. Cost is one n·d × n·d
- * product per row; blocks with j ≤ i are computed and masked (they get zero gradient).
+ * <p>Computation (the efficient form of ALGORITHMS.md §3.1): the kernels of field i laid side by
+ * side are Φᵢ = [φᵢ,₁ … φᵢ,ₙ] ∈ ℝ^{d × n·d}; stacking Φ₁ … Φₙ gives one block matrix K ∈ ℝ^{n·d ×
+ * n·d} whose block (i, j) is φᵢⱼ. Blocks with j ≤ i are zeroed by a constant mask (on the
+ * parameters, not on the batch). With the stacked embeddings x = [x₁; …; xₙ] ∈ ℝ^{n·d} of a row,
+ * xᵀK is, for every i at once, xᵢᵀ[φᵢ,₁ … φᵢ,ₙ] summed over i — one [N, n·d] × [n·d, n·d] matmul
+ * for the batch — and its dot product with x gives Σ_{i<j} xᵢᵀφᵢⱼxⱼ. Cost per row: one n·d × n·d
+ * matrix-vector product plus an n·d dot product; the kernel assembly does not depend on the batch.
  *
- * <p>Sharing: {@code pair} learns Φ directly ([n, d, n·d]); {@code field} learns one kernel per
- * field ([n, d, d]) repeated n times along the last axis; {@code shared} learns one [d, d] kernel
- * repeated for all pairs (broadcast over i).
+ * <p>Sharing: {@code pair} learns all blocks ([n, d, n·d], row (i, a), column (j, b)); {@code
+ * field} learns one kernel per field i ([n, d, d]) repeated along its block row; {@code shared}
+ * learns one [d, d] kernel used for every pair.
  */
 public final class Kfm implements Interaction {
 
@@ -38,45 +38,49 @@ public final class Kfm implements Interaction {
   public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f, RankerConfig config) {
     int n = f.numFields();
     int d = f.dim();
-    T kernels =
+    long nd = (long) n * d;
+    T blockRows =
         switch (config.kfmSharing()) {
-          case PAIR ->
-              ops.variable(scope + "/kernel", new long[] {n, d, (long) n * d}, Init.GLOROT);
+          case PAIR -> ops.variable(scope + "/kernel", new long[] {n, d, nd}, Init.GLOROT);
           case FIELD ->
-              repeat(ops, ops.variable(scope + "/kernel", new long[] {n, d, d}, Init.GLOROT), n);
+              repeat(ops, ops.variable(scope + "/kernel", new long[] {n, d, d}, Init.GLOROT), n, 2);
           case SHARED ->
               repeat(
                   ops,
-                  ops.reshape(
-                      ops.variable(scope + "/kernel", new long[] {d, d}, Init.GLOROT), 1, d, d),
-                  n);
+                  repeat(
+                      ops,
+                      ops.reshape(
+                          ops.variable(scope + "/kernel", new long[] {d, d}, Init.GLOROT), 1, d, d),
+                      n,
+                      2),
+                  n,
+                  0);
         };
-    return Contribution.wide(term(ops, f.embeddings(), kernels, n, d), 1);
+    return Contribution.wide(term(ops, f.embeddings(), ops.reshape(blockRows, nd, nd), n, d), 1);
   }
 
   /**
-   * The KFM term {@code [N, 1]} for embeddings {@code [N, n, d]} and concatenated kernels {@code [n
-   * or 1, d, n·d]}.
+   * The KFM term {@code [N, 1]} for embeddings {@code [N, n, d]} and the block kernel matrix {@code
+   * [n·d, n·d]} (block (i, j) = φᵢⱼ; blocks with j ≤ i are masked here).
    */
   public static <T> T term(Ops<T> ops, T embeddings, T kernels, int n, int d) {
-    T byField = ops.transpose(embeddings, 1, 0, 2); // [n, N, d]
-    T projected = ops.matmul(byField, kernels); // [n, N, n*d]: x_i^T [phi_i1 ... phi_in]
-    T blocks = ops.reshape(projected, n, -1, n, d); // [n, N, n, d]
-    T stacked = ops.reshape(embeddings, 1, -1, n, d); // [1, N, n, d]
-    T scores = ops.reduceSum(ops.mul(blocks, stacked), 3, false); // [n, N, n]
-    float[] mask = new float[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        mask[i * n + j] = 1f;
+    int nd = n * d;
+    float[] mask = new float[nd * nd];
+    for (int row = 0; row < nd; row++) {
+      for (int col = 0; col < nd; col++) {
+        if (col / d > row / d) {
+          mask[row * nd + col] = 1f;
+        }
       }
     }
-    T masked = ops.mul(scores, ops.constant(mask, n, 1, n));
-    T perRow = ops.reduceSum(ops.reduceSum(masked, 2, false), 0, false); // [N]
-    return ops.reshape(perRow, -1, 1);
+    T upper = ops.mul(kernels, ops.constant(mask, nd, nd));
+    T x = ops.reshape(embeddings, -1, nd); // [N, n*d]
+    T projected = ops.matmul(x, upper); // row: sum_i x_i^T [phi_i1 ... phi_in]
+    return ops.reduceSum(ops.mul(projected, x), 1, true); // [N, 1]
   }
 
-  private static <T> T repeat(Ops<T> ops, T kernel, int n) {
-    List<T> copies = new ArrayList<>(Collections.nCopies(n, kernel));
-    return ops.concat(copies, 2);
+  private static <T> T repeat(Ops<T> ops, T x, int n, int axis) {
+    List<T> copies = new ArrayList<>(Collections.nCopies(n, x));
+    return ops.concat(copies, axis);
   }
 }
