@@ -30,13 +30,16 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
   private final VectorIndex index;
   private final List<Double> epochLoss;
   private final String name;
+  private final float[][] roomVectors;
 
   private TwoTowerRecall(
       String name,
       TwoTowerModel model,
       TwoTowerFeatures features,
       VectorIndex index,
-      List<Double> epochLoss) {
+      List<Double> epochLoss,
+      float[][] roomVectors) {
+    this.roomVectors = roomVectors;
     this.name = name;
     this.model = model;
     this.features = features;
@@ -165,12 +168,17 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     }
     float[][] roomVectors = model.roomVectors(new TowerBatch(null, null, rs, rd, mm, ids));
     VectorIndex index = kind.build(roomVectors, ids, params);
-    return new TwoTowerRecall(name, model, f, index, epochLoss);
+    return new TwoTowerRecall(name, model, f, index, epochLoss, roomVectors);
   }
 
   /** Mean training loss per epoch. */
   public List<Double> epochLoss() {
     return List.copyOf(epochLoss);
+  }
+
+  /** The indexed (unit) vector of a room, as of the training cutoff. */
+  public float[] roomVector(int room) {
+    return roomVectors[room].clone();
   }
 
   public VectorIndex index() {
