@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "DeepFM, DeepNFM, DeepKFM, +Cross, +AutoInt, BitInt vs AutoInt; ESMM, +GradNorm, +FM,"
-          + " +MMoE, +CGC, +PCGrad on the same simulated samples, mean ± 95% CI over seeds"
+          + " +MMoE, +CGC, +PCGrad on the same simulated samples, mean ± 95%% CI over seeds"
           + " (ctr / cvr / ctcvr AUC, GAUC). Writes <out>/ablation-ranking.md."
     })
 public final class AblateRankingCommand implements Callable<Integer> {
@@ -31,6 +31,12 @@ public final class AblateRankingCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "override the epochs")
   Integer epochs;
 
+  @Option(names = "--lr", description = "override the learning rate")
+  Double learningRate;
+
+  @Option(names = "--batch-size", description = "override the batch size")
+  Integer batchSize;
+
   @Option(
       names = "--out",
       defaultValue = "liverec-out/ablate-ranking",
@@ -46,8 +52,8 @@ public final class AblateRankingCommand implements Callable<Integer> {
             s.sim(),
             seeds == null ? s.seeds() : seeds,
             epochs == null ? s.epochs() : epochs,
-            s.batchSize(),
-            s.learningRate(),
+            batchSize == null ? s.batchSize() : batchSize,
+            learningRate == null ? s.learningRate() : learningRate,
             s.embeddingDim(),
             only == null ? List.of() : new ArrayList<>(only));
     if (s.seeds().size() < 2) {

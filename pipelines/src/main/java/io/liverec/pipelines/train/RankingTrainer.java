@@ -13,6 +13,7 @@ import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.eval.HoldoutPredictions;
 import io.liverec.pipelines.eval.RankingReport;
 import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.export.TritonRepository;
 import io.liverec.pipelines.features.ColumnSpec;
 import io.liverec.pipelines.features.FeatureCounters;
 import io.liverec.pipelines.features.FeatureSchema;
@@ -195,6 +196,16 @@ public final class RankingTrainer {
         if (options.export()) {
           ranker.exportOnnx(layout.onnx());
           artifacts.put("onnx", layout.onnx());
+          TritonRepository.write(
+              layout.triton(),
+              name(run).replaceAll("[^A-Za-z0-9_-]", "_"),
+              1,
+              ranker,
+              transform.schema(),
+              HoldoutPredictions.TASKS,
+              layout.transform(),
+              TritonRepository.Options.defaults());
+          artifacts.put("triton", layout.triton());
         }
         Map<String, Object> json =
             metricsJson(run, spec, data, transformSpec, state, metrics, holdoutCounters);

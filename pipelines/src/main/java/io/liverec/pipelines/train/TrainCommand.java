@@ -65,6 +65,17 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     TrainingRun run = readRun(file);
     Path runDir = resume != null ? resume : out.resolve(runDirName(run));
+    if (run.getSpec().task == io.liverec.api.v1alpha1.Task.RECALL) {
+      var recall = io.liverec.pipelines.recall.RecallTrainer.run(run, runDir);
+      System.out.println("recall run directory: " + recall.runDir().toAbsolutePath());
+      recall.artifacts().forEach((k, v) -> System.out.println("  " + k + ": " + v));
+      String failedRecall = failedGates(run, recall.metrics());
+      if (!failedRecall.isEmpty()) {
+        System.err.println("gate failed: " + failedRecall);
+        return ExitCode.GATE_FAILED;
+      }
+      return ExitCode.OK;
+    }
     RankingTrainer.Options options =
         RankingTrainer.Options.defaults()
             .withSamples(samples)

@@ -65,6 +65,9 @@ class RankingTrainerTest {
     assertThat(l.metrics()).content().contains("\"ctr\"", "\"bayesAuc\"");
     assertThat(l.report()).content().contains("Bayes-optimal AUC", "| ctr |");
     assertThat(l.onnx()).isNotEmptyFile();
+    assertThat(l.triton().resolve("planted/config.pbtxt")).isNotEmptyFile();
+    assertThat(l.triton().resolve("planted/1/model.onnx")).isNotEmptyFile();
+    assertThat(l.triton().resolve("planted/1/transform.json")).isNotEmptyFile();
     assertThat(TransformSpec.load(l.transform()).schema().numSparse()).isEqualTo(7);
   }
 
