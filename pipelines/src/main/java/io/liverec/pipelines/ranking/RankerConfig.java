@@ -33,7 +33,8 @@ public record RankerConfig(
     double gradNormAlpha,
     boolean pcGrad,
     double learningRate,
-    long seed) {
+    long seed,
+    boolean sparseEmbeddingUpdates) {
 
   /** Task names a {@link io.liverec.pipelines.features.Batch} has labels for. */
   public static final List<String> SUPPORTED_TASKS = List.of("ctr", "cvr");
@@ -170,7 +171,8 @@ public record RankerConfig(
             alpha,
             pcGrad,
             lr,
-            seed);
+            seed,
+            true);
     boolean needsPairs =
         interactions.stream().anyMatch(i -> i == Interactions.FM || i == Interactions.KFM);
     if (schema != null && needsPairs && c.numFields() < 2) {
@@ -191,6 +193,34 @@ public record RankerConfig(
     if (schema.seqLength() > 0 && schema.seqVocab() <= 0) {
       throw bad("schema.seqVocab", "must be > 0 when seqLength > 0");
     }
+  }
+
+  /**
+   * The same config with dense (exact Adam) or sparse (lazy Adam over the batch's unique ids)
+   * updates of the tables read only through lookups. Sparse is the default: its step time does not
+   * grow with the vocabulary.
+   */
+  public RankerConfig withSparseEmbeddingUpdates(boolean sparse) {
+    return new RankerConfig(
+        schema,
+        embeddingDim,
+        hiddenUnits,
+        interactions,
+        kfmSharing,
+        crossLayers,
+        attentionHeads,
+        attentionLayers,
+        tasks,
+        esmm,
+        experts,
+        numExperts,
+        taskExperts,
+        gradNorm,
+        gradNormAlpha,
+        pcGrad,
+        learningRate,
+        seed,
+        sparse);
   }
 
   /** Fields entering interactions: sparse fields plus one each for seq, dense and multimodal. */

@@ -58,6 +58,7 @@ public final class TfRanker implements Ranker {
   private final Operand<TFloat32> totalLoss;
   private final List<String> modelVariables;
   private final Map<String, Operand<?>> gradients = new LinkedHashMap<>();
+  private final Map<String, SparseRows> sparseRows = new LinkedHashMap<>();
   private final Op trainOp;
   private final GradNorm gradNorm;
   private final Placeholder<TString> checkpointPrefix;
@@ -118,17 +119,15 @@ public final class TfRanker implements Ranker {
         gradNorm != null ? tf.identity(gradNorm.weights()) : tf.constant(ones(lossNames.size()));
     this.totalLoss = tf.reduceSum(tf.math.mul(taskWeights, lossVector), tf.constant(0));
 
-    // Gradients of the model variables.
-    List<Operand<?>> vars = new ArrayList<>();
+    // Gradients of the model variables. Tables read only through gathers (embeddings, FM
+    // weights) get row gradients [U, d] over the batch's unique ids when sparse updates are on.
     for (String name : modelVariables) {
-      vars.add(ops.variables().get(name).variable());
+      if (config.sparseEmbeddingUpdates() && ops.onlyGathered(name)) {
+        sparseRows.put(name, new SparseRows(tf, ops, name));
+      }
     }
     if (!config.pcGrad()) {
-      List<Operand<?>> g = new ArrayList<>();
-      tf.gradients(totalLoss, vars).forEach(g::add);
-      for (int i = 0; i < vars.size(); i++) {
-        gradients.put(modelVariables.get(i), g.get(i));
-      }
+      gradients.putAll(gradientsOf(tf, totalLoss, modelVariables, "total"));
     } else {
       pcGradGradients(tf, lossNames, towersUsed, taskWeights);
     }
@@ -146,7 +145,11 @@ public final class TfRanker implements Ranker {
     List<Op> updates = new ArrayList<>();
     for (String name : modelVariables) {
       TfOps.Var v = ops.variables().get(name);
-      updates.add(adam.apply(name, v.variable(), v.shape(), gradients.get(name)));
+      SparseRows rows = sparseRows.get(name);
+      updates.add(
+          rows == null
+              ? adam.apply(name, v.variable(), v.shape(), gradients.get(name))
+              : adam.applySparse(name, v.variable(), v.shape(), rows.unique, gradients.get(name)));
     }
     if (gradNorm != null) {
       List<Operand<?>> shared = new ArrayList<>();
@@ -232,15 +235,7 @@ public final class TfRanker implements Ranker {
       String loss = lossNames.get(t);
       Operand<TFloat32> weighted =
           tf.math.mul(tf.gather(taskWeights, tf.constant(t), tf.constant(0)), taskLosses.get(loss));
-      List<Operand<?>> vs = new ArrayList<>();
-      for (String name : reach.get(loss)) {
-        vs.add(ops.variables().get(name).variable());
-      }
-      Map<String, Operand<?>> g = new LinkedHashMap<>();
-      int i = 0;
-      for (Operand<?> grad : tf.withSubScope("pcgrad_" + loss).gradients(weighted, vs)) {
-        g.put(reach.get(loss).get(i++), grad);
-      }
+      Map<String, Operand<?>> g = gradientsOf(tf, weighted, reach.get(loss), "pcgrad_" + loss);
       perTask.put(loss, g);
     }
     List<String> commonList = List.copyOf(common);
@@ -268,6 +263,77 @@ public final class TfRanker implements Ranker {
         }
       }
       gradients.put(name, sum);
+    }
+  }
+
+  /**
+   * Gradients of {@code loss} for {@code names}: dense for ordinary variables, summed row gradients
+   * over the batch's unique ids for sparse-updated tables.
+   */
+  private Map<String, Operand<?>> gradientsOf(
+      org.tensorflow.op.Ops tf, Operand<TFloat32> loss, List<String> names, String scope) {
+    List<Operand<?>> xs = new ArrayList<>();
+    List<int[]> slots = new ArrayList<>(); // per name: [first x, count]
+    for (String name : names) {
+      SparseRows rows = sparseRows.get(name);
+      if (rows == null) {
+        slots.add(new int[] {xs.size(), 1});
+        xs.add(ops.variables().get(name).variable());
+      } else {
+        slots.add(new int[] {xs.size(), rows.lookups.size()});
+        rows.lookups.forEach(l -> xs.add(l.rows()));
+      }
+    }
+    List<Operand<?>> g = new ArrayList<>();
+    tf.withSubScope(scope).gradients(loss, xs).forEach(g::add);
+    Map<String, Operand<?>> out = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      SparseRows rows = sparseRows.get(names.get(i));
+      int[] slot = slots.get(i);
+      out.put(
+          names.get(i),
+          rows == null
+              ? g.get(slot[0])
+              : rows.rowGradient(tf, g.subList(slot[0], slot[0] + slot[1])));
+    }
+    return out;
+  }
+
+  /**
+   * A table updated sparsely: the unique ids of all its lookups in the batch and the map from each
+   * looked-up position to its unique row.
+   */
+  private static final class SparseRows {
+    final List<TfOps.Lookup> lookups;
+    final Operand<TInt64> unique;
+    final Operand<org.tensorflow.types.TInt32> position;
+    final Operand<org.tensorflow.types.TInt32> count;
+    final long width;
+
+    SparseRows(org.tensorflow.op.Ops tf, TfOps ops, String name) {
+      lookups = ops.lookups().stream().filter(l -> l.variable().equals(name)).toList();
+      long[] shape = ops.variables().get(name).shape();
+      width = shape[1];
+      List<Operand<TInt64>> ids = new ArrayList<>();
+      for (TfOps.Lookup l : lookups) {
+        ids.add(tf.reshape(l.ids(), tf.constant(new long[] {-1})));
+      }
+      Operand<TInt64> all = ids.size() == 1 ? ids.get(0) : tf.concat(ids, tf.constant(0));
+      org.tensorflow.op.core.Unique<TInt64, org.tensorflow.types.TInt32> u =
+          tf.unique(all, tf.constant(new long[] {0}));
+      unique = u.y();
+      position = u.idx();
+      count = tf.size(u.y());
+    }
+
+    /** Σ of the looked-up rows' gradients per unique id: {@code [U, d]}. */
+    Operand<?> rowGradient(org.tensorflow.op.Ops tf, List<Operand<?>> rowGrads) {
+      List<Operand<TFloat32>> flat = new ArrayList<>();
+      for (Operand<?> g : rowGrads) {
+        flat.add(tf.reshape(TfOps.f(g), tf.constant(new long[] {-1, width})));
+      }
+      Operand<TFloat32> all = flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0));
+      return tf.math.unsortedSegmentSum(all, position, count);
     }
   }
 

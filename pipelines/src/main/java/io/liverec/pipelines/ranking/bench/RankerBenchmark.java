@@ -7,6 +7,7 @@ import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.features.Batch;
 import io.liverec.pipelines.features.FeatureSchema;
+import io.liverec.pipelines.ranking.RankerConfig;
 import io.liverec.pipelines.ranking.Rankers;
 import io.liverec.pipelines.ranking.TfRanker;
 import java.nio.file.Files;
@@ -34,6 +35,9 @@ public final class RankerBenchmark {
   /** Whether ONNX Runtime worker threads spin while waiting (its default). */
   private static boolean ortSpinning;
 
+  /** Lazy-Adam (sparse) embedding updates, the default; false = dense Adam. */
+  private static boolean sparseUpdates;
+
   /** Prefix of ONNX Runtime profile files (null = no profiling). */
   private static String ortProfile;
 
@@ -54,6 +58,7 @@ public final class RankerBenchmark {
     ortThreads = Integer.parseInt(opts.getOrDefault("ortThreads", "0"));
     ortSpinning = Boolean.parseBoolean(opts.getOrDefault("ortSpinning", "true"));
     ortProfile = opts.get("ortProfile");
+    sparseUpdates = Boolean.parseBoolean(opts.getOrDefault("sparse", "true"));
 
     List<FeatureSchema.SparseField> sparse = new ArrayList<>();
     for (int f = 0; f < fields; f++) {
@@ -67,6 +72,7 @@ public final class RankerBenchmark {
     for (int i = 0; i < 8; i++) {
       batches.add(batch(schema, random, batch));
     }
+    System.out.printf("embedding updates: %s%n", sparseUpdates ? "sparse (lazy Adam)" : "dense");
     System.out.printf(
         "schema: %d sparse fields x %d ids, 8 dense, seq 20 (vocab 5000), multimodal 32; batch %d; %d steps after %d warm-up%n",
         fields, vocab, batch, steps, warmup);
@@ -85,6 +91,9 @@ public final class RankerBenchmark {
         "RESULT train samples/s: DeepFM %.0f, full %.0f, ratio full/DeepFM %.3f%n",
         anchor, fullRate, fullRate / anchor);
 
+    if ("train".equals(opts.get("only"))) {
+      return;
+    }
     forwardLatency("DeepFM+ESMM", deepFm, schema, batches.get(0), steps, warmup);
     forwardLatency("full", full, schema, batches.get(0), steps, warmup);
 
@@ -175,7 +184,9 @@ public final class RankerBenchmark {
       List<Batch> batches,
       int steps,
       int warmup) {
-    try (TfRanker ranker = Rankers.create(spec, new TrainingSpec(), schema)) {
+    RankerConfig config =
+        RankerConfig.of(spec, new TrainingSpec(), schema).withSparseEmbeddingUpdates(sparseUpdates);
+    try (TfRanker ranker = new TfRanker(config)) {
       for (int i = 0; i < warmup; i++) {
         ranker.trainStep(batches.get(i % batches.size()));
       }

@@ -32,6 +32,12 @@ public final class TfOps implements Ops<Operand<?>> {
 
   private final org.tensorflow.op.Ops tf;
   private final Map<String, Var> variables = new LinkedHashMap<>();
+  private final Map<Operand<?>, String> readOf = new java.util.IdentityHashMap<>();
+  private final List<Lookup> lookups = new ArrayList<>();
+  private final java.util.Set<String> denseUses = new java.util.HashSet<>();
+
+  /** A row lookup {@code variable[ids]} with its output ({@code ids.shape + [d]}). */
+  public record Lookup(String variable, Operand<TInt64> ids, Operand<TFloat32> rows) {}
 
   public TfOps(org.tensorflow.op.Ops tf) {
     this.tf = tf;
@@ -60,7 +66,9 @@ public final class TfOps implements Ops<Operand<?>> {
     variables.put(name, new Var(name, shape.clone(), init, v, p, a));
     // Layers consume a plain (non-ref) read: some gradient functions reject float_ref inputs, and
     // a read taken once in the forward pass is what the backward pass reuses.
-    return tf.withName(opName + ".read").identity(v);
+    Operand<TFloat32> read = tf.withName(opName + ".read").identity(v);
+    readOf.put(read, name);
+    return read;
   }
 
   /**
@@ -70,6 +78,19 @@ public final class TfOps implements Ops<Operand<?>> {
   public Variable<TFloat32> state(String name, long[] shape, Init init) {
     variable(name, shape, init);
     return variables.get(name).variable();
+  }
+
+  /** Row lookups of registered variables, in creation order. */
+  public List<Lookup> lookups() {
+    return Collections.unmodifiableList(lookups);
+  }
+
+  /**
+   * Whether a variable is read only through {@link #gather} (so its gradient is the gathered rows'
+   * gradient scattered back, and a sparse update is exact).
+   */
+  public boolean onlyGathered(String name) {
+    return !denseUses.contains(name) && lookups.stream().anyMatch(l -> l.variable().equals(name));
   }
 
   @Override
@@ -85,89 +106,89 @@ public final class TfOps implements Ops<Operand<?>> {
     int ra = a.shape().numDimensions();
     int rb = b.shape().numDimensions();
     if (ra == 2 && rb == 2) {
-      return tf.linalg.matMul(f(a), f(b));
+      return tf.linalg.matMul(in(a), in(b));
     }
-    return tf.train.batchMatMul(a, b, TFloat32.class);
+    return tf.train.batchMatMul(in(a), in(b), TFloat32.class);
   }
 
   @Override
   public Operand<?> add(Operand<?> a, Operand<?> b) {
-    return tf.math.add(f(a), f(b));
+    return tf.math.add(in(a), in(b));
   }
 
   @Override
   public Operand<?> sub(Operand<?> a, Operand<?> b) {
-    return tf.math.sub(f(a), f(b));
+    return tf.math.sub(in(a), in(b));
   }
 
   @Override
   public Operand<?> mul(Operand<?> a, Operand<?> b) {
-    return tf.math.mul(f(a), f(b));
+    return tf.math.mul(in(a), in(b));
   }
 
   @Override
   public Operand<?> div(Operand<?> a, Operand<?> b) {
-    return tf.math.div(f(a), f(b));
+    return tf.math.div(in(a), in(b));
   }
 
   @Override
   public Operand<?> maximum(Operand<?> a, Operand<?> b) {
-    return tf.math.maximum(f(a), f(b));
+    return tf.math.maximum(in(a), in(b));
   }
 
   @Override
   public Operand<?> minimum(Operand<?> a, Operand<?> b) {
-    return tf.math.minimum(f(a), f(b));
+    return tf.math.minimum(in(a), in(b));
   }
 
   @Override
   public Operand<?> sigmoid(Operand<?> x) {
-    return tf.math.sigmoid(f(x));
+    return tf.math.sigmoid(in(x));
   }
 
   @Override
   public Operand<?> relu(Operand<?> x) {
-    return tf.nn.relu(f(x));
+    return tf.nn.relu(in(x));
   }
 
   @Override
   public Operand<?> exp(Operand<?> x) {
-    return tf.math.exp(f(x));
+    return tf.math.exp(in(x));
   }
 
   @Override
   public Operand<?> log(Operand<?> x) {
-    return tf.math.log(f(x));
+    return tf.math.log(in(x));
   }
 
   @Override
   public Operand<?> abs(Operand<?> x) {
-    return tf.math.abs(f(x));
+    return tf.math.abs(in(x));
   }
 
   @Override
   public Operand<?> square(Operand<?> x) {
-    return tf.math.square(f(x));
+    return tf.math.square(in(x));
   }
 
   @Override
   public Operand<?> sqrt(Operand<?> x) {
-    return tf.math.sqrt(f(x));
+    return tf.math.sqrt(in(x));
   }
 
   @Override
   public Operand<?> softmax(Operand<?> x) {
-    return tf.nn.softmax(f(x));
+    return tf.nn.softmax(in(x));
   }
 
   @Override
   public Operand<?> reduceSum(Operand<?> x, int axis, boolean keepDims) {
-    return tf.reduceSum(f(x), tf.constant(axis), ReduceSum.keepDims(keepDims));
+    return tf.reduceSum(in(x), tf.constant(axis), ReduceSum.keepDims(keepDims));
   }
 
   @Override
   public Operand<?> reduceMean(Operand<?> x, int axis, boolean keepDims) {
-    return tf.math.mean(f(x), tf.constant(axis), Mean.keepDims(keepDims));
+    return tf.math.mean(in(x), tf.constant(axis), Mean.keepDims(keepDims));
   }
 
   @Override
@@ -177,24 +198,31 @@ public final class TfOps implements Ops<Operand<?>> {
     }
     List<Operand<TFloat32>> fs = new ArrayList<>();
     for (Operand<?> x : xs) {
-      fs.add(f(x));
+      fs.add(in(x));
     }
     return tf.concat(fs, tf.constant(axis));
   }
 
   @Override
   public Operand<?> reshape(Operand<?> x, long... shape) {
-    return tf.reshape(x, tf.constant(shape));
+    return tf.reshape(in(x), tf.constant(shape));
   }
 
   @Override
   public Operand<?> transpose(Operand<?> x, int... perm) {
-    return tf.linalg.transpose(x, tf.constant(perm));
+    return tf.linalg.transpose(in(x), tf.constant(perm));
   }
 
   @Override
   public Operand<?> gather(Operand<?> table, Operand<?> ids) {
-    return tf.gather(f(table), i64(ids), tf.constant(0));
+    Operand<TFloat32> rows = tf.gather(f(table), i64(ids), tf.constant(0));
+    String name = readOf.get(table);
+    if (name != null) {
+      lookups.add(new Lookup(name, i64(ids), rows));
+    } else {
+      in(table);
+    }
+    return rows;
   }
 
   @Override
@@ -205,6 +233,15 @@ public final class TfOps implements Ops<Operand<?>> {
   @Override
   public Operand<?> nonZeroMask(Operand<?> ids) {
     return tf.dtypes.cast(tf.math.notEqual(i64(ids), tf.constant(0L)), TFloat32.class);
+  }
+
+  /** Marks a variable read used outside a gather (its gradient must be dense) and casts. */
+  private Operand<TFloat32> in(Operand<?> x) {
+    String name = readOf.get(x);
+    if (name != null) {
+      denseUses.add(name);
+    }
+    return f(x);
   }
 
   /** Views a handle as a float operand. */

@@ -63,6 +63,42 @@ public final class Adam {
             TfOps.f(grad));
   }
 
+  /**
+   * Lazy (sparse) Adam for a table: only the rows in {@code rows} (unique ids) move, with their
+   * moments; {@code grad} is {@code [U, d]}, one summed gradient per unique row. Same step size as
+   * {@code ApplyAdam}: lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε).
+   */
+  public Op applySparse(
+      String name, Variable<TFloat32> variable, long[] shape, Operand<?> rows, Operand<?> grad) {
+    var tf = ops.tf().withControlDependencies(after);
+    Variable<TFloat32> m = ops.state(scope + "/" + name + "/m", shape, Init.ZEROS);
+    Variable<TFloat32> v = ops.state(scope + "/" + name + "/v", shape, Init.ZEROS);
+    @SuppressWarnings("unchecked")
+    Operand<org.tensorflow.types.TInt64> ids = (Operand<org.tensorflow.types.TInt64>) rows;
+    Operand<TFloat32> g = TfOps.f(grad);
+    Operand<TFloat32> one = tf.constant(1f);
+    Operand<TFloat32> b1 = tf.constant(BETA1);
+    Operand<TFloat32> b2 = tf.constant(BETA2);
+    Operand<TFloat32> m1 =
+        tf.math.add(
+            tf.math.mul(b1, tf.gather(m, ids, tf.constant(0))),
+            tf.math.mul(tf.math.sub(one, b1), g));
+    Operand<TFloat32> v1 =
+        tf.math.add(
+            tf.math.mul(b2, tf.gather(v, ids, tf.constant(0))),
+            tf.math.mul(tf.math.sub(one, b2), tf.math.square(g)));
+    Operand<TFloat32> stepSize =
+        tf.math.div(
+            tf.math.mul(learningRate, tf.math.sqrt(tf.math.sub(one, beta2Power))),
+            tf.math.sub(one, beta1Power));
+    Operand<TFloat32> delta =
+        tf.math.mul(stepSize, tf.math.div(m1, tf.math.add(tf.math.sqrt(v1), tf.constant(EPSILON))));
+    Op mUpdate = tf.scatterUpdate(m, ids, m1);
+    Op vUpdate = tf.scatterUpdate(v, ids, v1);
+    Op varUpdate = tf.scatterSub(variable, ids, delta);
+    return ops.tf().withControlDependencies(List.of(mUpdate, vUpdate, varUpdate)).noOp();
+  }
+
   /** One op that runs all {@code updates}. */
   public static Op group(TfOps ops, List<Op> updates) {
     return ops.tf().withControlDependencies(updates).noOp();
