@@ -1,6 +1,5 @@
 package io.liverec.pipelines.train;
 
-import io.liverec.api.errors.LiverecException;
 import io.liverec.api.run.TrainingResult;
 import io.liverec.api.run.TrainingRunner;
 import io.liverec.api.v1alpha1.Task;
@@ -8,18 +7,22 @@ import io.liverec.api.v1alpha1.TrainingRun;
 import java.nio.file.Path;
 
 /**
- * The {@link TrainingRunner} of ranking TrainingRuns (registered through {@code
- * META-INF/services}): the trainer container and the embedded {@code liverec run} call it. Metrics
- * are the holdout metrics by their flat names ({@code ctr_auc}, {@code ctcvr_gauc}, …); the model
- * URI is the exported ONNX file.
+ * The {@link TrainingRunner} of TrainingRuns (ranking here; {@code task: recall} goes to {@link
+ * io.liverec.pipelines.recall.RecallTrainer}) (registered through {@code META-INF/services}): the
+ * trainer container and the embedded {@code liverec run} call it. Metrics are the holdout metrics
+ * by their flat names ({@code ctr_auc}, {@code ctcvr_gauc}, …); the model URI is the exported ONNX
+ * file.
  */
 public final class RankingTrainingRunner implements TrainingRunner {
 
   @Override
   public TrainingResult train(TrainingRun run, Path workDir) {
     if (run.getSpec() != null && run.getSpec().task == Task.RECALL) {
-      throw LiverecException.badInput(
-          "spec.task: recall TrainingRuns are not handled by the ranking trainer");
+      io.liverec.pipelines.recall.RecallTrainer.Result recall =
+          io.liverec.pipelines.recall.RecallTrainer.run(run, workDir);
+      TrainingResult out = new TrainingResult();
+      out.metrics.putAll(recall.metrics());
+      return out;
     }
     io.liverec.pipelines.train.TrainingResult r = RankingTrainer.run(run, workDir);
     TrainingResult out = new TrainingResult();
