@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.liverec.api.errors.ExitCode;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.pipelines.sim.Simulations;
+import io.liverec.pipelines.train.TrainCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** A recall TrainingRun on the simulator's small log: train, evaluate, export. */
 class RecallTrainerTest {
@@ -43,6 +47,28 @@ class RecallTrainerTest {
     assertThat(r.artifacts().keySet())
         .containsExactly("user_tower", "room_vectors", "index", "metrics", "report");
     r.artifacts().values().forEach(p -> assertThat(p).isRegularFile());
+  }
+
+  @Test
+  void liverecTrainDispatchesRecallRunsAndAppliesTheirGates() throws Exception {
+    Path log = dir.resolve("log");
+    Simulations.small(log, 6);
+    Path yaml = dir.resolve("run.yaml");
+    Files.writeString(
+        yaml,
+        "apiVersion: liverec.io/v1alpha1\nkind: TrainingRun\nmetadata:\n  name: rec\nspec:\n"
+            + "  task: recall\n  data: {events: "
+            + log
+            + "}\n  training: {epochs: 1, batchSize: 128}\n"
+            + "  gates: [{metric: recall@20, min: 1.01}]\n");
+    int code =
+        new CommandLine(new TrainCommand())
+            .execute("-f", yaml.toString(), "--out", dir.resolve("runs").toString());
+    assertThat(code).isEqualTo(ExitCode.GATE_FAILED);
+    try (var runs = Files.list(dir.resolve("runs"))) {
+      Path runDir = runs.findFirst().orElseThrow();
+      assertThat(runDir.resolve("user_tower.onnx")).isRegularFile();
+    }
   }
 
   @Test

@@ -49,6 +49,56 @@ public final class AblationReport {
     return out;
   }
 
+  /** Metrics compared pairwise (same seed, same split) in the report's second table. */
+  static final List<String> PAIRED_METRICS =
+      List.of("recall@100", "ndcg@100", "coverage@100", "tailCoverage@100", "coldRecall@100");
+
+  /**
+   * Per-seed differences (method − reference) of {@link #PAIRED_METRICS}, mean ± 95% CI: the seeds
+   * are different worlds, so the between-seed spread of a metric is much larger than the difference
+   * between two methods on the same seed. Reference: {@code two-tower} when present, else the first
+   * method.
+   */
+  String pairedSection(List<String> methods) {
+    if (bySeed.size() < 2 || methods.size() < 2) {
+      return "";
+    }
+    String ref = methods.contains("two-tower") ? "two-tower" : methods.get(0);
+    StringBuilder md = new StringBuilder();
+    md.append("\n## Paired differences against `").append(ref).append("` (method − reference)\n\n");
+    md.append("| method | ").append(String.join(" | ", PAIRED_METRICS)).append(" |\n");
+    md.append("|---|").append("---|".repeat(PAIRED_METRICS.size())).append('\n');
+    for (String m : methods) {
+      if (m.equals(ref)) {
+        continue;
+      }
+      md.append("| ").append(m).append(" |");
+      for (String metric : PAIRED_METRICS) {
+        List<Double> diffs = new ArrayList<>();
+        for (List<RecallEvaluator.MethodResult> results : bySeed.values()) {
+          Double a = value(results, m, metric);
+          Double b = value(results, ref, metric);
+          if (a != null && b != null) {
+            diffs.add(a - b);
+          }
+        }
+        md.append(' ').append(diffs.isEmpty() ? "–" : MeanCi.of(diffs).format()).append(" |");
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  private static Double value(
+      List<RecallEvaluator.MethodResult> results, String method, String metric) {
+    for (RecallEvaluator.MethodResult r : results) {
+      if (r.method().equals(method)) {
+        return r.metrics().get(metric);
+      }
+    }
+    return null;
+  }
+
   public String markdown() {
     Map<String, Map<String, MeanCi>> s = summary();
     List<String> methods = settings.methods().stream().map(RecallMethod::id).toList();
@@ -80,6 +130,7 @@ public final class AblationReport {
       }
       md.append('\n');
     }
+    md.append(pairedSection(methods));
     md.append("\n## Data per seed\n\n");
     datasetBySeed.forEach(
         (seed, d) -> md.append("- seed ").append(seed).append(": ").append(d).append('\n'));

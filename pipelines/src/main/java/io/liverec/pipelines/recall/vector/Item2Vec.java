@@ -5,9 +5,10 @@ import java.util.SplittableRandom;
 /**
  * item2vec: skip-gram with negative sampling over click sequences (Barkan &amp; Koenigstein 2016,
  * after word2vec). For each click and each other click within {@code window} positions, one
- * positive pair and {@code negatives} rooms drawn from the unigram distribution raised to 0.75;
- * logistic loss, plain SGD with a learning rate decaying linearly to 1e-4 of its start. The room
- * embedding is the input vector. Rooms that never occur keep {@code null}.
+ * positive pair and {@code negatives} rooms drawn from the unigram distribution raised to 0.75,
+ * after sub-sampling frequent rooms ({@link #SUBSAMPLE}); logistic loss, plain SGD with a learning
+ * rate decaying linearly to 1e-4 of its start. The room embedding is the input vector. Rooms that
+ * never occur keep {@code null}.
  *
  * @param dim embedding width
  * @param window context half-width
@@ -22,6 +23,10 @@ public record Item2Vec(
   public static final Item2Vec DEFAULT = new Item2Vec(32, 5, 5, 5, 0.025, 1L);
 
   private static final double UNIGRAM_POWER = 0.75;
+
+  /** Sub-sampling threshold t (word2vec's -sample). */
+  static final double SUBSAMPLE = 1e-3;
+
   private static final int TABLE_SIZE = 1 << 20;
 
   public Item2Vec withSeed(long newSeed) {
@@ -61,10 +66,11 @@ public record Item2Vec(
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
+    double[] keep = keepProbabilities(freq);
     for (int epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, rnd);
       for (int si : order) {
-        int[] s = sequences[si];
+        int[] s = subsample(sequences[si], keep, rnd);
         for (int a = 0; a < s.length; a++, step++) {
           float lr = (float) (learningRate * Math.max(1e-4, 1.0 - (double) step / steps));
           int lo = Math.max(0, a - window);
@@ -104,6 +110,35 @@ public record Item2Vec(
       grad[d] += g * ctx[d];
       ctx[d] += g * v[d];
     }
+  }
+
+  /**
+   * word2vec's sub-sampling of frequent items: an occurrence of an item with corpus share f is kept
+   * with probability min(1, √(t/f) + t/f), t = {@link #SUBSAMPLE}. Without it a few hub rooms that
+   * every user clicks pull every vector towards one direction.
+   */
+  static double[] keepProbabilities(long[] freq) {
+    long total = 0;
+    for (long f : freq) {
+      total += f;
+    }
+    double[] keep = new double[freq.length];
+    for (int r = 0; r < freq.length; r++) {
+      double f = total == 0 ? 0 : (double) freq[r] / total;
+      keep[r] = f == 0 ? 1 : Math.min(1, Math.sqrt(SUBSAMPLE / f) + SUBSAMPLE / f);
+    }
+    return keep;
+  }
+
+  private static int[] subsample(int[] s, double[] keep, SplittableRandom rnd) {
+    int[] out = new int[s.length];
+    int n = 0;
+    for (int r : s) {
+      if (keep[r] >= 1 || rnd.nextDouble() < keep[r]) {
+        out[n++] = r;
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 
   private static int[] unigramTable(long[] freq) {

@@ -63,5 +63,6 @@ class RecallEvaluatorTest {
     String md = report.markdown();
     assertThat(md).contains("| metric | popular | i2i |").contains("| recall@20 |").contains(" ± ");
     assertThat(report.summary().get("recall@20").get("i2i").n()).isEqualTo(3);
+    assertThat(md).contains("## Paired differences against `popular`").contains("| i2i |");
   }
 }
