@@ -89,8 +89,7 @@ class EarlyStoppingTest {
 
   @Test
   void stopsAfterPatienceEpochsWithoutImprovementAndEvaluatesTheBestEpoch() {
-    var run = RankingTrainerTest.run(6, 1);
-    run.getSpec().data.events = samples.toString();
+    var run = RankingTrainerTest.run(6, 1, samples);
     run.getSpec().training.earlyStoppingPatience = 2;
     run.getSpec().training.batchSize = 500;
     long[] created = new long[1];

@@ -28,6 +28,10 @@ class RankingTrainerTest {
   }
 
   static TrainingRun run(int epochs, long seed) {
+    return run(epochs, seed, samples);
+  }
+
+  static TrainingRun run(int epochs, long seed, Path samples) {
     TrainingRun run = new TrainingRun();
     run.setMetadata(new ObjectMetaBuilder().withName("planted").build());
     TrainingRunSpec spec = new TrainingRunSpec();
