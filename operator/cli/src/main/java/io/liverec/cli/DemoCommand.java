@@ -187,9 +187,9 @@ final class DemoCommand implements Callable<Integer> {
         sampling.impressionsValid(),
         sampling.positives(),
         sampling.quarantinedTotal());
-    p.println("Ranker     " + model + ", best epoch " + o.training().bestEpoch());
+    p.println("Ranker     " + model + ", best epoch " + o.ranking().bestEpoch());
     p.println("           holdout (last day)      AUC    GAUC  logloss  Bayes-optimal AUC");
-    for (TaskMetrics m : o.training().holdout()) {
+    for (TaskMetrics m : o.ranking().holdout()) {
       p.printf(
           Locale.ROOT,
           "           %-22s %6.4f  %6.4f  %7.4f  %6.4f%n",
@@ -229,7 +229,7 @@ final class DemoCommand implements Callable<Integer> {
     p.println("Outputs    event log       " + events.toAbsolutePath());
     p.println("           samples         " + events.resolve("samples").toAbsolutePath());
     p.println("           run directory   " + runDir.toAbsolutePath());
-    o.training()
+    o.ranking()
         .artifacts()
         .forEach(
             (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));

@@ -1,9 +1,11 @@
 package io.liverec.pipelines.tracking;
 
+import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.Gate;
+import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
-import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.recall.RecallTrainer;
 import io.liverec.pipelines.train.RankingTrainer;
 import io.liverec.pipelines.train.TrainState;
 import io.liverec.pipelines.train.TrainingResult;
@@ -16,53 +18,98 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A ranking training with its records: the run is journaled (and streamed to MLflow when a tracking
- * URI is given) with the flattened spec, lineage tags, per-epoch and final metrics, the model
- * artifacts and plots; when it passes its gates and names a registered model, a model version is
- * requested with alias {@code challenger}. MLflow being down never fails the training.
+ * A training (ranking or recall) with its records: the run is journaled (and streamed to MLflow
+ * when a tracking URI is given) with the flattened spec, lineage tags, per-epoch and final metrics,
+ * the model artifacts and plots; when it passes its gates and names a registered model, a model
+ * version is requested with alias {@code challenger}. MLflow being down never fails the training:
+ * the records stay in the run directory for {@code liverec sync}.
  */
 public final class TrackedTraining {
   /** Artifact directory that becomes the registered version's source. */
   public static final String MODEL_DIR = "model";
+
+  /** Run-directory artifacts that are part of the deployable model (the rest are reports). */
+  private static final Set<String> MODEL_ARTIFACTS =
+      Set.of("onnx", "transform", "user_tower", "room_vectors", "index");
 
   private TrackedTraining() {}
 
   /**
    * What happened.
    *
+   * @param metrics final (holdout) metrics by flat name, e.g. {@code ctcvr_auc}
+   * @param artifacts run-directory outputs by name
    * @param gateFailures one line per gate that did not hold (empty = passed)
    * @param tracking where the records went (synced to MLflow or kept locally, and why)
+   * @param registeredModel the registered model a version was requested in, or null
+   * @param ranking the ranking trainer's full result (null for recall)
    */
   public record Outcome(
-      TrainingResult training,
+      Task task,
+      Path runDir,
       Map<String, Double> metrics,
+      Map<String, Path> artifacts,
       List<String> gateFailures,
       RunTracker.Result tracking,
-      String registeredModel) {
+      String registeredModel,
+      TrainingResult ranking) {
 
     public boolean gatesPassed() {
       return gateFailures.isEmpty();
     }
+
+    /**
+     * Where the model can be fetched from: {@code models:/name/version} once registered, the MLflow
+     * run's model directory once synced, else the local run directory.
+     */
+    public String modelUri() {
+      if (registeredModel != null && tracking.modelVersion() != null) {
+        return "models:/" + registeredModel + "/" + tracking.modelVersion();
+      }
+      if (tracking.synced() && tracking.mlflowRunId() != null) {
+        return "runs:/" + tracking.mlflowRunId() + "/" + MODEL_DIR;
+      }
+      return runDir.toAbsolutePath().toUri().toString();
+    }
+  }
+
+  /** Ranking with default trainer options, or recall; the tracking URI from the environment. */
+  public static Outcome run(TrainingRun run, Path runDir, Path repoRoot) {
+    return run(
+        run,
+        runDir,
+        RankingTrainer.Options.defaults(),
+        RunTracker.trackingUriFromEnvironment(),
+        Retry.DEFAULT,
+        repoRoot);
   }
 
   public static Outcome run(
       TrainingRun run,
       Path runDir,
-      RankingTrainer.Options options,
+      RankingTrainer.Options rankingOptions,
       String trackingUri,
       Retry retry,
       Path repoRoot) {
-    TrainingRunSpec spec = RankingTrainer.validate(run);
+    if (run == null || run.getSpec() == null) {
+      throw LiverecException.badInput("TrainingRun has no spec");
+    }
+    TrainingRunSpec spec = run.getSpec();
+    Task task = spec.task == null ? Task.RANKING : spec.task;
+    if (task == Task.RANKING) {
+      RankingTrainer.validate(run); // fail on a bad spec before a run is recorded anywhere
+    }
     String experiment =
         spec.tracking == null || spec.tracking.experiment == null
             ? "liverec"
             : spec.tracking.experiment;
     String runName =
         run.getMetadata() == null || run.getMetadata().getName() == null
-            ? "ranking"
+            ? task.name().toLowerCase(Locale.ROOT)
             : run.getMetadata().getName();
     try (RunTracker tracker =
         RunTracker.start(
@@ -73,50 +120,37 @@ public final class TrackedTraining {
             runName,
             TrainingRunRecords.tags(run, repoRoot),
             TrainingRunRecords.params(spec))) {
-      TrainingResult result;
+      Map<String, Double> metrics;
+      Map<String, Path> artifacts;
+      TrainingResult ranking = null;
       try {
-        result = RankingTrainer.run(run, runDir, options);
+        if (task == Task.RECALL) {
+          RecallTrainer.Result r = RecallTrainer.run(run, runDir);
+          metrics = r.metrics();
+          artifacts = r.artifacts();
+        } else {
+          ranking = RankingTrainer.run(run, runDir, rankingOptions);
+          metrics = ranking.flatMetrics();
+          artifacts = ranking.artifacts();
+          logHistory(tracker, runDir, ranking.history());
+        }
       } catch (RuntimeException e) {
         tracker.setTags(Map.of("liverec.error", String.valueOf(e.getMessage())));
         tracker.finish("FAILED");
         throw e;
       }
-      for (TrainState.EpochRecord e : result.history()) {
-        tracker.logMetric("train_loss", e.trainLoss(), e.epoch());
-        tracker.logMetric("val_ctr_auc", e.validationCtrAuc(), e.epoch());
-        tracker.logMetric("val_ctcvr_auc", e.validationCtcvrAuc(), e.epoch());
-      }
-      Map<String, Double> metrics = finalMetrics(result.holdout());
-      tracker.logMetrics(metrics, Math.max(0, result.bestEpoch()));
-      logArtifacts(tracker, runDir, result);
+      tracker.logMetrics(finite(metrics), ranking == null ? 0 : Math.max(0, ranking.bestEpoch()));
+      logArtifacts(tracker, runDir, artifacts);
       List<String> failures = gateFailures(spec.gates, metrics);
       tracker.setTags(Map.of("liverec.gates", failures.isEmpty() ? "passed" : "failed"));
       String model = spec.tracking == null ? null : spec.tracking.registeredModel;
-      if (failures.isEmpty() && model != null && !model.isBlank()) {
+      boolean register = failures.isEmpty() && model != null && !model.isBlank();
+      if (register) {
         tracker.requestRegistration(model, MODEL_DIR);
       }
       RunTracker.Result tracking = tracker.finish("FINISHED");
-      return new Outcome(result, metrics, failures, tracking, failures.isEmpty() ? model : null);
-    }
-  }
-
-  /** {@code <task>_auc}, {@code _gauc}, {@code _logloss}, {@code _ece}, … for every task. */
-  public static Map<String, Double> finalMetrics(List<TaskMetrics> holdout) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (TaskMetrics m : holdout) {
-      put(out, m.task() + "_auc", m.auc());
-      put(out, m.task() + "_gauc", m.gauc());
-      put(out, m.task() + "_logloss", m.logLoss());
-      put(out, m.task() + "_ece", m.ece());
-      put(out, m.task() + "_pred_obs", m.predictedOverObserved());
-      put(out, m.task() + "_bayes_auc", m.bayesAuc());
-    }
-    return out;
-  }
-
-  private static void put(Map<String, Double> out, String key, double v) {
-    if (Double.isFinite(v)) {
-      out.put(key, v);
+      return new Outcome(
+          task, runDir, metrics, artifacts, failures, tracking, register ? model : null, ranking);
     }
   }
 
@@ -128,8 +162,8 @@ public final class TrackedTraining {
     }
     for (Gate g : gates) {
       Double v = metrics.get(g.metric);
-      if (v == null) {
-        failures.add(g.metric + ": no such metric (have " + metrics.keySet() + ")");
+      if (v == null || v.isNaN()) {
+        failures.add(g.metric + " = missing (have " + metrics.keySet() + ")");
       } else if (g.min != null && v < g.min) {
         failures.add(String.format(Locale.ROOT, "%s = %.4f < min %.4f", g.metric, v, g.min));
       } else if (g.max != null && v > g.max) {
@@ -139,51 +173,70 @@ public final class TrackedTraining {
     return failures;
   }
 
-  private static void logArtifacts(RunTracker tracker, Path runDir, TrainingResult result) {
-    Map<String, Path> a = result.artifacts();
-    logIfFile(tracker, a.get("onnx"), MODEL_DIR);
-    logIfFile(tracker, a.get("transform"), MODEL_DIR);
-    logIfFile(tracker, a.get("spec"), "");
-    logIfFile(tracker, a.get("metrics"), "");
-    logIfFile(tracker, a.get("report"), "");
-    Path triton = a.get("triton");
-    if (triton != null && Files.isDirectory(triton)) {
-      try (Stream<Path> files = Files.walk(triton)) {
-        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-          Path rel = triton.relativize(f).getParent();
-          tracker.logArtifact(f, MODEL_DIR + "/triton" + (rel == null ? "" : "/" + rel));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    Path sampling = runDir.resolve("samples").resolve("report.json");
-    logIfFile(tracker, sampling, "sampling");
-    if (!result.history().isEmpty()) {
-      List<Double> loss = new ArrayList<>();
-      List<Double> ctr = new ArrayList<>();
-      List<Double> ctcvr = new ArrayList<>();
-      for (TrainState.EpochRecord e : result.history()) {
-        loss.add(e.trainLoss());
-        ctr.add(e.validationCtrAuc());
-        ctcvr.add(e.validationCtcvrAuc());
-      }
-      Path plots = runDir.resolve("plots");
-      tracker.logArtifact(
-          Plots.curves(plots.resolve("loss.png"), "train loss", Map.of("train_loss", loss)),
-          "plots");
-      tracker.logArtifact(
-          Plots.curves(
-              plots.resolve("validation_auc.png"),
-              "validation AUC",
-              Map.of("ctr_auc", ctr, "ctcvr_auc", ctcvr)),
-          "plots");
-    }
+  private static Map<String, Double> finite(Map<String, Double> metrics) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    metrics.forEach(
+        (k, v) -> {
+          if (v != null && Double.isFinite(v)) {
+            out.put(k, v);
+          }
+        });
+    return out;
   }
 
-  private static void logIfFile(RunTracker tracker, Path file, String dir) {
-    if (file != null && Files.isRegularFile(file)) {
-      tracker.logArtifact(file, dir);
+  private static void logHistory(
+      RunTracker tracker, Path runDir, List<TrainState.EpochRecord> history) {
+    List<Double> loss = new ArrayList<>();
+    List<Double> ctr = new ArrayList<>();
+    List<Double> ctcvr = new ArrayList<>();
+    for (TrainState.EpochRecord e : history) {
+      tracker.logMetric("train_loss", e.trainLoss(), e.epoch());
+      tracker.logMetric("val_ctr_auc", e.validationCtrAuc(), e.epoch());
+      tracker.logMetric("val_ctcvr_auc", e.validationCtcvrAuc(), e.epoch());
+      loss.add(e.trainLoss());
+      ctr.add(e.validationCtrAuc());
+      ctcvr.add(e.validationCtcvrAuc());
+    }
+    if (history.isEmpty()) {
+      return;
+    }
+    Path plots = runDir.resolve("plots");
+    tracker.logArtifact(
+        Plots.curves(plots.resolve("loss.png"), "train loss", Map.of("train_loss", loss)), "plots");
+    tracker.logArtifact(
+        Plots.curves(
+            plots.resolve("validation_auc.png"),
+            "validation AUC",
+            Map.of("ctr_auc", ctr, "ctcvr_auc", ctcvr)),
+        "plots");
+  }
+
+  private static void logArtifacts(RunTracker tracker, Path runDir, Map<String, Path> artifacts) {
+    for (Map.Entry<String, Path> a : artifacts.entrySet()) {
+      Path p = a.getValue();
+      if (p == null || !p.toAbsolutePath().startsWith(runDir.toAbsolutePath())) {
+        continue; // only the run's own outputs are uploaded
+      }
+      boolean model = MODEL_ARTIFACTS.contains(a.getKey());
+      if (Files.isRegularFile(p)) {
+        tracker.logArtifact(p, model ? MODEL_DIR : "");
+      } else if (Files.isDirectory(p) && !a.getKey().equals("checkpoint")) {
+        String base = (model || a.getKey().equals("triton") ? MODEL_DIR + "/" : "") + a.getKey();
+        try (Stream<Path> files = Files.walk(p)) {
+          for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            Path rel = p.relativize(f).getParent();
+            tracker.logArtifact(f, base + (rel == null ? "" : "/" + rel));
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    for (String report : List.of("sample-report.json", "sample-report.md")) {
+      Path f = runDir.resolve("samples").resolve(report);
+      if (Files.isRegularFile(f)) {
+        tracker.logArtifact(f, "sampling");
+      }
     }
   }
 }

@@ -2,33 +2,36 @@ package io.liverec.pipelines.train;
 
 import io.liverec.api.run.TrainingResult;
 import io.liverec.api.run.TrainingRunner;
-import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
+import io.liverec.pipelines.tracking.TrackedTraining;
 import java.nio.file.Path;
 
 /**
- * The {@link TrainingRunner} of TrainingRuns (ranking here; {@code task: recall} goes to {@link
- * io.liverec.pipelines.recall.RecallTrainer}) (registered through {@code META-INF/services}): the
- * trainer container and the embedded {@code liverec run} call it. Metrics are the holdout metrics
- * by their flat names ({@code ctr_auc}, {@code ctcvr_gauc}, …); the model URI is the exported ONNX
- * file.
+ * The {@link TrainingRunner} of TrainingRuns (registered through {@code META-INF/services}): the
+ * trainer container and the embedded {@code liverec run} call it. Ranking and recall both go
+ * through {@link TrackedTraining}, so every run is recorded (in MLflow when {@code
+ * MLFLOW_TRACKING_URI} is set) and registered as {@code challenger} when its gates pass. Metrics
+ * are the holdout metrics by their flat names ({@code ctr_auc}, {@code ctcvr_gauc}, …); the model
+ * URI is {@code models:/name/version} once registered, else the MLflow run or the run directory.
  */
 public final class RankingTrainingRunner implements TrainingRunner {
 
   @Override
   public TrainingResult train(TrainingRun run, Path workDir) {
-    if (run.getSpec() != null && run.getSpec().task == Task.RECALL) {
-      io.liverec.pipelines.recall.RecallTrainer.Result recall =
-          io.liverec.pipelines.recall.RecallTrainer.run(run, workDir);
-      TrainingResult out = new TrainingResult();
-      out.metrics.putAll(recall.metrics());
-      return out;
-    }
-    io.liverec.pipelines.train.TrainingResult r = RankingTrainer.run(run, workDir);
+    String root = System.getProperty("liverec.repo.root");
+    TrackedTraining.Outcome o =
+        TrackedTraining.run(run, workDir, root == null ? null : Path.of(root));
     TrainingResult out = new TrainingResult();
-    out.metrics.putAll(r.flatMetrics());
-    Path onnx = r.artifacts().get("onnx");
-    out.modelUri = onnx == null ? null : onnx.toAbsolutePath().toUri().toString();
+    o.metrics()
+        .forEach(
+            (k, v) -> {
+              if (v != null && Double.isFinite(v)) {
+                out.metrics.put(k, v);
+              }
+            });
+    out.mlflowRunId = o.tracking().mlflowRunId();
+    out.modelVersion = o.tracking().modelVersion();
+    out.modelUri = o.modelUri();
     return out;
   }
 }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.liverec.api.errors.ExitCode;
 import io.liverec.api.errors.LiverecException;
-import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.validation.CustomResourceValidator;
 import io.liverec.pipelines.features.ColumnSpec;
+import io.liverec.pipelines.tracking.Retry;
+import io.liverec.pipelines.tracking.RunJournal;
+import io.liverec.pipelines.tracking.RunTracker;
+import io.liverec.pipelines.tracking.TrackedTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,17 +68,6 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     TrainingRun run = readRun(file);
     Path runDir = resume != null ? resume : out.resolve(runDirName(run));
-    if (run.getSpec().task == io.liverec.api.v1alpha1.Task.RECALL) {
-      var recall = io.liverec.pipelines.recall.RecallTrainer.run(run, runDir);
-      System.out.println("recall run directory: " + recall.runDir().toAbsolutePath());
-      recall.artifacts().forEach((k, v) -> System.out.println("  " + k + ": " + v));
-      String failedRecall = failedGates(run, recall.metrics());
-      if (!failedRecall.isEmpty()) {
-        System.err.println("gate failed: " + failedRecall);
-        return ExitCode.GATE_FAILED;
-      }
-      return ExitCode.OK;
-    }
     RankingTrainer.Options options =
         RankingTrainer.Options.defaults()
             .withSamples(samples)
@@ -84,14 +76,49 @@ public final class TrainCommand implements Callable<Integer> {
     if (columns != null) {
       options = options.withColumns(readColumns(columns));
     }
-    TrainingResult result = RankingTrainer.run(run, runDir, options);
-    System.out.println(summary(result));
-    String failed = failedGates(run, result.flatMetrics());
-    if (!failed.isEmpty()) {
-      System.err.println("gate failed: " + failed);
+    String trackingUri = RunTracker.trackingUriFromEnvironment();
+    TrackedTraining.Outcome o =
+        TrackedTraining.run(run, runDir, options, trackingUri, Retry.DEFAULT, repoRoot());
+    if (o.ranking() != null) {
+      System.out.println(summary(o.ranking()));
+    } else {
+      o.metrics().forEach((k, v) -> System.out.printf("%-28s %.4f%n", k, v));
+    }
+    System.out.println("run directory: " + runDir.toAbsolutePath());
+    o.artifacts().forEach((k, v) -> System.out.println("  " + k + ": " + v));
+    if (trackingUri == null) {
+      System.out.println(
+          "tracking: kept locally in "
+              + runDir.resolve(RunJournal.DIR)
+              + " (set MLFLOW_TRACKING_URI to record runs in MLflow; `liverec sync` uploads"
+              + " local runs later)");
+    } else if (o.tracking().synced()) {
+      System.out.println(
+          "tracking: MLflow run "
+              + o.tracking().mlflowRunId()
+              + (o.tracking().modelVersion() == null
+                  ? ""
+                  : ", registered "
+                      + o.registeredModel()
+                      + " version "
+                      + o.tracking().modelVersion()
+                      + " (alias challenger)"));
+    } else {
+      System.err.println(
+          "tracking: MLflow unreachable ("
+              + o.tracking().error()
+              + "); the run is kept locally, upload it later with `liverec sync`");
+    }
+    if (!o.gatesPassed()) {
+      System.err.println("gate failed: " + String.join("; ", o.gateFailures()));
       return ExitCode.GATE_FAILED;
     }
     return ExitCode.OK;
+  }
+
+  private static Path repoRoot() {
+    String root = System.getProperty("liverec.repo.root");
+    return root == null ? null : Path.of(root);
   }
 
   /**
@@ -136,21 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** Gates of the spec that the metrics fail, as text (empty = all hold). */
   static String failedGates(TrainingRun run, Map<String, Double> metrics) {
-    StringBuilder failed = new StringBuilder();
-    for (Gate g : run.getSpec().gates) {
-      Double v = metrics.get(g.metric);
-      boolean ok = v != null && (g.min == null || v >= g.min) && (g.max == null || v <= g.max);
-      if (!ok) {
-        failed
-            .append(failed.length() == 0 ? "" : "; ")
-            .append(g.metric)
-            .append(" = ")
-            .append(v == null ? "missing" : String.format("%.4f", v))
-            .append(g.min == null ? "" : ", min " + g.min)
-            .append(g.max == null ? "" : ", max " + g.max);
-      }
-    }
-    return failed.toString();
+    return String.join("; ", TrackedTraining.gateFailures(run.getSpec().gates, metrics));
   }
 
   static String summary(TrainingResult r) {

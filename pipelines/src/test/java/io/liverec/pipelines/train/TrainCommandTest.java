@@ -61,7 +61,7 @@ class TrainCommandTest {
     assertThat(TrainCommand.failedGates(run, Map.of("ctr_auc", 0.71, "ctcvr_logloss", 0.4)))
         .isEmpty();
     assertThat(TrainCommand.failedGates(run, Map.of("ctr_auc", 0.69, "ctcvr_logloss", 0.4)))
-        .startsWith("ctr_auc = 0.6900");
+        .startsWith("ctr_auc = 0.6900 < min 0.7000");
     assertThat(TrainCommand.failedGates(run, Map.of("ctr_auc", 0.71)))
         .contains("ctcvr_logloss = missing");
   }
