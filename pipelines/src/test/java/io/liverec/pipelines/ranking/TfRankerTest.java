@@ -65,6 +65,28 @@ class TfRankerTest {
   }
 
   @Test
+  void fullModelLearnsThePlantedClickStructure() {
+    ModelSpec m = deepFmEsmm();
+    m.interactions = new java.util.ArrayList<>(List.of("kfm", "cross", "autoint"));
+    m.multitask.experts = "mmoe";
+    m.multitask.numExperts = 2;
+    m.multitask.balancing = "gradnorm";
+    m.multitask.gradientSurgery = "pcgrad";
+    Synthetic data = new Synthetic(3, true);
+    try (TfRanker ranker = Rankers.create(m, training(), data.schema)) {
+      Batch test = data.batch(3000);
+      double oracle = Synthetic.auc(data.lastClickLogits, test.click());
+      for (int step = 0; step < STEPS; step++) {
+        ranker.trainStep(data.batch(256));
+      }
+      double after = Synthetic.auc(ranker.predict(test).get("ctr"), test.click());
+      assertThat(after).as("ctr AUC %.3f (oracle %.3f)", after, oracle).isGreaterThan(0.75);
+      assertThat(ranker.taskWeights().values().stream().mapToDouble(Float::doubleValue).sum())
+          .isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-4));
+    }
+  }
+
+  @Test
   void restoredRunContinuesExactly(@TempDir Path dir) {
     Synthetic data = new Synthetic(5, true);
     List<Batch> batches = List.of(data.batch(64), data.batch(64), data.batch(64), data.batch(64));
