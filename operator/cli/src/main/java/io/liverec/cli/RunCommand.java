@@ -202,7 +202,7 @@ public final class RunCommand implements Callable<Integer> {
       for (Rollout.Transition t : o.transitions()) {
         out.printf(
             "+%-8s %-10s %-22s %s%n",
-            fmt(Duration.between(start, now)), st.phase, t.reason(), t.message());
+            fmt(Duration.between(start, now)), t.to(), t.reason(), t.message());
       }
       Optional<Rollout.Transition> held =
           o.transitions().stream()

@@ -91,23 +91,25 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     long gen = TrainingJobs.generation(run);
     TrainingRunStatus before = Statuses.copyOrNew(run.getStatus(), TrainingRunStatus.class);
     TrainingRunStatus st = Statuses.copyOrNew(run.getStatus(), TrainingRunStatus.class);
-    String jobName = TrainingJobs.jobName(run.getMetadata().getName(), gen);
-
     List<Violation> violations = CustomResourceValidator.validate(run);
-    if (!violations.isEmpty()) {
+    boolean valid = violations.isEmpty();
+    if (valid) {
+      Conditions.set(
+          st.conditions, Conditions.VALID, true, Reason.SpecValid, "spec is valid", gen, now);
+    } else {
       String msg = CustomResourceValidator.describe("spec", violations);
       if (Conditions.set(
           st.conditions, Conditions.VALID, false, Reason.InvalidSpec, msg, gen, now)) {
         events.warning(run, Reason.InvalidSpec, msg);
       }
-      if (!jobName.equals(st.jobName)) {
+      if (st.jobName == null) {
         st.phase = "Invalid";
+        st.observedGeneration = gen;
+        return patchIfChanged(run, before, st);
       }
-      st.observedGeneration = gen;
-      return patchIfChanged(run, before, st);
     }
-    Conditions.set(
-        st.conditions, Conditions.VALID, true, Reason.SpecValid, "spec is valid", gen, now);
+    // An invalid generation starts nothing: the last good generation's Job keeps being tracked.
+    String jobName = valid ? TrainingJobs.jobName(run.getMetadata().getName(), gen) : st.jobName;
 
     // observe
     List<Job> jobs = List.copyOf(ctx.getSecondaryResources(Job.class));
@@ -127,7 +129,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
 
     // act: supersede running Jobs of older generations, create this generation's Job
     for (Job old : jobs) {
-      if (TrainingJobs.generationOf(old) < gen
+      if (valid
+          && TrainingJobs.generationOf(old) < gen
           && TrainingJobs.phaseOf(old).ordinal() <= Phase.Running.ordinal()) {
         client.resource(old).delete();
         events.normal(
@@ -139,7 +142,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
                 + TrainingJobs.generationOf(old));
       }
     }
-    if (job.isEmpty()) {
+    if (job.isEmpty() && valid) {
       createIfAbsent(TrainingJobs.specConfigMap(run));
       createIfAbsent(
           TrainingJobs.job(run, settings.trainerImage(), settings.trainerServiceAccount()));

@@ -166,6 +166,29 @@ class TrainingRunReconcilerTest {
             });
     assertThat(jobNames()).containsExactlyInAnyOrder("ranker-g1", "ranker-g2");
 
+    // an invalid new generation starts nothing and keeps tracking the last good Job
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NS)
+        .withName("ranker")
+        .edit(
+            r -> {
+              r.getSpec().training.epochs = 0;
+              return r;
+            });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              TrainingRun r = get("ranker");
+              assertThat(r.getStatus().observedGeneration).isEqualTo(3L);
+              assertThat(Conditions.find(r.getStatus().conditions, Conditions.VALID).message)
+                  .contains("spec.training.epochs");
+              assertThat(r.getStatus().jobName).isEqualTo("ranker-g2");
+            });
+    assertThat(jobNames()).containsExactlyInAnyOrder("ranker-g1", "ranker-g2");
+
     // deletion -> Jobs and ConfigMaps gone
     client.resource(get("ranker")).delete();
     await()
