@@ -493,12 +493,14 @@ public final class TfRanker implements Ranker {
     FeatureSchema s = config.schema();
     int n = b.size();
     if (inputs.sparse() != null) {
+      checkIds(b.sparse(), s);
       runner.feed(inputs.sparse(), track(feeds, longs(b.sparse(), n, s.numSparse(), "sparse")));
     }
     if (inputs.dense() != null) {
       runner.feed(inputs.dense(), track(feeds, floats(b.dense(), n, s.denseDim(), "dense")));
     }
     if (inputs.seq() != null) {
+      checkSeqIds(b.seq(), s.seqVocab());
       runner.feed(inputs.seq(), track(feeds, longs(b.seq(), n, s.seqLength(), "seq")));
     }
     if (inputs.multimodal() != null) {
@@ -512,6 +514,39 @@ public final class TfRanker implements Ranker {
       runner.feed(weight, track(feeds, TFloat32.vectorOf(b.weight())));
     }
     return runner;
+  }
+
+  /** Ids outside a field's id space would fail deep inside TF (or read another field's rows). */
+  private static void checkIds(long[][] sparse, FeatureSchema s) {
+    for (int i = 0; i < sparse.length; i++) {
+      long[] row = sparse[i];
+      for (int f = 0; f < Math.min(row.length, s.numSparse()); f++) {
+        FeatureSchema.SparseField field = s.sparseFields().get(f);
+        if (row[f] < 0 || row[f] >= field.vocabSize()) {
+          throw new IllegalArgumentException(
+              "batch.sparse["
+                  + i
+                  + "]: id "
+                  + row[f]
+                  + " of field '"
+                  + field.name()
+                  + "' is outside [0, "
+                  + field.vocabSize()
+                  + ")");
+        }
+      }
+    }
+  }
+
+  private static void checkSeqIds(long[][] seq, long vocab) {
+    for (int i = 0; i < seq.length; i++) {
+      for (long id : seq[i]) {
+        if (id < 0 || id >= vocab) {
+          throw new IllegalArgumentException(
+              "batch.seq[" + i + "]: id " + id + " is outside [0, " + vocab + ")");
+        }
+      }
+    }
   }
 
   private static <T extends Tensor> T track(List<Tensor> feeds, T t) {

@@ -111,6 +111,25 @@ class RankerModelTest {
   }
 
   @Test
+  void outOfRangeIdsAndWrongWidthsNameTheBatchField() {
+    Synthetic data = new Synthetic(1, true);
+    try (TfRanker r = Rankers.create(base(), new TrainingSpec(), data.schema)) {
+      Batch b = data.batch(4);
+      b.sparse()[2][1] = Synthetic.VOCAB;
+      assertThatThrownBy(() -> r.trainStep(b))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("batch.sparse[2]")
+          .hasMessageContaining("'f1'");
+      Batch c = data.batch(4);
+      c.seq()[0][0] = -1;
+      assertThatThrownBy(() -> r.predict(c)).hasMessageContaining("batch.seq[0]");
+      Batch d = data.batch(4);
+      d.dense()[3] = new float[] {1f};
+      assertThatThrownBy(() -> r.predict(d)).hasMessageContaining("batch.dense[3]");
+    }
+  }
+
+  @Test
   void validSpecPassesValidationWithoutASchema() {
     ModelSpec m = base();
     m.interactions = new ArrayList<>(List.of("kfm", "cross", "autoint"));
