@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
     name = "recall",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare the recall channels (popular, content, i2i, vector-i2i) on a last-day holdout:"
-          + " recall@K, NDCG@K, coverage, tail coverage and cold-room recall, mean ± 95% CI over"
-          + " seeds. Writes <out>/recall-ablation.md."
+      "Compare the recall channels (popular, content, i2i, vector-i2i, two-tower and its"
+          + " no-logQ / no-multimodal variants) on a last-day holdout: recall@K, NDCG@K,"
+          + " coverage, tail coverage and cold-room recall, mean ± 95%% CI over seeds, plus"
+          + " paired per-seed differences. Writes <out>/recall-ablation.md."
     })
 public final class AblateRecallCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

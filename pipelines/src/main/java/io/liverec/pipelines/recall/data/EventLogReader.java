@@ -101,6 +101,7 @@ public final class EventLogReader {
               "category",
               "language",
               "cover_style",
+              "followers",
               "live_start_hour",
               "live_hours",
               "first_day",
@@ -157,12 +158,13 @@ public final class EventLogReader {
       try (ResultSet rs =
           st.executeQuery(
               "SELECT room_id, category, language, cover_style, live_start_hour, live_hours,"
-                  + " first_day, audio_vec, visual_vec, text_vec FROM "
+                  + " first_day, audio_vec, visual_vec, text_vec, followers FROM "
                   + rooms
                   + " WHERE room_id IS NOT NULL ORDER BY 1")) {
         while (rs.next()) {
           roomIds.add(rs.getLong(1));
-          roomFields.add(new int[] {intOr(rs, 2, -1), intOr(rs, 3, -1), intOr(rs, 4, -1)});
+          roomFields.add(
+              new int[] {intOr(rs, 2, -1), intOr(rs, 3, -1), intOr(rs, 4, -1), intOr(rs, 11, 0)});
           float[] vec = contentVector(rs);
           if (vec == null) {
             withoutContent++;
@@ -224,24 +226,27 @@ public final class EventLogReader {
       int[] cat = new int[n];
       int[] lang = new int[n];
       int[][] tags = new int[n][];
+      int[] followers = new int[n];
       long[][] start = new long[n][];
       long[][] end = new long[n][];
       for (int r = 0; r < n; r++) {
         cat[r] = roomFields.get(r)[0];
         lang[r] = roomFields.get(r)[1];
         tags[r] = roomFields.get(r)[2] < 0 ? new int[0] : new int[] {roomFields.get(r)[2]};
+        followers[r] = roomFields.get(r)[3];
         start[r] = schedule.get(r)[0];
         end[r] = schedule.get(r)[1];
       }
       RoomCatalog catalog =
           new RoomCatalog(
-              cat,
-              lang,
-              tags,
-              content.toArray(new float[0][]),
-              MODALITIES * MODALITY_DIM,
-              start,
-              end);
+                  cat,
+                  lang,
+                  tags,
+                  content.toArray(new float[0][]),
+                  MODALITIES * MODALITY_DIM,
+                  start,
+                  end)
+              .withFollowers(followers);
       RecallDataset data =
           new RecallDataset(
               catalog,

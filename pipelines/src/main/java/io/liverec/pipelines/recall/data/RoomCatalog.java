@@ -20,6 +20,7 @@ public final class RoomCatalog {
   private final int contentDim;
   private final long[][] liveStart;
   private final long[][] liveEnd;
+  private final int[] followers;
 
   /**
    * @param category category id per room ({@code -1} unknown)
@@ -69,6 +70,39 @@ public final class RoomCatalog {
     this.contentDim = contentDim;
     this.liveStart = liveStart;
     this.liveEnd = liveEnd;
+    this.followers = new int[n];
+  }
+
+  private RoomCatalog(RoomCatalog base, int[] followers) {
+    this.category = base.category;
+    this.language = base.language;
+    this.tags = base.tags;
+    this.content = base.content;
+    this.contentDim = base.contentDim;
+    this.liveStart = base.liveStart;
+    this.liveEnd = base.liveEnd;
+    this.followers = followers;
+  }
+
+  /**
+   * The same catalogue with the hosts' follower counts (the popularity a platform observes before
+   * any click in the log; 0 = unknown, negative values count as 0).
+   */
+  public RoomCatalog withFollowers(int[] followerCounts) {
+    if (followerCounts.length != size()) {
+      throw new IllegalArgumentException(
+          followerCounts.length + " follower counts for " + size() + " rooms");
+    }
+    int[] f = new int[followerCounts.length];
+    for (int r = 0; r < f.length; r++) {
+      f[r] = Math.max(0, followerCounts[r]);
+    }
+    return new RoomCatalog(this, f);
+  }
+
+  /** Host follower count (0 when unknown). */
+  public int followers(int room) {
+    return followers[room];
   }
 
   public int size() {

@@ -4,7 +4,7 @@ package io.liverec.pipelines.recall.twotower;
  * Rows for the towers. User side: {@code userSparse[N][3]} (user id + 1, language + 1, hour) and
  * {@code seq[N][L]} (recent room ids + 1, newest first, 0-padded). Room side: {@code
  * roomSparse[N][4]} (room id + 1 or 0 = unknown, category + 1, language + 1, tag + 1), {@code
- * roomDense[N][2]} and {@code multimodal[N][M]} (zero-width when the input is off). A training
+ * roomDense[N][3]} and {@code multimodal[N][M]} (zero-width when the input is off). A training
  * batch fills both sides with row i = (user i, clicked room i); {@code rooms[N]} are the room ids
  * (for duplicate masking and logQ).
  */

@@ -44,9 +44,12 @@ public record TwoTowerConfig(
   /** Hours of day (the context field). */
   public static final int HOURS = 24;
 
-  /** Room dense inputs: log1p clicks on the previous day, log1p clicks before that day. */
+  /**
+   * Room dense inputs: log1p clicks on the previous day, log1p clicks before that day, log1p host
+   * followers.
+   */
   public static final List<String> ROOM_DENSE =
-      List.of("log1p_clicks_prev_day", "log1p_clicks_total");
+      List.of("log1p_clicks_prev_day", "log1p_clicks_total", "log1p_followers");
 
   public TwoTowerConfig {
     if (temperature <= 0) {

@@ -118,7 +118,10 @@ public final class TwoTowerFeatures {
     };
   }
 
-  /** Real-time statistics as of the start of {@code day}: [log1p prev-day clicks, log1p total]. */
+  /**
+   * Room statistics as of the start of {@code day}: [log1p prev-day clicks, log1p total clicks,
+   * log1p followers].
+   */
   public float[] roomDense(int room, long day) {
     int idx = (int) (day - firstDay);
     int prev = idx - 1 >= 0 && idx - 1 < clicksByDay.length ? clicksByDay[idx - 1][room] : 0;
@@ -126,7 +129,11 @@ public final class TwoTowerFeatures {
     for (int d = 0; d < Math.min(idx, clicksByDay.length); d++) {
       total += clicksByDay[d][room];
     }
-    return new float[] {(float) Math.log1p(prev), (float) Math.log1p(total)};
+    return new float[] {
+      (float) Math.log1p(prev),
+      (float) Math.log1p(total),
+      (float) Math.log1p(train.rooms().followers(room))
+    };
   }
 
   public float[] multimodal(int room) {

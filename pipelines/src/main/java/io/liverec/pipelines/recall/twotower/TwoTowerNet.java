@@ -30,7 +30,7 @@ public final class TwoTowerNet {
   }
 
   /**
-   * {@code [N, outputDim]} unit room vectors from sparse {@code [N, 4]}, dense {@code [N, 2]} and
+   * {@code [N, outputDim]} unit room vectors from sparse {@code [N, 4]}, dense {@code [N, 3]} and
    * (when enabled) multimodal {@code [N, M]}.
    */
   public static <T> T roomTower(Ops<T> ops, TwoTowerConfig c, T sparse, T dense, T multimodal) {

@@ -28,20 +28,20 @@ class EventLogReaderTest {
   private void writeLog(boolean roomVectors) throws Exception {
     String vec = "list_transform(range(32), lambda x: 0.5::FLOAT)";
     write(
-        "SELECT * FROM (VALUES (10, 1, 0, 2, 20, 5, '2026-01-01', "
+        "SELECT * FROM (VALUES (10, 1, 0, 2, 20, 5, '2026-01-01', 500, "
             + vec
             + ", "
             + vec
             + ", "
             + vec
-            + "), (20, 3, 1, 0, 0, 24, '2026-01-02', "
+            + "), (20, 3, 1, 0, 0, 24, '2026-01-02', NULL, "
             + (roomVectors ? vec : "NULL::FLOAT[]")
             + ", "
             + vec
             + ", "
             + vec
             + ")) t(room_id, category, language, cover_style, live_start_hour, live_hours,"
-            + " first_day, audio_vec, visual_vec, text_vec)",
+            + " first_day, followers, audio_vec, visual_vec, text_vec)",
         dir.resolve("rooms.parquet"));
     write(
         "SELECT * FROM (VALUES (1::BIGINT, 2), (2, NULL)) t(user_id, language)",
@@ -94,6 +94,8 @@ class EventLogReaderTest {
     }
     RoomCatalog rooms = d.rooms();
     assertThat(rooms.tags(0)).containsExactly(2);
+    assertThat(rooms.followers(0)).isEqualTo(500);
+    assertThat(rooms.followers(1)).isZero(); // unknown -> 0
     long day1 = LocalDate.parse("2026-01-01").toEpochDay() * RecallDataset.DAY_MS;
     long h = 3_600_000L;
     // room 10 lives 20:00-01:00 daily: wraps into the next morning
