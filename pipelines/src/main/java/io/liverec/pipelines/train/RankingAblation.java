@@ -194,39 +194,66 @@ public final class RankingAblation {
       for (long seed : s.seeds()) {
         TrainingRun run = trainingRun(s, v, seed, samples);
         Path runDir = dir.resolve("runs").resolve(slug(v.name()) + "-s" + seed);
-        TrainingResult r =
-            RankingTrainer.run(
-                run,
-                runDir,
-                RankingTrainer.Options.defaults()
-                    .withSamples(samples)
-                    .withExport(false)
-                    .withCheckpointEverySteps(0));
-        for (String m : METRICS) {
-          values.get(m).add(r.metric(m));
+        Map<String, Double> m;
+        if (Files.exists(new RunLayout(runDir).metrics())) {
+          // a finished run of an earlier, interrupted ablation: reuse it
+          m = readMetrics(new RunLayout(runDir).metrics());
+        } else {
+          if (Files.exists(runDir)) {
+            RankingTrainer.deleteTree(runDir); // unfinished: start it again
+          }
+          TrainingResult r =
+              RankingTrainer.run(
+                  run,
+                  runDir,
+                  RankingTrainer.Options.defaults()
+                      .withSamples(samples)
+                      .withExport(false)
+                      .withCheckpointEverySteps(0));
+          m = r.flatMetrics();
+          m.put("holdout_rows", (double) r.holdout().get(0).rows());
+          m.put("clicked_rows", (double) r.holdout().get(1).rows());
+        }
+        for (String metric : METRICS) {
+          values.get(metric).add(m.getOrDefault(metric, Double.NaN));
         }
         for (String task : List.of("ctr", "cvr", "ctcvr")) {
-          bayes.put(task + "_auc", r.metric(task + "_bayes_auc"));
+          bayes.put(task + "_auc", m.getOrDefault(task + "_bayes_auc", Double.NaN));
         }
         bayes.put("ctr_gauc", Double.NaN);
         data =
-            "holdout rows "
-                + r.holdout().get(0).rows()
-                + " (clicked "
-                + r.holdout().get(1).rows()
-                + ")";
+            String.format(
+                "holdout rows %.0f (clicked %.0f)", m.get("holdout_rows"), m.get("clicked_rows"));
         log.printf(
             "%-20s seed %d: ctr %.4f cvr %.4f ctcvr %.4f gauc %.4f%n",
             v.name(),
             seed,
-            r.metric("ctr_auc"),
-            r.metric("cvr_auc"),
-            r.metric("ctcvr_auc"),
-            r.metric("ctr_gauc"));
+            m.get("ctr_auc"),
+            m.get("cvr_auc"),
+            m.get("ctcvr_auc"),
+            m.get("ctr_gauc"));
       }
       rows.add(new Row(v, values, (System.nanoTime() - t0) / 1e9));
     }
     return new Result(rows, bayes, data, dir, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** The flat holdout metrics (and row counts) of a finished run's metrics.json. */
+  static Map<String, Double> readMetrics(Path metricsJson) throws java.io.IOException {
+    com.fasterxml.jackson.databind.JsonNode holdout =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(metricsJson.toFile())
+            .path("holdout");
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String task : List.of("ctr", "cvr", "ctcvr")) {
+      com.fasterxml.jackson.databind.JsonNode t = holdout.path(task);
+      m.put(task + "_auc", t.path("auc").asDouble(Double.NaN));
+      m.put(task + "_gauc", t.path("gauc").asDouble(Double.NaN));
+      m.put(task + "_bayes_auc", t.path("bayesAuc").asDouble(Double.NaN));
+    }
+    m.put("holdout_rows", holdout.path("ctr").path("rows").asDouble(Double.NaN));
+    m.put("clicked_rows", holdout.path("cvr").path("rows").asDouble(Double.NaN));
+    return m;
   }
 
   static TrainingRun trainingRun(Settings s, Variant v, long seed, Path samples) {
@@ -268,8 +295,10 @@ public final class RankingAblation {
             s.learningRate(),
             s.embeddingDim(),
             s.seeds()));
-    md.append("| model | ctr AUC | cvr AUC | ctcvr AUC | ctr GAUC | vs | verdict |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+    md.append(
+        "| model | ctr AUC | cvr AUC | ctcvr AUC | ctr GAUC | vs | verdict (CI overlap) |"
+            + " paired Δ ctr / ctcvr AUC |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
     Map<String, Row> byName = new LinkedHashMap<>();
     for (Row row : r.rows()) {
       byName.put(row.variant().name(), row);
@@ -281,19 +310,37 @@ public final class RankingAblation {
       }
       Row base = row.variant().baseline() == null ? null : byName.get(row.variant().baseline());
       md.append(" | ").append(base == null ? "—" : base.variant().name());
-      md.append(" | ").append(base == null ? "—" : verdict(row, base)).append(" |\n");
+      md.append(" | ").append(base == null ? "—" : verdict(row, base));
+      md.append(" | ").append(base == null ? "—" : paired(row, base)).append(" |\n");
     }
     md.append("| Bayes-optimal (oracle) |");
     for (String m : METRICS) {
       Double b = r.bayes().get(m);
       md.append(' ').append(b == null || b.isNaN() ? "—" : String.format("%.4f", b)).append(" |");
     }
-    md.append(" | |\n\n");
+    md.append(" | | |\n\n");
     md.append(
         "Verdict: a metric is called better/worse only when the two 95% CIs do not overlap;"
             + " otherwise the CIs overlap and the difference is not resolved at this number of"
-            + " seeds.\n");
+            + " seeds. The paired Δ is the mean ± 95% CI of the per-seed difference to the"
+            + " baseline row (same seed = same data order); it is given for reading, the verdict"
+            + " uses the overlap rule.\n");
     return md.toString();
+  }
+
+  static String paired(Row row, Row base) {
+    List<String> parts = new ArrayList<>();
+    for (String m : List.of("ctr_auc", "ctcvr_auc")) {
+      List<Double> a = row.values().get(m);
+      List<Double> b = base.values().get(m);
+      List<Double> d = new ArrayList<>();
+      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+        d.add(a.get(i) - b.get(i));
+      }
+      MeanCi ci = MeanCi.of(d);
+      parts.add(String.format("%+.4f ± %.4f", ci.mean(), ci.halfWidth()));
+    }
+    return String.join(" / ", parts);
   }
 
   static String verdict(Row row, Row base) {
