@@ -115,18 +115,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     List<Job> jobs = List.copyOf(ctx.getSecondaryResources(Job.class));
     Optional<Job> job =
         jobs.stream().filter(j -> jobName.equals(j.getMetadata().getName())).findFirst();
-    if (job.isEmpty()) {
-      job =
-          Optional.ofNullable(
-              client
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(run.getMetadata().getNamespace())
-                  .withName(jobName)
-                  .get());
-    }
-
     // act: supersede running Jobs of older generations, create this generation's Job
     for (Job old : jobs) {
       if (valid
@@ -142,11 +130,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
                 + TrainingJobs.generationOf(old));
       }
     }
+    // The informer cache is synced before the first reconcile, so a Job missing from it was not
+    // created yet, or only just now (then create answers 409 and nothing is duplicated).
     if (job.isEmpty() && valid) {
       createIfAbsent(TrainingJobs.specConfigMap(run));
-      createIfAbsent(
-          TrainingJobs.job(run, settings.trainerImage(), settings.trainerServiceAccount()));
-      events.normal(run, Reason.JobCreated, "created Job " + jobName + " for generation " + gen);
+      if (createIfAbsent(
+          TrainingJobs.job(run, settings.trainerImage(), settings.trainerServiceAccount()))) {
+        events.normal(run, Reason.JobCreated, "created Job " + jobName + " for generation " + gen);
+      }
       st.jobName = jobName;
       st.metrics.clear();
       st.mlflowRunId = null;
@@ -294,13 +285,16 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     return name + "=" + String.format(java.util.Locale.ROOT, "%.4f", metrics.get(name));
   }
 
-  private void createIfAbsent(io.fabric8.kubernetes.api.model.HasMetadata child) {
+  /** Creates {@code child}; false when it already existed. */
+  private boolean createIfAbsent(io.fabric8.kubernetes.api.model.HasMetadata child) {
     try {
       client.resource(child).create();
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
+      return false;
     }
   }
 
