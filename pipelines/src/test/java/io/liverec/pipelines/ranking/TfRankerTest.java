@@ -86,13 +86,28 @@ class TfRankerTest {
     }
   }
 
-  @Test
-  void restoredRunContinuesExactly(@TempDir Path dir) {
+  static ModelSpec full() {
+    ModelSpec m = deepFmEsmm();
+    m.interactions = new java.util.ArrayList<>(List.of("kfm", "cross", "autoint"));
+    m.multitask.experts = "cgc";
+    m.multitask.numExperts = 2;
+    m.multitask.balancing = "gradnorm";
+    m.multitask.gradientSurgery = "pcgrad";
+    return m;
+  }
+
+  static java.util.stream.Stream<ModelSpec> specs() {
+    return java.util.stream.Stream.of(deepFmEsmm(), full());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("specs")
+  void restoredRunContinuesExactly(ModelSpec spec, @TempDir Path dir) {
     Synthetic data = new Synthetic(5, true);
     List<Batch> batches = List.of(data.batch(64), data.batch(64), data.batch(64), data.batch(64));
     Map<String, Double> continued;
     Map<String, float[]> expected;
-    try (TfRanker a = Rankers.create(deepFmEsmm(), training(), data.schema)) {
+    try (TfRanker a = Rankers.create(spec, training(), data.schema)) {
       a.trainStep(batches.get(0));
       a.trainStep(batches.get(1));
       a.save(dir.resolve("ckpt"));
@@ -100,7 +115,7 @@ class TfRankerTest {
       continued = a.trainStep(batches.get(3));
       expected = a.predict(batches.get(0));
     }
-    try (TfRanker b = Rankers.create(deepFmEsmm(), training(), data.schema)) {
+    try (TfRanker b = Rankers.create(spec, training(), data.schema)) {
       b.restore(dir.resolve("ckpt"));
       b.trainStep(batches.get(2));
       Map<String, Double> resumed = b.trainStep(batches.get(3));
@@ -109,13 +124,14 @@ class TfRankerTest {
     }
   }
 
-  @Test
-  void sameSeedSameTraining() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("specs")
+  void sameSeedSameTraining(ModelSpec spec) {
     Synthetic data = new Synthetic(9, true);
     Batch b1 = data.batch(128);
     Batch b2 = data.batch(128);
-    try (TfRanker a = Rankers.create(deepFmEsmm(), training(), data.schema);
-        TfRanker b = Rankers.create(deepFmEsmm(), training(), data.schema)) {
+    try (TfRanker a = Rankers.create(spec, training(), data.schema);
+        TfRanker b = Rankers.create(spec, training(), data.schema)) {
       a.trainStep(b1);
       b.trainStep(b1);
       assertThat(a.trainStep(b2)).isEqualTo(b.trainStep(b2));
