@@ -64,7 +64,8 @@ public final class Embeddings {
               1,
               d));
     }
-    int n = (f > 0 ? f : 0) + fields.size() - (f > 0 ? 1 : 0);
+    // the sparse part is one [N, F, d] block; every other part is one field
+    int n = f + fields.size() - (f > 0 ? 1 : 0);
     T stacked = ops.concat(fields, 1); // [N, n, d]
     List<T> flatParts = new ArrayList<>();
     flatParts.add(ops.reshape(stacked, -1, (long) n * d));
