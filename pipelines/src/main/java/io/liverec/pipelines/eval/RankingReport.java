@@ -65,12 +65,12 @@ public final class RankingReport {
         md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
       }
     }
-    md.append("\n## Feature repairs on the holdout\n\n");
+    md.append("\n## Feature repairs\n\n");
     md.append(
-            "NaN/±inf/null numerics become the training mean (dense) or bucket 0; null categoricals"
-                + " id 0; bad vector elements 0. Counts: ")
-        .append(json.get("holdoutFeatureRepairs"))
-        .append('\n');
+        "NaN/±inf/null numerics become the training mean (dense) or bucket 0; null categoricals"
+            + " id 0; bad vector elements 0; rows without labels are quarantined.\n\n");
+    md.append("- holdout: ").append(json.get("holdoutFeatureRepairs")).append('\n');
+    md.append("- one training epoch: ").append(json.get("trainFeatureRepairs")).append('\n');
     return md.toString();
   }
 }

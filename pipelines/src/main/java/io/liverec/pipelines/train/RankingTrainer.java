@@ -179,7 +179,7 @@ public final class RankingTrainer {
         if (resuming && state.checkpoint() != null) {
           ranker.restore(layout.checkpoints().resolve(state.checkpoint()));
         }
-        FeatureCounters trainCounters = new FeatureCounters();
+        FeatureCounters[] trainCounters = new FeatureCounters[1];
         state =
             train(spec.training, data, transform, ranker, layout, state, options, trainCounters);
         if (state.bestEpoch() >= 0) {
@@ -208,7 +208,8 @@ public final class RankingTrainer {
           artifacts.put("triton", layout.triton());
         }
         Map<String, Object> json =
-            metricsJson(run, spec, data, transformSpec, state, metrics, holdoutCounters);
+            metricsJson(
+                run, spec, data, transformSpec, state, metrics, holdoutCounters, trainCounters[0]);
         writeJson(layout.metrics(), json);
         artifacts.put("metrics", layout.metrics());
         Files.writeString(
@@ -290,7 +291,7 @@ public final class RankingTrainer {
       RunLayout layout,
       TrainState state,
       Options options,
-      FeatureCounters counters) {
+      FeatureCounters[] lastFullEpoch) {
     long seed = t.seed == null ? 0 : t.seed;
     int patience = t.earlyStoppingPatience == null ? 0 : t.earlyStoppingPatience;
     long trainRows = data.count(Split.TRAIN);
@@ -301,6 +302,7 @@ public final class RankingTrainer {
       long global = state.globalStep();
       double lossSum = state.epochLossSum();
       long lossCount = skip;
+      FeatureCounters counters = new FeatureCounters();
       try (ProgressBar bar = bar(options.progress(), epoch, t.epochs, stepsPerEpoch, skip);
           SampleData.BatchIterator it =
               data.batches(
@@ -336,6 +338,9 @@ public final class RankingTrainer {
             options.listener().afterStep(epoch, step, global);
           }
         }
+      }
+      if (skip == 0) {
+        lastFullEpoch[0] = counters; // repairs of one whole pass over the training rows
       }
       HoldoutPredictions val =
           predict(data, Split.VALIDATION, transform, ranker, t.batchSize, new FeatureCounters());
@@ -427,8 +432,7 @@ public final class RankingTrainer {
       return "";
     }
     TrainState.EpochRecord r = s.history().get(s.history().size() - 1);
-    return String.format(
-        "val auc ctr %.4f ctcvr %.4f", r.validationCtrAuc(), r.validationCtcvrAuc());
+    return String.format("val ctr %.3f ctcvr %.3f", r.validationCtrAuc(), r.validationCtcvrAuc());
   }
 
   private static ProgressBar bar(PrintStream out, int epoch, int epochs, long steps, long already) {
@@ -454,7 +458,8 @@ public final class RankingTrainer {
       TransformSpec transform,
       TrainState state,
       List<TaskMetrics> metrics,
-      FeatureCounters holdoutCounters) {
+      FeatureCounters holdoutCounters,
+      FeatureCounters trainCounters) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", name(run));
     m.put("model", describeModel(spec.model));
@@ -476,6 +481,11 @@ public final class RankingTrainer {
     d.put("transformFittedOn", transform.fitWindow());
     m.put("data", d);
     m.put("holdoutFeatureRepairs", holdoutCounters.toMap());
+    m.put(
+        "trainFeatureRepairs",
+        trainCounters == null
+            ? "not counted: no full training epoch ran in this process (resumed)"
+            : trainCounters.toMap());
     return m;
   }
 

@@ -67,7 +67,12 @@ class RankingTrainerTest {
     RunLayout l = new RunLayout(runDir);
     assertThat(l.spec()).exists();
     assertThat(l.metrics()).content().contains("\"ctr\"", "\"bayesAuc\"");
-    assertThat(l.report()).content().contains("Bayes-optimal AUC", "| ctr |");
+    assertThat(l.report()).content().contains("Bayes-optimal AUC", "| ctr |", "one training epoch");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(l.metrics().toFile());
+    // one epoch's repair counters saw every training row once
+    assertThat(json.path("trainFeatureRepairs").path("rows").asLong())
+        .isEqualTo(json.path("data").path("trainRows").asLong())
+        .isPositive();
     assertThat(l.onnx()).isNotEmptyFile();
     assertThat(l.triton().resolve("planted/config.pbtxt")).isNotEmptyFile();
     assertThat(l.triton().resolve("planted/1/model.onnx")).isNotEmptyFile();
