@@ -29,6 +29,13 @@ public final class DuckDbSampler {
   public static final String ENGINE = "duckdb";
 
   /**
+   * Wide stages read once by the next stage: views, so their rows (lists included) are not copied
+   * into a temp table; every other stage is materialized (measured with scripts/bench-sampling.sh).
+   */
+  private static final java.util.Set<String> VIEW_STAGES =
+      java.util.Set.of("impressions_base", "labeled");
+
+  /**
    * Samples the log under {@code events} into {@code out}; {@code onDay} sees each finished day.
    */
   public SamplingReport sample(Path events, Path out, SamplingOptions o, Consumer<String> onDay) {
@@ -48,6 +55,8 @@ public final class DuckDbSampler {
     SamplingReport.Accumulator acc = new SamplingReport.Accumulator();
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement()) {
+      // every output is written with an explicit ORDER BY, so intermediate tables need no order
+      st.execute("SET preserve_insertion_order = false");
       // Fail fast on the schema of every input file before any work.
       for (String day : days) {
         for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
@@ -84,24 +93,28 @@ public final class DuckDbSampler {
           }
         }
         for (SamplingSql.Stage s : sql.stages()) {
-          st.execute("CREATE OR REPLACE TEMP TABLE " + s.name() + " AS " + s.sql());
+          String kind = VIEW_STAGES.contains(s.name()) ? "VIEW " : "TEMP TABLE ";
+          long t0 = System.nanoTime();
+          st.execute("CREATE OR REPLACE " + kind + s.name() + " AS " + s.sql());
+          trace(s.name(), t0);
         }
         Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
         Files.createDirectories(dayDir);
+        long t1 = System.nanoTime();
         st.execute(
             "COPY (SELECT * EXCLUDE (day) FROM ("
                 + sql.samplesQuery()
                 + ") s ORDER BY request_id, position) TO "
                 + lit(dayDir.resolve("part-00000.parquet").toString())
                 + " (FORMAT parquet, COMPRESSION zstd)");
+        trace("samples", t1);
+        SamplingReport.Accumulator dayAcc = new SamplingReport.Accumulator();
+        long t2 = System.nanoTime();
+        collect(st, sql, dayAcc);
+        trace("report", t2);
         for (EventSchema.Table t : SamplingSql.quarantinable()) {
-          try (ResultSet rs =
-              st.executeQuery(
-                  "SELECT COUNT(*) FROM " + SamplingSql.flagged(t) + " WHERE reason IS NOT NULL")) {
-            rs.next();
-            if (rs.getLong(1) == 0) {
-              continue;
-            }
+          if (dayAcc.quarantined.keySet().stream().noneMatch(k -> k.startsWith(t.name() + "/"))) {
+            continue;
           }
           Path qDir =
               out.resolve("quarantine").resolve(t.name()).resolve(EventSchema.DAY + "=" + day);
@@ -113,7 +126,7 @@ public final class DuckDbSampler {
                   + lit(qDir.resolve("part-00000.parquet").toString())
                   + " (FORMAT parquet, COMPRESSION zstd)");
         }
-        collect(st, sql, acc);
+        acc.add(dayAcc);
         onDay.accept(day);
       }
     } catch (SQLException e) {
@@ -125,6 +138,13 @@ public final class DuckDbSampler {
     SamplingReport report = acc.build(ENGINE, events.toString(), out.toString(), o, days, ms);
     report.write(out);
     return report;
+  }
+
+  /** With -Dliverec.sampling.trace=true, prints how long each step took (for tuning). */
+  private static void trace(String step, long t0) {
+    if (Boolean.getBoolean("liverec.sampling.trace")) {
+      System.err.printf("duckdb sampler: %-22s %7.2f s%n", step, (System.nanoTime() - t0) / 1e9);
+    }
   }
 
   static void collect(Statement st, SamplingSql sql, SamplingReport.Accumulator acc)

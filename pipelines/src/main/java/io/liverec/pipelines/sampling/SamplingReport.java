@@ -155,6 +155,20 @@ public record SamplingReport(
       }
     }
 
+    /** Adds another accumulator's counts (one more chunk of days). */
+    void add(Accumulator o) {
+      requests += o.requests;
+      impressionsRead += o.impressionsRead;
+      o.byRule.forEach((k, v) -> byRule.merge(k, v, Long::sum));
+      o.positives.forEach((k, v) -> positives.merge(k, v, Long::sum));
+      o.histogram.forEach((k, v) -> histogram.merge(k, v, Long::sum));
+      o.quarantined.forEach((k, v) -> quarantined.merge(k, v, Long::sum));
+      weightSum += o.weightSum;
+      weightMin = Math.min(weightMin, o.weightMin);
+      weightMax = Math.max(weightMax, o.weightMax);
+      keptCount += o.keptCount;
+    }
+
     void bucket(long bucket, long n) {
       histogram.merge(bucket, n, Long::sum);
     }

@@ -86,13 +86,18 @@ public final class SamplingSql {
   public List<Stage> stages() {
     List<Stage> s = new ArrayList<>();
     s.add(new Stage("days", daysSql()));
+    s.add(new Stage("impressions_base", impressionsBaseSql()));
+    s.add(new Stage("impressions_dupkeys", dupKeysSql("impressions_base", "basic_reason", false)));
     s.add(new Stage(flagged(EventSchema.IMPRESSIONS), impressionsSql()));
+    s.add(new Stage("clicks_base", clicksBaseSql()));
+    s.add(new Stage("clicks_dupkeys", dupKeysSql("clicks_base", "basic_reason", true)));
     s.add(new Stage(flagged(EventSchema.CLICKS), clicksSql()));
     for (EventSchema.Table b : EventSchema.BEHAVIOURS) {
       if (b != EventSchema.CLICKS) {
         s.add(new Stage(flagged(b), behaviourSql(b)));
       }
     }
+    s.add(new Stage("behaviours", behavioursSql()));
     s.add(new Stage("labeled", labeledSql()));
     s.add(new Stage("ruled", ruledSql()));
     return s;
@@ -114,15 +119,9 @@ public final class SamplingSql {
         + ") AS t(day, day_start)";
   }
 
-  private String impressionsSql() {
+  private String impressionsBaseSql() {
     EventSchema.Table t = EventSchema.IMPRESSIONS;
     return "SELECT "
-        + cols(t, null)
-        + ", day, CASE WHEN basic_reason IS NOT NULL THEN basic_reason"
-        + " WHEN rn > 1 THEN 'duplicate_impression' END AS reason FROM ("
-        + " SELECT b.*, ROW_NUMBER() OVER (PARTITION BY day, request_id, position, basic_reason"
-        + " ORDER BY ts NULLS LAST, room_id NULLS LAST, user_id NULLS LAST) AS rn FROM ("
-        + " SELECT "
         + cols(t, "i")
         + ", i.day, CASE"
         + " WHEN i.request_id IS NULL OR i.user_id IS NULL OR i.room_id IS NULL THEN 'null_id'"
@@ -133,21 +132,90 @@ public final class SamplingSql {
         + " THEN 'timestamp_out_of_range' END AS basic_reason"
         + " FROM "
         + rawView(t)
-        + " i LEFT JOIN days d ON i.day = d.day) b) x";
+        + " i LEFT JOIN days d ON i.day = d.day";
   }
 
-  private String clicksSql() {
+  /**
+   * Keys held by more than one otherwise valid row. Duplicates are rare, so a hash aggregate finds
+   * them and only their rows are ranked (a window over every row would sort the whole table).
+   */
+  private static String dupKeysSql(String base, String reasonCol, boolean withRoom) {
+    String key = withRoom ? KEY : "day, request_id, position";
+    return "SELECT "
+        + key
+        + " FROM "
+        + base
+        + " WHERE "
+        + reasonCol
+        + " IS NULL GROUP BY "
+        + key
+        + " HAVING COUNT(*) > 1";
+  }
+
+  /**
+   * Rows with a basic reason keep it; rows of duplicated keys are ranked by {@code order} and all
+   * but the first get {@code dupReason}; every other row is valid.
+   */
+  private static String flagDuplicates(
+      EventSchema.Table t,
+      String base,
+      String dupKeys,
+      boolean withRoom,
+      String order,
+      String dupReason) {
+    String c = cols(t, "b");
+    String on =
+        "b.day = k.day AND b.request_id = k.request_id AND b.position = k.position"
+            + (withRoom ? " AND b.room_id = k.room_id" : "");
+    String partition =
+        withRoom ? "b.day, b.request_id, b.position, b.room_id" : "b.day, b.request_id, b.position";
+    return "SELECT "
+        + c
+        + ", b.day, b.basic_reason AS reason FROM "
+        + base
+        + " b WHERE b.basic_reason IS NOT NULL"
+        + " UNION ALL SELECT "
+        + c
+        + ", b.day, CAST(NULL AS STRING) AS reason FROM "
+        + base
+        + " b LEFT JOIN "
+        + dupKeys
+        + " k ON "
+        + on
+        + " WHERE b.basic_reason IS NULL AND k.request_id IS NULL"
+        + " UNION ALL SELECT "
+        + c
+        + ", b.day, CASE WHEN ROW_NUMBER() OVER (PARTITION BY "
+        + partition
+        + " ORDER BY "
+        + order
+        + ") > 1 THEN '"
+        + dupReason
+        + "' END AS reason FROM "
+        + base
+        + " b JOIN "
+        + dupKeys
+        + " k ON "
+        + on
+        + " WHERE b.basic_reason IS NULL";
+  }
+
+  private String impressionsSql() {
+    return flagDuplicates(
+        EventSchema.IMPRESSIONS,
+        "impressions_base",
+        "impressions_dupkeys",
+        false,
+        "b.ts NULLS LAST, b.room_id NULLS LAST, b.user_id NULLS LAST",
+        "duplicate_impression");
+  }
+
+  private String clicksBaseSql() {
     EventSchema.Table t = EventSchema.CLICKS;
     return "SELECT "
-        + cols(t, null)
-        + ", day, CASE WHEN request_id IS NULL OR room_id IS NULL OR position IS NULL THEN 'null_id'"
-        + " WHEN has_imp = 0 THEN 'without_impression'"
-        + " WHEN rn > 1 THEN 'duplicate_click' END AS reason FROM ("
-        + " SELECT "
         + cols(t, "c")
-        + ", c.day, CASE WHEN v.request_id IS NULL THEN 0 ELSE 1 END AS has_imp,"
-        + " ROW_NUMBER() OVER (PARTITION BY c.day, c.request_id, c.position, c.room_id"
-        + " ORDER BY c.ts NULLS LAST, c.user_id NULLS LAST) AS rn"
+        + ", c.day, CASE WHEN c.request_id IS NULL OR c.room_id IS NULL OR c.position IS NULL"
+        + " THEN 'null_id' WHEN v.request_id IS NULL THEN 'without_impression' END AS basic_reason"
         + " FROM "
         + rawView(t)
         + " c LEFT JOIN (SELECT "
@@ -155,8 +223,17 @@ public final class SamplingSql {
         + " FROM "
         + flagged(EventSchema.IMPRESSIONS)
         + " WHERE reason IS NULL) v ON "
-        + keyJoin("c", "v")
-        + ") x";
+        + keyJoin("c", "v");
+  }
+
+  private String clicksSql() {
+    return flagDuplicates(
+        EventSchema.CLICKS,
+        "clicks_base",
+        "clicks_dupkeys",
+        true,
+        "b.ts NULLS LAST, b.user_id NULLS LAST",
+        "duplicate_click");
   }
 
   private String behaviourSql(EventSchema.Table t) {
@@ -177,43 +254,63 @@ public final class SamplingSql {
         + ") x";
   }
 
-  private static String agg(EventSchema.Table t, String expr, String alias) {
-    return " LEFT JOIN (SELECT "
+  private static String part(
+      EventSchema.Table t, String c, String w, String g, String f, String fo, String a) {
+    return "SELECT "
         + KEY
-        + ", CAST("
-        + expr
-        + " AS INT) AS v FROM "
+        + ", "
+        + c
+        + " AS c, "
+        + w
+        + " AS w, "
+        + g
+        + " AS g, "
+        + f
+        + " AS f, "
+        + fo
+        + " AS fo, "
+        + a
+        + " AS a FROM "
         + flagged(t)
-        + " WHERE reason IS NULL GROUP BY "
+        + " WHERE reason IS NULL";
+  }
+
+  /** Valid clicks and behaviours summed per impression key in one hash aggregate. */
+  private String behavioursSql() {
+    String z = "0";
+    return "SELECT "
         + KEY
-        + ") "
-        + alias
-        + " ON "
-        + keyJoin("i", alias);
+        + ", CAST(MAX(c) AS INT) AS click, CAST(SUM(w) AS INT) AS watch_seconds,"
+        + " CAST(SUM(g) AS INT) AS gift_value, CAST(SUM(f) AS INT) AS flowers,"
+        + " CAST(SUM(fo) AS INT) AS follows_n, CAST(SUM(a) AS INT) AS async_views FROM ("
+        + part(EventSchema.CLICKS, "1", z, z, z, z, z)
+        + " UNION ALL "
+        + part(EventSchema.WATCHES, z, "COALESCE(watch_seconds, 0)", z, z, z, z)
+        + " UNION ALL "
+        + part(EventSchema.GIFTS, z, z, "COALESCE(value, 0)", z, z, z)
+        + " UNION ALL "
+        + part(EventSchema.FLOWERS, z, z, z, "COALESCE(count, 0)", z, z)
+        + " UNION ALL "
+        + part(EventSchema.FOLLOWS, z, z, z, z, "1", z)
+        + " UNION ALL "
+        + part(EventSchema.ASYNC_VIEWS, z, z, z, z, z, "COALESCE(works, 0)")
+        + ") u GROUP BY "
+        + KEY;
   }
 
   private String labeledSql() {
     return "SELECT "
         + cols(EventSchema.IMPRESSIONS, "i")
         + ", i.day,"
-        + " CASE WHEN c.request_id IS NULL THEN 0 ELSE 1 END AS click,"
-        + " COALESCE(w.v, 0) AS watch_seconds, COALESCE(g.v, 0) AS gift_value,"
-        + " COALESCE(f.v, 0) AS flowers, COALESCE(fo.v, 0) AS follows_n,"
-        + " COALESCE(a.v, 0) AS async_views"
-        + " FROM (SELECT * FROM "
-        + flagged(EventSchema.IMPRESSIONS)
-        + " WHERE reason IS NULL) i"
-        + " LEFT JOIN (SELECT "
-        + KEY
+        + " COALESCE(b.click, 0) AS click,"
+        + " COALESCE(b.watch_seconds, 0) AS watch_seconds, COALESCE(b.gift_value, 0) AS gift_value,"
+        + " COALESCE(b.flowers, 0) AS flowers, COALESCE(b.follows_n, 0) AS follows_n,"
+        + " COALESCE(b.async_views, 0) AS async_views"
         + " FROM "
-        + flagged(EventSchema.CLICKS)
-        + " WHERE reason IS NULL) c ON "
-        + keyJoin("i", "c")
-        + agg(EventSchema.WATCHES, "SUM(watch_seconds)", "w")
-        + agg(EventSchema.GIFTS, "SUM(value)", "g")
-        + agg(EventSchema.FLOWERS, "SUM(count)", "f")
-        + agg(EventSchema.FOLLOWS, "COUNT(*)", "fo")
-        + agg(EventSchema.ASYNC_VIEWS, "SUM(works)", "a");
+        + flagged(EventSchema.IMPRESSIONS)
+        + " i LEFT JOIN behaviours b ON "
+        + keyJoin("i", "b")
+        + " WHERE i.reason IS NULL";
   }
 
   /**
@@ -266,31 +363,42 @@ public final class SamplingSql {
 
   private String ruledSql() {
     String byRequest = "PARTITION BY day, request_id";
+    StringBuilder windows = new StringBuilder();
+    windows
+        .append(" MAX(CASE WHEN click = 1 THEN position END) OVER (")
+        .append(byRequest)
+        .append(") AS last_click");
+    // only the windows the strategy reads: each ordered window sorts every request
+    if (o.strategy() == DataSpec.Strategy.CLICK_AROUND) {
+      windows
+          .append(", MAX(CASE WHEN click = 1 THEN position END) OVER (")
+          .append(byRequest)
+          .append(" ORDER BY position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+          .append(" AS prev_click, MIN(CASE WHEN click = 1 THEN position END) OVER (")
+          .append(byRequest)
+          .append(" ORDER BY position ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)")
+          .append(" AS next_click");
+    }
+    if (o.strategy() == DataSpec.Strategy.SKIP_ABOVE
+        && o.noClick() == DataSpec.NoClickPolicy.KEEP_TOP_K) {
+      windows
+          .append(", ROW_NUMBER() OVER (")
+          .append(byRequest)
+          .append(" ORDER BY position) AS rank_in_request");
+    }
     return "SELECT l.*,"
         + " CASE WHEN click = 1 AND watch_seconds >= "
         + o.conversionWatchSeconds()
         + " THEN 1 ELSE 0 END AS conversion,"
         + " CASE WHEN gift_value > 0 THEN 1 ELSE 0 END AS gift,"
         + " CASE WHEN follows_n > 0 THEN 1 ELSE 0 END AS follow,"
-        + " "
-        + "CAST(CAST(ROUND(("
+        + " CAST(CAST(ROUND(("
         + weightExpr()
         + ") * CAST('1000000.0' AS DOUBLE)) AS BIGINT) AS DOUBLE) / CAST('1000000.0' AS DOUBLE)"
         + " AS weight, "
         + ruleExpr()
         + " AS rule FROM (SELECT b.*,"
-        + " MAX(CASE WHEN click = 1 THEN position END) OVER ("
-        + byRequest
-        + ") AS last_click,"
-        + " MAX(CASE WHEN click = 1 THEN position END) OVER ("
-        + byRequest
-        + " ORDER BY position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS prev_click,"
-        + " MIN(CASE WHEN click = 1 THEN position END) OVER ("
-        + byRequest
-        + " ORDER BY position ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_click,"
-        + " ROW_NUMBER() OVER ("
-        + byRequest
-        + " ORDER BY position) AS rank_in_request"
+        + windows
         + " FROM labeled b) l";
   }
 

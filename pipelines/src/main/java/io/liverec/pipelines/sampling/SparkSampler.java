@@ -73,9 +73,13 @@ public final class SparkSampler {
       SamplingSql sql = new SamplingSql(o, days);
       List<Dataset<Row>> cached = new ArrayList<>();
       for (SamplingSql.Stage s : sql.stages()) {
+        // materialized with a cut lineage: later plans stay shallow (a chain of persisted plans
+        // makes Spark's plan descriptions, built for every query, grow with every stage)
         Dataset<Row> ds = spark.sql(s.sql()).persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(ds);
-        ds.createOrReplaceTempView(s.name());
+        Dataset<Row> cut = ds.localCheckpoint(true);
+        ds.unpersist();
+        cached.add(cut);
+        cut.createOrReplaceTempView(s.name());
       }
       String outRoot = out.endsWith("/") ? out : out + "/";
       spark

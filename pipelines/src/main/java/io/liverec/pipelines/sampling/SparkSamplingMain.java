@@ -29,6 +29,7 @@ public final class SparkSamplingMain {
     String events = require(a, "--events");
     String out = require(a, "--out");
     SparkSession spark = SparkSession.builder().appName("liverec-sample").getOrCreate();
+    spark.conf().set("spark.sql.ui.explainMode", "simple");
     try {
       SamplingReport report = new SparkSampler(spark).sample(events, out, options);
       System.out.println(report.toMarkdown());

@@ -30,6 +30,10 @@ class EnginesAgreeTest {
             .master("local[2]")
             .appName("engines-agree")
             .config("spark.ui.enabled", "false")
+            .config("spark.sql.ui.explainMode", "simple")
+            // one small day: compiling generated code costs more than it saves
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.adaptive.enabled", "false")
             .config("spark.sql.shuffle.partitions", "1")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
@@ -101,6 +105,9 @@ class EnginesAgreeTest {
       Path sparkOut = dir.resolve("spark-" + s);
       SamplingReport dr = new DuckDbSampler().sample(events, duckOut, o, d -> {});
       SamplingReport sr = new SparkSampler(spark).sample(events.toString(), sparkOut.toString(), o);
+      System.out.printf(
+          "%s: duckdb %d ms, spark %d ms, %d samples%n",
+          s, dr.elapsedMs(), sr.elapsedMs(), dr.kept());
       assertThat(sr.kept()).isEqualTo(dr.kept());
       assertThat(sr.byRule()).isEqualTo(dr.byRule());
       assertThat(sr.positives()).isEqualTo(dr.positives());

@@ -43,4 +43,52 @@ class SimulatorTest {
       assertThat(rs.getLong(1)).isEqualTo(r.clicks());
     }
   }
+
+  @Test
+  void sameSeedGivesIdenticalSamplesAndAnotherSeedDoesNot() throws Exception {
+    Path[] outs = new Path[3];
+    long[] seeds = {5, 5, 6};
+    for (int i = 0; i < 3; i++) {
+      Path events = dir.resolve("events-" + i);
+      Simulations.small(events, seeds[i]);
+      outs[i] = dir.resolve("samples-" + i);
+      new io.liverec.pipelines.sampling.DuckDbSampler()
+          .sample(
+              events, outs[i], io.liverec.pipelines.sampling.SamplingOptions.defaults(), d -> {});
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      String a = "read_parquet('" + outs[0] + "/samples/*/*.parquet', hive_partitioning=true)";
+      String b = "read_parquet('" + outs[1] + "/samples/*/*.parquet', hive_partitioning=true)";
+      String other = "read_parquet('" + outs[2] + "/samples/*/*.parquet', hive_partitioning=true)";
+      // same rows in the same order: compare row number by row number
+      String numbered = "SELECT row_number() OVER () AS n, * FROM ";
+      ResultSet rs =
+          st.executeQuery(
+              "SELECT (SELECT COUNT(*) FROM "
+                  + a
+                  + "), (SELECT COUNT(*) FROM ("
+                  + numbered
+                  + a
+                  + " EXCEPT "
+                  + numbered
+                  + b
+                  + ")), (SELECT COUNT(*) FROM ("
+                  + numbered
+                  + b
+                  + " EXCEPT "
+                  + numbered
+                  + a
+                  + ")), (SELECT COUNT(*) FROM (SELECT * FROM "
+                  + a
+                  + " EXCEPT SELECT * FROM "
+                  + other
+                  + "))");
+      rs.next();
+      assertThat(rs.getLong(1)).isPositive();
+      assertThat(rs.getLong(2)).isZero();
+      assertThat(rs.getLong(3)).isZero();
+      assertThat(rs.getLong(4)).isPositive();
+    }
+  }
 }

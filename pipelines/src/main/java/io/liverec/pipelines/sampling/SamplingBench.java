@@ -1,0 +1,176 @@
+package io.liverec.pipelines.sampling;
+
+import io.liverec.pipelines.sim.SimulationReport;
+import io.liverec.pipelines.sim.Simulator;
+import io.liverec.pipelines.sim.SimulatorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+
+/**
+ * Benchmark (not a test): sampling throughput of the embedded engine against its anchor, the same
+ * Skip-Above logic (labels, weights, side-table fields) written as one plain DuckDB SQL statement
+ * without validation, quarantine or report, on the same simulated log in the same run. Prints
+ * impressions per second for both and their ratio. Run through {@code scripts/bench-sampling.sh}.
+ *
+ * <p>Arguments: {@code [impressions (default 10000000)] [work dir (default
+ * .cache/bench-sampling)]}. The simulated log is kept in the work dir and reused by later runs of
+ * the same size.
+ */
+public final class SamplingBench {
+  private SamplingBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long target = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
+    Path work = Path.of(args.length > 1 ? args[1] : ".cache/bench-sampling");
+    Path events = work.resolve("events-" + target);
+    if (!Files.exists(events.resolve(SimulationReport.JSON))) {
+      SimulatorConfig cfg = new SimulatorConfig();
+      cfg.days = 3;
+      cfg.rooms = 2000;
+      cfg.requestsPerUserPerDay = 20;
+      // about 7.6 impressions per request
+      cfg.users = (int) Math.max(100, target / (cfg.days * cfg.requestsPerUserPerDay * 7.6));
+      cfg.seed = 1;
+      System.out.printf("simulating ~%,d impressions into %s ...%n", target, events);
+      long t0 = System.nanoTime();
+      SimulationReport r = new Simulator(cfg).run(events, n -> {});
+      System.out.printf(
+          "simulated %,d impressions in %.1f s (%.0f impressions/s)%n",
+          r.impressions(),
+          (System.nanoTime() - t0) / 1e9,
+          r.impressions() / ((System.nanoTime() - t0) / 1e9));
+    }
+    long impressions = countImpressions(events);
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf("log: %s, %,d impressions, %d cores%n", events, impressions, cores);
+
+    // warm-up of both paths on the JVM and DuckDB's caches, then one timed run each
+    double anchorS = time(() -> plainSql(events, work.resolve("anchor-out")));
+    anchorS = time(() -> plainSql(events, work.resolve("anchor-out")));
+    double engineS =
+        time(
+            () ->
+                new DuckDbSampler()
+                    .sample(
+                        events, work.resolve("engine-out"), SamplingOptions.defaults(), d -> {}));
+    double anchorRate = impressions / anchorS;
+    double engineRate = impressions / engineS;
+    System.out.printf(
+        "anchor  plain DuckDB SQL skip-above : %6.2f s  %,12.0f impressions/s%n",
+        anchorS, anchorRate);
+    System.out.printf(
+        "figure  embedded engine skip-above  : %6.2f s  %,12.0f impressions/s%n",
+        engineS, engineRate);
+    System.out.printf("ratio engine/anchor: %.2f%n", engineRate / anchorRate);
+    System.out.printf(
+        "| embedded sampling (DuckDB engine, skip-above, validation+quarantine+report), %,d"
+            + " impressions | plain DuckDB SQL, same rules | %.2f | %.2f M impressions/s (anchor"
+            + " %.2f M/s) | scripts/bench-sampling.sh %d | %s |%n",
+        impressions,
+        engineRate / anchorRate,
+        engineRate / 1e6,
+        anchorRate / 1e6,
+        target,
+        LocalDate.now());
+  }
+
+  interface Work {
+    void run() throws Exception;
+  }
+
+  static double time(Work w) throws Exception {
+    long t0 = System.nanoTime();
+    w.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  static long countImpressions(Path events) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*) FROM read_parquet('" + events + "/impressions/*/*.parquet')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The anchor: Skip-Above with labels and default weights as one DuckDB statement. */
+  static void plainSql(Path events, Path out) throws Exception {
+    Files.createDirectories(out);
+    String e = events.toString();
+    String hive = ", hive_partitioning=true, hive_types={'day': VARCHAR})";
+    String sql =
+        "COPY (WITH imp AS (SELECT * FROM read_parquet('"
+            + e
+            + "/impressions/*/*.parquet'"
+            + hive
+            + "), clk AS (SELECT DISTINCT day, request_id, position, room_id, 1 AS click"
+            + " FROM read_parquet('"
+            + e
+            + "/clicks/*/*.parquet'"
+            + hive
+            + "),"
+            + " w AS (SELECT day, request_id, position, room_id, SUM(watch_seconds) AS ws"
+            + " FROM read_parquet('"
+            + e
+            + "/watches/*/*.parquet'"
+            + hive
+            + " GROUP BY ALL),"
+            + " g AS (SELECT day, request_id, position, room_id, SUM(value) AS gv"
+            + " FROM read_parquet('"
+            + e
+            + "/gifts/*/*.parquet'"
+            + hive
+            + " GROUP BY ALL),"
+            + " f AS (SELECT day, request_id, position, room_id, SUM(count) AS fl"
+            + " FROM read_parquet('"
+            + e
+            + "/flowers/*/*.parquet'"
+            + hive
+            + " GROUP BY ALL),"
+            + " a AS (SELECT day, request_id, position, room_id, SUM(works) AS av"
+            + " FROM read_parquet('"
+            + e
+            + "/async_views/*/*.parquet'"
+            + hive
+            + " GROUP BY ALL),"
+            + " lab AS (SELECT imp.*, COALESCE(click, 0) AS click, COALESCE(ws, 0) AS ws,"
+            + " COALESCE(gv, 0) AS gv, COALESCE(fl, 0) AS fl, COALESCE(av, 0) AS av FROM imp"
+            + " LEFT JOIN clk USING (day, request_id, position, room_id)"
+            + " LEFT JOIN w USING (day, request_id, position, room_id)"
+            + " LEFT JOIN g USING (day, request_id, position, room_id)"
+            + " LEFT JOIN f USING (day, request_id, position, room_id)"
+            + " LEFT JOIN a USING (day, request_id, position, room_id)),"
+            + " r AS (SELECT *, MAX(CASE WHEN click = 1 THEN position END)"
+            + " OVER (PARTITION BY day, request_id) AS last_click FROM lab)"
+            + " SELECT r.request_id, r.position, r.user_id, r.room_id, r.ts, r.hour, r.surface,"
+            + " r.recent_rooms, r.room_viewers, u.gender, u.age_bucket, u.city, u.device,"
+            + " u.language AS user_language, u.spender_level, m.host_id, m.category,"
+            + " m.language AS room_language, m.cover_style, m.followers, r.click,"
+            + " CASE WHEN r.click = 1 AND r.ws >= 30 THEN 1 ELSE 0 END AS conversion,"
+            + " CASE WHEN r.gv > 0 THEN 1 ELSE 0 END AS gift, r.ws AS watch_seconds,"
+            + " CASE WHEN r.click = 1 THEN 1 + 5 * (r.gv > 0)::INT + 2 * (r.fl > 0)::INT"
+            + " + ln(1 + r.ws) + 0.5 * (r.av > 0)::INT ELSE 1 END AS weight, r.day"
+            + " FROM r LEFT JOIN read_parquet('"
+            + e
+            + "/users.parquet') u USING (user_id)"
+            + " LEFT JOIN read_parquet('"
+            + e
+            + "/rooms.parquet') m ON r.room_id = m.room_id"
+            + " WHERE r.click = 1 OR r.position < r.last_click)"
+            + " TO '"
+            + out
+            + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day),"
+            + " OVERWRITE_OR_IGNORE true)";
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+}
