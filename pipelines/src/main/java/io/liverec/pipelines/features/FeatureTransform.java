@@ -180,7 +180,12 @@ public final class FeatureTransform {
     return x;
   }
 
-  /** A categorical value's canonical string: integral numbers print without a fraction. */
+  /**
+   * A categorical value's canonical string, the same whatever type carries it: integral numbers
+   * print without a fraction (5, 5L, 5.0 and "5" are one category, as a JSON request may carry any
+   * of them), other numbers as Java prints a double, everything else as its string. {@link
+   * TransformFitter} builds vocabularies with the same rule in SQL.
+   */
   static String categoricalKey(Object v) {
     if (v == null) {
       return null;
@@ -188,8 +193,12 @@ public final class FeatureTransform {
     if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
       return Long.toString(((Number) v).longValue());
     }
-    if (v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) {
-      return v.toString();
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+      return Double.toString(d);
     }
     return v.toString();
   }

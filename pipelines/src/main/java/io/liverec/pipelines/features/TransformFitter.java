@@ -54,10 +54,32 @@ public final class TransformFitter {
       Statement st, String relation, FeatureColumn c, String col) throws SQLException {
     List<String> vocab = new ArrayList<>();
     // most frequent first; ties by value so the vocabulary is deterministic
+    // integral floating values print without a fraction, as FeatureTransform.categoricalKey does
+    String type = "";
+    try (ResultSet rs =
+        st.executeQuery("SELECT typeof(" + col + ") FROM " + relation + " t LIMIT 1")) {
+      if (rs.next()) {
+        type = rs.getString(1);
+      }
+    }
+    String key =
+        type.equals("DOUBLE") || type.equals("FLOAT")
+            ? "CASE WHEN "
+                + col
+                + " = round("
+                + col
+                + ") AND abs("
+                + col
+                + ") < 1e15 THEN CAST(CAST("
+                + col
+                + " AS BIGINT) AS VARCHAR) ELSE CAST("
+                + col
+                + " AS VARCHAR) END"
+            : "CAST(" + col + " AS VARCHAR)";
     String sql =
-        "SELECT CAST("
-            + col
-            + " AS VARCHAR) AS v, count(*) AS n FROM "
+        "SELECT "
+            + key
+            + " AS v, count(*) AS n FROM "
             + relation
             + " t WHERE "
             + col

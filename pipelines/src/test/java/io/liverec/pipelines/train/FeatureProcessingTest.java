@@ -95,6 +95,40 @@ class FeatureProcessingTest {
   }
 
   @Test
+  void aCategoryIsTheSameIdWhateverTypeCarriesIt() {
+    try (SampleData data = open()) {
+      FeatureTransform t = new FeatureTransform(data.fitTransform());
+      // room_id is a hash feature, user_id too; a request may carry 7, 7L, 7.0 or "7"
+      List<Object> forms = List.of(7, 7L, 7.0, 7.0f, "7");
+      Set<Long> roomIds = new java.util.HashSet<>();
+      for (Object v : forms) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("room_id", v);
+        row.put("user_id", v);
+        roomIds.add(t.transformOne(row, new FeatureCounters()).sparse()[0][1]);
+      }
+      assertThat(roomIds).hasSize(1).doesNotContain(0L);
+      // a vocab feature: the ids the fitted vocabulary gives are 1..3, unknown values 0
+      Map<String, Object> row = new HashMap<>(Map.of("category", "b"));
+      assertThat(t.transformOne(row, new FeatureCounters()).sparse()[0][2]).isEqualTo(2);
+      row.put("category", "zzz");
+      assertThat(t.transformOne(row, new FeatureCounters()).sparse()[0][2]).isZero();
+    }
+  }
+
+  @Test
+  void fromAndToRestrictTheDays() {
+    try (SampleData data = SampleData.open(samples, TestSamples.spec(), "2026-01-02", null, 1)) {
+      assertThat(data.firstDay()).hasToString("2026-01-02");
+      assertThat(data.count(Split.HOLDOUT)).isEqualTo(500);
+      assertThat(data.count(Split.TRAIN) + data.count(Split.VALIDATION)).isEqualTo(1000);
+    }
+    try (SampleData data = SampleData.open(samples, TestSamples.spec(), null, "2026-01-03", 1)) {
+      assertThat(data.holdoutFrom()).hasToString("2026-01-03");
+    }
+  }
+
+  @Test
   void nanInfAndNullAreReplacedByTheDocumentedRuleAndCounted() {
     try (SampleData data = open()) {
       FeatureTransform t = new FeatureTransform(data.fitTransform());
