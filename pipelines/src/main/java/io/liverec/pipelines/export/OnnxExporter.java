@@ -3,10 +3,13 @@ package io.liverec.pipelines.export;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.liverec.pipelines.features.FeatureSchema;
 import io.liverec.pipelines.ranking.RankerConfig;
 import io.liverec.pipelines.ranking.RankerNet;
@@ -26,7 +29,9 @@ import java.util.Map;
  * {@link RankerNet} code through {@link OnnxOps} with the trained variable values. Inputs follow
  * the {@link FeatureSchema}: {@code sparse} int64 [N, F], {@code dense} float [N, D], {@code seq}
  * int64 [N, L], {@code multimodal} float [N, M] (those of width 0 are left out); outputs are the
- * probabilities {@code ctr}, {@code cvr}, {@code ctcvr}, float [N].
+ * probabilities {@code ctr}, {@code cvr}, {@code ctcvr}, float [N]. The feature schema and the
+ * output names are stored in the model's metadata ({@value #SCHEMA_METADATA_KEY}, {@value
+ * #OUTPUTS_METADATA_KEY}).
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
@@ -36,6 +41,33 @@ public final class OnnxExporter {
 
   /** ONNX IR version written (ONNX Runtime 1.28 reads up to 10). */
   public static final long IR_VERSION = 8;
+
+  /** Model metadata key holding the {@link FeatureSchema} as JSON (serving checks its inputs). */
+  public static final String SCHEMA_METADATA_KEY = "liverec.feature_schema";
+
+  /** Model metadata key listing the output names, comma-separated. */
+  public static final String OUTPUTS_METADATA_KEY = "liverec.outputs";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The schema as stored in the model's metadata. */
+  public static String schemaJson(FeatureSchema schema) {
+    try {
+      return JSON.writeValueAsString(schema);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads a schema stored by {@link #schemaJson}. */
+  public static FeatureSchema schemaFromJson(String json) {
+    try {
+      return JSON.readValue(json, FeatureSchema.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          SCHEMA_METADATA_KEY + ": not a feature schema: " + e.getOriginalMessage(), e);
+    }
+  }
 
   /** A graph input or output: name, element type and width (0 = shape [N]). */
   public record Port(String name, TensorProto.DataType type, int width) {}
@@ -76,6 +108,14 @@ public final class OnnxExporter {
     return ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .setProducerName("liverec")
+        .addMetadataProps(
+            StringStringEntryProto.newBuilder()
+                .setKey(SCHEMA_METADATA_KEY)
+                .setValue(schemaJson(config.schema())))
+        .addMetadataProps(
+            StringStringEntryProto.newBuilder()
+                .setKey(OUTPUTS_METADATA_KEY)
+                .setValue(String.join(",", out.probabilities().keySet())))
         .setGraph(g)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOps.OPSET))
         .build();

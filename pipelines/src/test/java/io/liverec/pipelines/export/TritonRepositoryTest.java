@@ -53,6 +53,10 @@ class TritonRepositoryTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         OrtSession s = env.createSession(modelDir.resolve("3/model.onnx").toString(), o)) {
+      Map<String, String> meta = s.getMetadata().getCustomMetadata();
+      assertThat(OnnxExporter.schemaFromJson(meta.get(OnnxExporter.SCHEMA_METADATA_KEY)))
+          .isEqualTo(OnnxParityTest.SCHEMA);
+      assertThat(meta.get(OnnxExporter.OUTPUTS_METADATA_KEY)).isEqualTo("ctr,cvr,ctcvr");
       assertMatches(config.inputs(), s.getInputInfo());
       assertMatches(config.outputs(), s.getOutputInfo());
     }
