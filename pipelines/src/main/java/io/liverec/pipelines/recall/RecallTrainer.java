@@ -76,24 +76,10 @@ public final class RecallTrainer {
             spec.model.hiddenUnits,
             spec.training.epochs,
             spec.training.seed);
+    int mixed = r.mixedNegatives == null ? 0 : r.mixedNegatives;
     TwoTowerConfig config =
-        new TwoTowerConfig(
-            base.numUsers(),
-            base.numRooms(),
-            base.numCategories(),
-            base.numLanguages(),
-            base.numTags(),
-            base.seqLength(),
-            base.multimodalDim(),
-            base.embeddingDim(),
-            base.hiddenUnits(),
-            base.outputDim(),
-            base.temperature(),
-            base.logQ(),
-            spec.training.learningRate,
-            spec.training.batchSize,
-            base.epochs(),
-            base.seed());
+        base.withTraining(spec.training.learningRate, spec.training.batchSize)
+            .withMixedNegatives(mixed);
     IndexParams params = IndexParams.DEFAULT;
     IndexKind kind = IndexKind.LUCENE_HNSW;
     Map<String, Path> artifacts = new LinkedHashMap<>();

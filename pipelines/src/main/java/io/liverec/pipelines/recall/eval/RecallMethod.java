@@ -19,7 +19,8 @@ public enum RecallMethod {
   VECTOR_I2I("vector-i2i"),
   TWO_TOWER("two-tower"),
   TWO_TOWER_NO_LOGQ("two-tower-nologq"),
-  TWO_TOWER_NO_MULTIMODAL("two-tower-nomm");
+  TWO_TOWER_NO_MULTIMODAL("two-tower-nomm"),
+  TWO_TOWER_MIXED("two-tower-mixed");
 
   private final String id;
 
@@ -42,6 +43,7 @@ public enum RecallMethod {
       case TWO_TOWER -> twoTower(train, s, seed, true, true);
       case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false);
       case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true);
+      case TWO_TOWER_MIXED -> twoTower(train, s, seed, true, true, MIXED_NEGATIVES);
     };
   }
 
@@ -53,13 +55,35 @@ public enum RecallMethod {
   static final List<Integer> HIDDEN = List.of(64);
   static final int EPOCHS = 3;
 
+  /** Uniform extra negatives per batch of the {@code two-tower-mixed} variant. */
+  static final int MIXED_NEGATIVES = 256;
+
   private Retriever twoTower(
       RecallDataset train, AblationSettings s, long seed, boolean multimodal, boolean logQ) {
+    return twoTower(train, s, seed, multimodal, logQ, 0);
+  }
+
+  private Retriever twoTower(
+      RecallDataset train,
+      AblationSettings s,
+      long seed,
+      boolean multimodal,
+      boolean logQ,
+      int mixedNegatives) {
     return TwoTowerRecall.fit(
         id,
         train,
         TwoTowerRecall.configFor(
-            train, multimodal, logQ, TEMPERATURE, OUTPUT_DIM, EMBEDDING_DIM, HIDDEN, EPOCHS, seed),
+                train,
+                multimodal,
+                logQ,
+                TEMPERATURE,
+                OUTPUT_DIM,
+                EMBEDDING_DIM,
+                HIDDEN,
+                EPOCHS,
+                seed)
+            .withMixedNegatives(mixedNegatives),
         s.index(),
         s.indexParams());
   }

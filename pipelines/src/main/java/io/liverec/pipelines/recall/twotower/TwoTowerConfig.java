@@ -18,6 +18,8 @@ import java.util.List;
  * @param outputDim width of the L2-normalised tower outputs
  * @param temperature softmax temperature τ (logits = cos / τ)
  * @param logQ subtract log of the streaming sampling-probability estimate from each logit
+ * @param mixedNegatives rooms drawn uniformly from the catalogue per batch and added to every row's
+ *     negatives (mixed negative sampling, Yang et al. 2020); 0 = in-batch only
  * @param learningRate Adam step
  * @param batchSize clicks per in-batch softmax
  * @param epochs passes over the training clicks
@@ -36,6 +38,7 @@ public record TwoTowerConfig(
     int outputDim,
     double temperature,
     boolean logQ,
+    int mixedNegatives,
     double learningRate,
     int batchSize,
     int epochs,
@@ -55,10 +58,57 @@ public record TwoTowerConfig(
     if (temperature <= 0) {
       throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
     }
+    if (mixedNegatives < 0) {
+      throw new IllegalArgumentException("mixedNegatives must be >= 0, got " + mixedNegatives);
+    }
     if (batchSize < 2) {
       throw new IllegalArgumentException("batchSize must be >= 2 for in-batch negatives");
     }
     hiddenUnits = List.copyOf(hiddenUnits);
+  }
+
+  /** The same config with {@code m} uniformly drawn extra negatives per batch. */
+  public TwoTowerConfig withMixedNegatives(int m) {
+    return new TwoTowerConfig(
+        numUsers,
+        numRooms,
+        numCategories,
+        numLanguages,
+        numTags,
+        seqLength,
+        multimodalDim,
+        embeddingDim,
+        hiddenUnits,
+        outputDim,
+        temperature,
+        logQ,
+        m,
+        learningRate,
+        batchSize,
+        epochs,
+        seed);
+  }
+
+  /** The same config with another optimiser step and batch size. */
+  public TwoTowerConfig withTraining(double newLearningRate, int newBatchSize) {
+    return new TwoTowerConfig(
+        numUsers,
+        numRooms,
+        numCategories,
+        numLanguages,
+        numTags,
+        seqLength,
+        multimodalDim,
+        embeddingDim,
+        hiddenUnits,
+        outputDim,
+        temperature,
+        logQ,
+        mixedNegatives,
+        newLearningRate,
+        newBatchSize,
+        epochs,
+        seed);
   }
 
   /** User tower inputs: sparse [user id, language, hour]; the recent-room sequence. */

@@ -94,16 +94,20 @@ public final class TwoTowerModel implements AutoCloseable {
     return config;
   }
 
-  /** One Adam step on a batch; {@code logQ[i]} is the log sampling probability of row i's room. */
+  /**
+   * One Adam step on a batch; {@code logQ[j]} is the log sampling probability of room row j (the B
+   * positives, then any extra negatives).
+   */
   public double trainStep(TowerBatch b, float[] logQValues) {
     int n = b.size();
-    float[] maskValues = new float[n * n];
-    float[] eye = new float[n * n];
+    int m = b.roomRows();
+    float[] maskValues = new float[n * m];
+    float[] eye = new float[n * m];
     for (int i = 0; i < n; i++) {
-      eye[i * n + i] = 1;
-      for (int j = 0; j < n; j++) {
+      eye[i * m + i] = 1;
+      for (int j = 0; j < m; j++) {
         if (i != j && b.rooms()[i] == b.rooms()[j]) {
-          maskValues[i * n + j] = InBatchSoftmax.MASKED;
+          maskValues[i * m + j] = InBatchSoftmax.MASKED;
         }
       }
     }
@@ -113,8 +117,8 @@ public final class TwoTowerModel implements AutoCloseable {
       feedUser(r, b, feeds);
       feedRoom(r, b, feeds);
       r.feed(logQ, track(feeds, TFloat32.vectorOf(logQValues)));
-      r.feed(mask, track(feeds, TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(maskValues))));
-      r.feed(labels, track(feeds, TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(eye))));
+      r.feed(mask, track(feeds, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(maskValues))));
+      r.feed(labels, track(feeds, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(eye))));
       r.fetch(loss).addTarget(trainOp);
       try (Result res = r.run()) {
         return ((TFloat32) res.get(0)).getFloat();
@@ -177,7 +181,7 @@ public final class TwoTowerModel implements AutoCloseable {
   }
 
   private void feedRoom(Session.Runner r, TowerBatch b, List<Tensor> feeds) {
-    int n = b.size();
+    int n = b.roomRows();
     r.feed(roomSparse, track(feeds, longs(b.roomSparse(), n, 4, "roomSparse")));
     r.feed(
         roomDense,

@@ -85,6 +85,7 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         outputDim,
         temperature,
         logQ,
+        0,
         0.003,
         512,
         epochs,
@@ -110,6 +111,8 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
             ESTIMATOR_ALPHA);
     List<Double> epochLoss = new ArrayList<>();
     long seen = 0;
+    int numRoomsTotal = train.rooms().size();
+    int[] trainClicks = train.roomClickCounts();
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       shuffle(order, rnd);
       double sum = 0;
@@ -119,12 +122,13 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         if (b < 2) {
           break;
         }
+        int extra = config.mixedNegatives();
         long[][] us = new long[b][];
         long[][] sq = new long[b][];
-        long[][] rs = new long[b][];
-        float[][] rd = new float[b][];
-        float[][] mm = new float[b][];
-        int[] rooms = new int[b];
+        long[][] rs = new long[b + extra][];
+        float[][] rd = new float[b + extra][];
+        float[][] mm = new float[b + extra][];
+        int[] rooms = new int[b + extra];
         for (int i = 0; i < b; i++) {
           Interaction c = clicks.get(order[start + i]);
           us[i] = f.userSparse(c.user(), TwoTowerFeatures.hourOf(c.timestamp()));
@@ -135,7 +139,15 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
           mm[i] = f.multimodal(c.room());
           rooms[i] = c.room();
         }
-        float[] logQ = new float[b];
+        long batchDay = TwoTowerFeatures.day(clicks.get(order[start]).timestamp());
+        for (int j = b; j < b + extra; j++) {
+          int room = rnd.nextInt(numRoomsTotal);
+          rs[j] = f.roomSparse(room, trainClicks[room] > 0);
+          rd[j] = f.roomDense(room, batchDay);
+          mm[j] = f.multimodal(room);
+          rooms[j] = room;
+        }
+        float[] logQ = new float[b + extra];
         // Positions count in examples, not steps: a room clicked 20 times in one batch appears
         // 20 times among every row's negatives, so its q is the per-example probability.
         for (int i = 0; i < b; i++) {
@@ -145,6 +157,11 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         if (config.logQ()) {
           for (int i = 0; i < b; i++) {
             logQ[i] = (float) Math.log(freq.probability(rooms[i]));
+          }
+          // a uniform negative sits in a batch extra/N times per example slot of the B positives
+          float uniform = (float) Math.log((double) extra / ((double) numRoomsTotal * b));
+          for (int j = b; j < b + extra; j++) {
+            logQ[j] = uniform;
           }
         }
         sum += model.trainStep(new TowerBatch(us, sq, rs, rd, mm, rooms), logQ);

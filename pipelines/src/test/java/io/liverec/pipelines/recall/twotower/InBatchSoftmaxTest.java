@@ -42,6 +42,42 @@ class InBatchSoftmaxTest {
     assertThat(tfLoss(new float[3], mask)).isCloseTo(handLoss(new float[3], skip), within(1e-5));
   }
 
+  @Test
+  void anExtraMixedNegativeColumnJoinsEveryRowsDenominator() {
+    float[][] r4 = {R[0], R[1], R[2], {0.6f, -0.8f}};
+    float[] logQ = {0, 0, 0, (float) Math.log(0.25)};
+    double expected = 0;
+    for (int i = 0; i < 3; i++) {
+      double z = 0;
+      double own = 0;
+      for (int j = 0; j < 4; j++) {
+        double sij = (U[i][0] * r4[j][0] + U[i][1] * r4[j][1]) / TAU - logQ[j];
+        z += Math.exp(sij);
+        if (j == i) {
+          own = sij;
+        }
+      }
+      expected += own - Math.log(z);
+    }
+    expected = -expected / 3;
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      var loss =
+          InBatchSoftmax.loss(
+              tf,
+              tf.constant(U),
+              tf.constant(r4),
+              tf.constant(logQ),
+              tf.constant(Shape.of(3, 4), DataBuffers.of(new float[12])),
+              tf.constant(new float[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}}),
+              TAU);
+      try (Result res = s.runner().fetch(loss).run()) {
+        assertThat((double) ((TFloat32) res.get(0)).getFloat()).isCloseTo(expected, within(1e-5));
+      }
+    }
+  }
+
   /** −(1/3) Σ_i [s_ii − log Σ_j exp(s_ij)], s_ij = u_i·r_j/τ − logQ_j. */
   static double handLoss(float[] logQ, boolean[][] skip) {
     double total = 0;

@@ -34,24 +34,7 @@ class TwoTowerRecallTest {
     split = HoldoutSplit.lastDays(data, 1, false);
     TwoTowerConfig base =
         TwoTowerRecall.configFor(split.train(), true, true, 0.2, 16, 8, List.of(32), 8, 3);
-    TwoTowerConfig c =
-        new TwoTowerConfig(
-            base.numUsers(),
-            base.numRooms(),
-            base.numCategories(),
-            base.numLanguages(),
-            base.numTags(),
-            base.seqLength(),
-            base.multimodalDim(),
-            base.embeddingDim(),
-            base.hiddenUnits(),
-            base.outputDim(),
-            base.temperature(),
-            base.logQ(),
-            0.01,
-            64,
-            base.epochs(),
-            base.seed());
+    TwoTowerConfig c = base.withTraining(0.01, 64);
     model = TwoTowerRecall.fit("two-tower", split.train(), c, IndexKind.EXACT, IndexParams.DEFAULT);
   }
 
