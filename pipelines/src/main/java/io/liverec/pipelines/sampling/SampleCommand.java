@@ -100,7 +100,10 @@ public final class SampleCommand implements Callable<Integer> {
             .setTaskName("sample")
             .setStyle(ProgressBarStyle.ASCII)
             .setUnit(" days", 1)
-            .setInitialMax(-1)
+            .setInitialMax(
+                io.liverec.pipelines.events.EventLog.open(eventsDir)
+                    .days(options.from(), options.to())
+                    .size())
             .build()) {
       report = new DuckDbSampler().sample(eventsDir, out, options, d -> pb.step());
     }

@@ -91,4 +91,32 @@ class SimulatorTest {
       assertThat(rs.getLong(4)).isPositive();
     }
   }
+
+  @Test
+  void aPluggedInPolicyDecidesTheLoggedLists() throws Exception {
+    // a "model" that ranks live rooms by descending id: every logged list must be in that order
+    RankingPolicy byIdDesc =
+        (req, candidates, n, rng) ->
+            java.util.Arrays.stream(candidates)
+                .boxed()
+                .sorted(java.util.Comparator.reverseOrder())
+                .limit(n)
+                .mapToLong(Long::longValue)
+                .toArray();
+    SimulatorConfig cfg = Simulations.smallConfig(4);
+    cfg.days = 1;
+    SimulationReport r = new Simulator(cfg).withPolicy(byIdDesc).run(dir, n -> {});
+    assertThat(r.impressions()).isPositive();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*) FROM (SELECT room_id < lag(room_id) OVER (PARTITION BY request_id"
+                    + " ORDER BY position) AS ok FROM read_parquet('"
+                    + dir
+                    + "/impressions/*/*.parquet')) WHERE ok = false")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
+  }
 }
