@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,12 @@ public class DataSpec {
 
   /** First day (inclusive, {@code yyyy-MM-dd}); null = from the first day present. */
   @Pattern(Patterns.DATE)
+  @Size(max = 10)
   public String from;
 
   /** Last day (inclusive, {@code yyyy-MM-dd}); null = up to the last day present. */
   @Pattern(Patterns.DATE)
+  @Size(max = 10)
   public String to;
 
   /** Days at the end of the window held out for evaluation (time-based split). */

@@ -32,7 +32,9 @@ public class FeatureViewSpec {
 
   /** Feature columns served by this view. */
   @Required
-  @Size(min = 1, max = 1000)
+  // At most 300: the uniqueness rule compares every pair, and the API server rejects CRDs whose
+  // estimated CEL cost exceeds its budget.
+  @Size(min = 1, max = 300)
   public List<Field> features = new ArrayList<>();
 
   @Required public Source source = new Source();
@@ -55,6 +57,7 @@ public class FeatureViewSpec {
   public static class Field {
     @Required
     @Pattern(Patterns.COLUMN)
+    @Size(max = 64)
     public String name;
 
     @Required public ValueType type;

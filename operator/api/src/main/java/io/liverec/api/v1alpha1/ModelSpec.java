@@ -26,6 +26,7 @@ public class ModelSpec {
    * Feature-interaction layers, combined: {@code fm}, {@code nfm}, {@code kfm}, {@code cross},
    * {@code autoint}, {@code bitint}. Empty = DNN only.
    */
+  @Size(max = 6)
   public List<String> interactions = new ArrayList<>(List.of("fm"));
 
   /**
@@ -50,6 +51,7 @@ public class ModelSpec {
   public Integer attentionLayers = 1;
 
   /** Hidden sizes of the DNN part and of each task tower. */
+  @Size(max = 8)
   public List<Integer> hiddenUnits = new ArrayList<>(List.of(64, 32));
 
   @Min(1)
@@ -92,6 +94,7 @@ public class ModelSpec {
 
     /** {@code esmm} or {@code independent}. */
     @Pattern("^(esmm|independent)$")
+    @Size(max = 16)
     public String structure = "esmm";
 
     /** Shared-bottom structure: {@code none}, {@code mmoe}, {@code cgc}. */
@@ -109,6 +112,7 @@ public class ModelSpec {
 
     /** {@code none} or {@code gradnorm}. */
     @Pattern("^(none|gradnorm)$")
+    @Size(max = 16)
     public String balancing = "none";
 
     /** GradNorm asymmetry α. */
@@ -118,6 +122,7 @@ public class ModelSpec {
 
     /** {@code none} or {@code pcgrad}. */
     @Pattern("^(none|pcgrad)$")
+    @Size(max = 16)
     public String gradientSurgery = "none";
   }
 

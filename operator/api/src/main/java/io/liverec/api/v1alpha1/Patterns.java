@@ -12,7 +12,7 @@ public final class Patterns {
   public static final String NAME = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$";
 
   /** A feature or entity column name. */
-  public static final String COLUMN = "^[A-Za-z_][A-Za-z0-9_]{0,127}$";
+  public static final String COLUMN = "^[A-Za-z_][A-Za-z0-9_]{0,63}$";
 
   /** A Kubernetes CPU quantity: {@code 2}, {@code 0.5}, {@code 500m}. */
   public static final String CPU = "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$";

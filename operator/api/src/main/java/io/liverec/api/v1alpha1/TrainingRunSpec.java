@@ -2,6 +2,7 @@ package io.liverec.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,5 +22,6 @@ public class TrainingRunSpec {
   public TrackingSpec tracking = new TrackingSpec();
 
   /** Quality gates that must hold before the model is registered as a challenger. */
+  @Size(max = 20)
   public List<Gate> gates = new ArrayList<>();
 }
