@@ -121,6 +121,22 @@ public final class RankingAblation {
       int embeddingDim,
       List<String> only) {
 
+    /** What must match for finished runs to be reused (seeds and row choice may differ). */
+    String key() {
+      return String.format(
+          "users=%d rooms=%d days=%d requestsPerUserPerDay=%s simSeed=%d epochs=%d batch=%d"
+              + " lr=%s embedding=%d%n",
+          sim.users,
+          sim.rooms,
+          sim.days,
+          sim.requestsPerUserPerDay,
+          sim.seed,
+          epochs,
+          batchSize,
+          learningRate,
+          embeddingDim);
+    }
+
     /** Small enough for a few minutes on 2 cores. */
     public static Settings quick() {
       SimulatorConfig c = new SimulatorConfig();
@@ -161,7 +177,17 @@ public final class RankingAblation {
     long start = System.nanoTime();
     Path logDir = dir.resolve("log");
     Files.createDirectories(dir);
-    SimulationReport sim;
+    // finished runs are reused only when they were made with the same data and training settings
+    Path key = dir.resolve("settings.txt");
+    String settings = s.key();
+    if (Files.exists(key) && !Files.readString(key).equals(settings)) {
+      throw io.liverec.api.errors.LiverecException.badInput(
+          dir
+              + " holds an ablation made with other settings ("
+              + Files.readString(key).strip()
+              + "); use another --out or delete it");
+    }
+    Files.writeString(key, settings);
     if (!Files.exists(logDir.resolve(SimulationReport.JSON))) {
       log.println(
           "simulating "
@@ -172,9 +198,7 @@ public final class RankingAblation {
               + s.sim().days
               + " days into "
               + logDir);
-      sim = new Simulator(s.sim()).run(logDir, n -> {});
-    } else {
-      sim = null;
+      new Simulator(s.sim()).run(logDir, n -> {});
     }
     if (!Files.exists(logDir.resolve("samples"))) {
       log.println("sampling (skip-above) …");

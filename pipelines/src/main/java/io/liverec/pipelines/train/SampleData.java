@@ -3,7 +3,6 @@ package io.liverec.pipelines.train;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.pipelines.features.BatchBuilder;
 import io.liverec.pipelines.features.ColumnSpec;
-import io.liverec.pipelines.features.FeatureColumn;
 import io.liverec.pipelines.features.FeatureCounters;
 import io.liverec.pipelines.features.FeatureTransform;
 import io.liverec.pipelines.features.Hashing;
@@ -508,10 +507,5 @@ public final class SampleData implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(conn);
-  }
-
-  /** Columns of the spec's features, for error messages and reports. */
-  List<String> featureNames() {
-    return spec.features().stream().map(FeatureColumn::name).toList();
   }
 }
