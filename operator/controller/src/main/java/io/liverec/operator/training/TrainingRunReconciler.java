@@ -29,9 +29,9 @@ import io.liverec.operator.Statuses;
 import io.liverec.operator.events.EventRecorder;
 import io.liverec.operator.model.TrainingJobs;
 import io.liverec.operator.model.TrainingJobs.Phase;
+import io.liverec.operator.model.TrainingResults;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -215,12 +215,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     }
     try {
       TrainingResult r = TrainingResult.fromJson(message.get());
-      st.metrics.clear();
-      st.metrics.putAll(r.metrics);
-      st.mlflowRunId = r.mlflowRunId;
-      st.modelUri = r.modelUri;
-      st.modelVersion = r.modelVersion;
-      st.keyMetric = keyMetric(run, r.metrics);
+      TrainingResults.apply(run, r, st);
       Conditions.set(
           st.conditions,
           Conditions.READY,
@@ -254,35 +249,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
             .withLabel("job-name", jobName)
             .list()
             .getItems();
-    for (Pod pod : pods) {
-      if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-        continue;
-      }
-      for (var cs : pod.getStatus().getContainerStatuses()) {
-        var term = cs.getState() == null ? null : cs.getState().getTerminated();
-        if (TrainingJobs.CONTAINER.equals(cs.getName())
-            && term != null
-            && Integer.valueOf(0).equals(term.getExitCode())
-            && term.getMessage() != null
-            && !term.getMessage().isBlank()) {
-          return Optional.of(term.getMessage());
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  static String keyMetric(TrainingRun run, Map<String, Double> metrics) {
-    String name = null;
-    if (!run.getSpec().gates.isEmpty()) {
-      name = run.getSpec().gates.get(0).metric;
-    } else if (!metrics.isEmpty()) {
-      name = metrics.keySet().iterator().next();
-    }
-    if (name == null || !metrics.containsKey(name)) {
-      return null;
-    }
-    return name + "=" + String.format(java.util.Locale.ROOT, "%.4f", metrics.get(name));
+    return TrainingResults.terminationMessage(pods);
   }
 
   /** Creates {@code child}; false when it already existed. */
