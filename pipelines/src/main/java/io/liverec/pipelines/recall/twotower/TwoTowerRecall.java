@@ -136,6 +136,9 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
           boolean keepId = rnd.nextDouble() >= TwoTowerFeatures.ROOM_ID_DROPOUT;
           rs[i] = f.roomSparse(c.room(), keepId);
           rd[i] = f.roomDense(c.room(), TwoTowerFeatures.day(c.timestamp()));
+          if (!keepId) {
+            f.asCold(rd[i]);
+          }
           mm[i] = f.multimodal(c.room());
           rooms[i] = c.room();
         }
