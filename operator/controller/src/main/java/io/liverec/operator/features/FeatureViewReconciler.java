@@ -144,7 +144,7 @@ public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<F
                 + " at '"
                 + desired.getSpec().getSchedule()
                 + "'");
-      } else if (!Statuses.same(current.get().getSpec(), desired.getSpec())) {
+      } else if (!MaterializationJobs.sameOwnedFields(current.get(), desired)) {
         client
             .resource(current.get())
             .edit(

@@ -84,4 +84,23 @@ public final class MaterializationJobs {
         .endSpec()
         .build();
   }
+
+  /**
+   * Whether an existing CronJob already has what this operator sets (schedule, backoff, container
+   * image, args, env). Fields the API server defaults are not compared, so a defaulted object does
+   * not look changed on every reconcile.
+   */
+  public static boolean sameOwnedFields(CronJob current, CronJob desired) {
+    var c = current.getSpec();
+    var d = desired.getSpec();
+    var cc = c.getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+    var dc = d.getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+    return java.util.Objects.equals(c.getSchedule(), d.getSchedule())
+        && java.util.Objects.equals(
+            c.getJobTemplate().getSpec().getBackoffLimit(),
+            d.getJobTemplate().getSpec().getBackoffLimit())
+        && java.util.Objects.equals(cc.getImage(), dc.getImage())
+        && java.util.Objects.equals(cc.getArgs(), dc.getArgs())
+        && java.util.Objects.equals(cc.getEnv(), dc.getEnv());
+  }
 }
