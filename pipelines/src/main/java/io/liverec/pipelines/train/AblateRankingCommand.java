@@ -22,7 +22,10 @@ public final class AblateRankingCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "small data, 2 epochs: a few minutes")
   boolean quick;
 
-  @Option(names = "--seeds", split = ",", description = "training seeds (default 1,2,3)")
+  @Option(
+      names = "--seeds",
+      split = ",",
+      description = "training seeds (default 1..5; --quick 1,2,3)")
   List<Long> seeds;
 
   @Option(names = "--only", split = ",", description = "run only these rows (names as printed)")
