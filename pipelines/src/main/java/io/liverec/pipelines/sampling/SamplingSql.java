@@ -298,10 +298,12 @@ public final class SamplingSql {
         + KEY;
   }
 
+  /**
+   * Labels of each valid impression, narrow (keys and labels only): the wide request-time columns
+   * are joined back once, for the kept rows, by {@link #samplesQuery()}.
+   */
   private String labeledSql() {
-    return "SELECT "
-        + cols(EventSchema.IMPRESSIONS, "i")
-        + ", i.day,"
+    return "SELECT i.day, i.request_id, i.position, i.room_id,"
         + " COALESCE(b.click, 0) AS click,"
         + " COALESCE(b.watch_seconds, 0) AS watch_seconds, COALESCE(b.gift_value, 0) AS gift_value,"
         + " COALESCE(b.flowers, 0) AS flowers, COALESCE(b.follows_n, 0) AS follows_n,"
@@ -404,10 +406,10 @@ public final class SamplingSql {
 
   /** The kept impressions with labels, weights and side-table fields (schema: SAMPLES). */
   public String samplesQuery() {
-    return "SELECT CAST(r.request_id AS BIGINT) AS request_id, CAST(r.position AS INT) AS position,"
-        + " CAST(r.user_id AS BIGINT) AS user_id, CAST(r.room_id AS BIGINT) AS room_id,"
-        + " CAST(r.ts AS BIGINT) AS ts, CAST(r.hour AS INT) AS hour, r.surface,"
-        + " r.recent_rooms, CAST(r.room_viewers AS INT) AS room_viewers,"
+    return "SELECT CAST(i.request_id AS BIGINT) AS request_id, CAST(i.position AS INT) AS position,"
+        + " CAST(i.user_id AS BIGINT) AS user_id, CAST(i.room_id AS BIGINT) AS room_id,"
+        + " CAST(i.ts AS BIGINT) AS ts, CAST(i.hour AS INT) AS hour, i.surface,"
+        + " i.recent_rooms, CAST(i.room_viewers AS INT) AS room_viewers,"
         + " CAST(u.gender AS INT) AS gender, CAST(u.age_bucket AS INT) AS age_bucket,"
         + " CAST(u.city AS INT) AS city, CAST(u.device AS INT) AS device,"
         + " CAST(u.language AS INT) AS user_language,"
@@ -420,13 +422,16 @@ public final class SamplingSql {
         + " CAST(r.gift_value AS INT) AS gift_value, CAST(r.flowers AS INT) AS flowers,"
         + " CAST(r.follow AS INT) AS follow, CAST(r.async_views AS INT) AS async_views,"
         + " CAST(r.weight AS DOUBLE) AS weight,"
-        + " CAST(r.oracle_pctr AS DOUBLE) AS oracle_pctr,"
-        + " CAST(r.oracle_pcvr AS DOUBLE) AS oracle_pcvr, r.day"
-        + " FROM ruled r LEFT JOIN "
+        + " CAST(i.oracle_pctr AS DOUBLE) AS oracle_pctr,"
+        + " CAST(i.oracle_pcvr AS DOUBLE) AS oracle_pcvr, r.day"
+        + " FROM ruled r JOIN "
+        + flagged(EventSchema.IMPRESSIONS)
+        + " i ON r.day = i.day AND r.request_id = i.request_id AND r.position = i.position"
+        + " AND i.reason IS NULL LEFT JOIN "
         + rawView(EventSchema.USERS)
-        + " u ON r.user_id = u.user_id LEFT JOIN "
+        + " u ON i.user_id = u.user_id LEFT JOIN "
         + rawView(EventSchema.ROOMS)
-        + " m ON r.room_id = m.room_id WHERE r.rule LIKE 'kept%'";
+        + " m ON i.room_id = m.room_id WHERE r.rule LIKE 'kept%'";
   }
 
   /** The quarantined rows of one input table: all its columns, {@code reason} and {@code day}. */
