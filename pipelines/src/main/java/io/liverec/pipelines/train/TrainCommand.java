@@ -166,6 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
     return String.join("; ", TrackedTraining.gateFailures(run.getSpec().gates, metrics));
   }
 
+  /** The holdout metrics as a small table (the caller prints the run directory and artifacts). */
   static String summary(TrainingResult r) {
     StringBuilder s = new StringBuilder();
     s.append(String.format("%-6s %8s %8s %8s %8s%n", "task", "AUC", "Bayes", "GAUC", "logloss"));
@@ -175,8 +176,6 @@ public final class TrainCommand implements Callable<Integer> {
               "%-6s %8.4f %8.4f %8.4f %8.4f%n",
               m.task(), m.auc(), m.bayesAuc(), m.gauc(), m.logLoss()));
     }
-    s.append("run directory: ").append(r.runDir().toAbsolutePath()).append('\n');
-    r.artifacts().forEach((k, v) -> s.append("  ").append(k).append(": ").append(v).append('\n'));
     return s.toString();
   }
 }
