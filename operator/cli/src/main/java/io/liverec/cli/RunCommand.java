@@ -90,6 +90,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--validate-only", description = "validate and stop")
   boolean validateOnly;
 
+  @Option(
+      names = "--tracking-uri",
+      description =
+          "MLflow server whose champion alias follows a ModelVersion's promotion or rollback"
+              + " (default: $MLFLOW_TRACKING_URI; none = aliases are not kept)")
+  String trackingUri;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -192,7 +199,8 @@ public final class RunCommand implements Callable<Integer> {
             new InProcessModelRepository(),
             new InProcessInferenceServer(),
             new InProcessTrafficRouter(),
-            new ObservedMetricsAnalysis((m, v) -> metrics));
+            new ObservedMetricsAnalysis((m, v) -> metrics),
+            registryAliases());
     ModelVersionStatus st = new ModelVersionStatus();
     Instant start = Instant.parse("2000-01-01T00:00:00Z");
     Instant now = start;
@@ -224,6 +232,13 @@ public final class RunCommand implements Callable<Integer> {
       }
       now = now.plus(o.requeueAfter().get());
     }
+    if ("Pending".equals(st.registryAlias)) {
+      out.println(
+          "warning: the rollout ended "
+              + st.phase
+              + " but the champion alias in MLflow could not be updated; run this again or"
+              + " use `liverec promote` once MLflow is reachable");
+    }
     out.println(
         "ModelVersion "
             + mv.getMetadata().getName()
@@ -241,6 +256,16 @@ public final class RunCommand implements Callable<Integer> {
           throw LiverecException.badInput(
               mv.getMetadata().getName() + " ended " + st.phase + ": " + st.message);
     };
+  }
+
+  private io.liverec.api.run.RegistryAliases registryAliases() {
+    String uri = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
+    if (uri == null || uri.isBlank()) {
+      return io.liverec.api.run.RegistryAliases.NONE;
+    }
+    return new io.liverec.registry.MlflowRegistryAliases(
+        new io.liverec.registry.MlflowGateway(
+            uri, new io.liverec.registry.Retry(3, Duration.ofMillis(500))));
   }
 
   private static String fmt(Duration d) {

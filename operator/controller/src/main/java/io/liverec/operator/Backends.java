@@ -1,8 +1,12 @@
 package io.liverec.operator;
 
+import io.liverec.api.run.RegistryAliases;
 import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.featurestore.InMemoryFeatureRegistry;
 import io.liverec.featurestore.LocalFileFeatureRegistry;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.MlflowRegistryAliases;
+import io.liverec.registry.Retry;
 import io.liverec.serving.rollout.CanaryAnalysis;
 import io.liverec.serving.rollout.InProcessInferenceServer;
 import io.liverec.serving.rollout.InProcessModelRepository;
@@ -24,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * real analysis replace them here as they land.
  */
 public class Backends {
+  /** Short in-call backoff: the rollout itself retries a failed alias update every 30 s. */
+  private static final java.time.Duration ALIAS_BACKOFF = java.time.Duration.ofMillis(200);
 
   /** Canary metrics as observed per {@code model/version} (fed by the gateway later). */
   public static final class ObservedMetrics {
@@ -75,11 +81,22 @@ public class Backends {
 
   @Produces
   @Singleton
+  RegistryAliases registryAliases(OperatorSettings settings) {
+    return settings
+        .mlflowTrackingUri()
+        .<RegistryAliases>map(
+            uri -> new MlflowRegistryAliases(new MlflowGateway(uri, new Retry(2, ALIAS_BACKOFF))))
+        .orElse(RegistryAliases.NONE);
+  }
+
+  @Produces
+  @Singleton
   Rollout rollout(
       ModelRepository repo,
       InferenceServerControl server,
       TrafficRouter router,
-      CanaryAnalysis analysis) {
-    return new Rollout(repo, server, router, analysis);
+      CanaryAnalysis analysis,
+      RegistryAliases aliases) {
+    return new Rollout(repo, server, router, analysis, aliases);
   }
 }

@@ -21,4 +21,10 @@ public interface OperatorSettings {
 
   /** Directory of the local-file feature registry; absent = in memory. */
   Optional<String> registryDir();
+
+  /**
+   * MLflow tracking server whose model registry holds the {@code champion} alias that follows
+   * ModelVersion promotions and rollbacks; absent = aliases are not kept.
+   */
+  Optional<String> mlflowTrackingUri();
 }

@@ -1,5 +1,8 @@
 package io.liverec.pipelines.tracking;
 
+import io.liverec.registry.MetricPoint;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.Retry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +72,7 @@ public final class MlflowSync {
       RunJournal.Record r = journal.record();
       Map<String, String> tags = new LinkedHashMap<>(r.tags);
       tags.put(JOURNAL_TAG, r.journalId);
-      List<RunJournal.MetricPoint> metrics = journal.metrics();
+      List<MetricPoint> metrics = journal.metrics();
       mlflow.logBatch(runId, metrics, r.params, tags);
       for (RunJournal.Artifact a : r.artifacts) {
         mlflow.uploadArtifact(r.sync.artifactUri, a.artifactDir, journal.runDir().resolve(a.file));

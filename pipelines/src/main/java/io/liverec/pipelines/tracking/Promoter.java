@@ -1,6 +1,8 @@
 package io.liverec.pipelines.tracking;
 
 import io.liverec.api.errors.LiverecException;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.MlflowRegistryAliases;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Set;
  */
 public final class Promoter {
   /** Model tag remembering the version that held the alias before the last promotion. */
-  public static final String PREVIOUS_TAG_PREFIX = "liverec.previous.";
+  public static final String PREVIOUS_TAG_PREFIX = MlflowRegistryAliases.PREVIOUS_TAG_PREFIX;
 
   private final MlflowGateway mlflow;
 

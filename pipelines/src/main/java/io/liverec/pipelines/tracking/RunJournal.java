@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.liverec.registry.MetricPoint;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,9 +191,6 @@ public final class RunJournal {
       throw new UncheckedIOException(e);
     }
   }
-
-  /** A metric point as sent to MLflow. */
-  public record MetricPoint(String key, double value, long timestamp, long step) {}
 
   /** The persisted part of the journal ({@code run.json}). */
   @JsonInclude(JsonInclude.Include.NON_NULL)

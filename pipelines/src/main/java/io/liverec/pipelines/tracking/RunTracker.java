@@ -1,5 +1,8 @@
 package io.liverec.pipelines.tracking;
 
+import io.liverec.registry.MetricPoint;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.Retry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +68,7 @@ public final class RunTracker implements AutoCloseable {
   }
 
   public void logMetric(String key, double value, long step) {
-    RunJournal.MetricPoint p = journal.appendMetric(key, value, step);
+    MetricPoint p = journal.appendMetric(key, value, step);
     if (live) {
       try {
         mlflow.logBatch(journal.record().sync.mlflowRunId, List.of(p), Map.of(), Map.of());

@@ -9,6 +9,7 @@ import io.liverec.pipelines.recall.RecallTrainer;
 import io.liverec.pipelines.train.RankingTrainer;
 import io.liverec.pipelines.train.TrainState;
 import io.liverec.pipelines.train.TrainingResult;
+import io.liverec.registry.Retry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

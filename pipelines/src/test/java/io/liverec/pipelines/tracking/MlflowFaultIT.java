@@ -3,6 +3,8 @@ package io.liverec.pipelines.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.Retry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -14,6 +14,8 @@ import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sim.Simulations;
 import io.liverec.pipelines.train.RankingTrainer;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.Retry;
 import io.liverec.testenv.TestEnv;
 import java.nio.file.Path;
 import java.util.ArrayList;

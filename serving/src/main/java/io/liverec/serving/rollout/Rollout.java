@@ -1,6 +1,7 @@
 package io.liverec.serving.rollout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.liverec.api.run.RegistryAliases;
 import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.Durations;
 import io.liverec.api.v1alpha1.ModelVersionSpec;
@@ -42,16 +43,31 @@ public final class Rollout {
   private final InferenceServerControl server;
   private final TrafficRouter router;
   private final CanaryAnalysis analysis;
+  private final RegistryAliases aliases;
 
   public Rollout(
       ModelRepository repository,
       InferenceServerControl server,
       TrafficRouter router,
       CanaryAnalysis analysis) {
+    this(repository, server, router, analysis, RegistryAliases.NONE);
+  }
+
+  /**
+   * @param aliases the model registry whose {@code champion} alias follows promotions and rollbacks
+   *     of versions whose source is a registered model ({@code models:/name/version})
+   */
+  public Rollout(
+      ModelRepository repository,
+      InferenceServerControl server,
+      TrafficRouter router,
+      CanaryAnalysis analysis,
+      RegistryAliases aliases) {
     this.repository = repository;
     this.server = server;
     this.router = router;
     this.analysis = analysis;
+    this.aliases = aliases;
   }
 
   /** A phase or step change, for status messages and Kubernetes Events. */
@@ -87,9 +103,78 @@ public final class Rollout {
           case CANARY -> canary(spec, st, now, out);
           default -> Optional.empty();
         };
+    if (isTerminal(st.phase) && requeue.isEmpty()) {
+      requeue = syncAlias(spec, st, out);
+    }
     st.observedGeneration = generation;
     updateConditions(st, generation, now);
     return new Outcome(out, requeue);
+  }
+
+  /** How long to wait before asking the registry again after it failed. */
+  static final Duration ALIAS_RETRY = Duration.ofSeconds(30);
+
+  private static final java.util.regex.Pattern REGISTERED =
+      java.util.regex.Pattern.compile("^models:/([^/]+)/([0-9]+)$");
+
+  /**
+   * After Promoted or RolledBack, makes the registry's champion alias agree (once; retried while
+   * the registry fails). Never changes the phase: a registry outage shows as a condition.
+   */
+  private Optional<Duration> syncAlias(
+      ModelVersionSpec spec, ModelVersionStatus st, List<Transition> out) {
+    if ("Synced".equals(st.registryAlias) || FAILED.equals(st.phase)) {
+      return Optional.empty();
+    }
+    java.util.regex.Matcher m =
+        spec.source == null || spec.source.mlflow == null
+            ? null
+            : REGISTERED.matcher(spec.source.mlflow);
+    if (m == null || !m.matches()) {
+      st.registryAlias = null;
+      return Optional.empty();
+    }
+    String registered = m.group(1);
+    int version = Integer.parseInt(m.group(2));
+    try {
+      if (PROMOTED.equals(st.phase)) {
+        aliases.promoted(registered, version);
+      } else {
+        aliases.rolledBack(registered, version, st.stableVersion);
+      }
+      st.registryAlias = "Synced";
+      out.add(
+          new Transition(
+              st.phase,
+              st.phase,
+              Reason.ChampionAliasSet,
+              PROMOTED.equals(st.phase)
+                  ? registered + " v" + version + " is the champion"
+                  : "champion of "
+                      + registered
+                      + " no longer points at the rolled-back v"
+                      + version,
+              false));
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      boolean first = !"Pending".equals(st.registryAlias);
+      st.registryAlias = "Pending";
+      if (first) {
+        out.add(
+            new Transition(
+                st.phase,
+                st.phase,
+                Reason.ChampionAliasPending,
+                "cannot update the champion alias of "
+                    + registered
+                    + " (retrying every "
+                    + ALIAS_RETRY.toSeconds()
+                    + " s): "
+                    + e.getMessage(),
+                true));
+      }
+      return Optional.of(ALIAS_RETRY);
+    }
   }
 
   /** Undoes what the rollout holds when the resource is deleted (a promoted version stays). */
@@ -341,6 +426,19 @@ public final class Rollout {
         now);
     Conditions.set(
         st.conditions, Conditions.PROGRESSING, progressing, last, st.message, generation, now);
+    if (st.registryAlias != null) {
+      boolean synced = "Synced".equals(st.registryAlias);
+      Conditions.set(
+          st.conditions,
+          "RegistryAliasSynced",
+          synced,
+          synced ? Reason.ChampionAliasSet : Reason.ChampionAliasPending,
+          synced
+              ? "the registry's champion alias agrees with the rollout"
+              : "the model registry could not be updated; retrying (see the events)",
+          generation,
+          now);
+    }
   }
 
   private static Duration interval(ModelVersionSpec spec) {

@@ -42,6 +42,13 @@ public class ModelVersionStatus {
    */
   public String loadedFingerprint;
 
+  /**
+   * State of the registry's {@code champion} alias after a terminal phase: {@code Synced}, or
+   * {@code Pending} while the registry (MLflow) could not be updated and the operator retries;
+   * unset when the source is not a registered model.
+   */
+  public String registryAlias;
+
   /** Human-readable summary of the last transition. */
   public String message;
 

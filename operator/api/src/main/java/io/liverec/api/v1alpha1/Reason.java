@@ -32,6 +32,8 @@ public enum Reason {
   AnalysisFailed,
   AnalysisInconclusive,
   Promoted,
+  ChampionAliasSet,
+  ChampionAliasPending,
   RolledBack,
   Unloaded
 }

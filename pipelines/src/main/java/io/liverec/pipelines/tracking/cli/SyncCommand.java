@@ -1,8 +1,8 @@
 package io.liverec.pipelines.tracking.cli;
 
 import io.liverec.api.errors.ExitCode;
-import io.liverec.pipelines.tracking.MlflowGateway;
 import io.liverec.pipelines.tracking.MlflowSync;
+import io.liverec.registry.MlflowGateway;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

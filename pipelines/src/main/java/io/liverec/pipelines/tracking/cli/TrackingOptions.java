@@ -1,8 +1,8 @@
 package io.liverec.pipelines.tracking.cli;
 
 import io.liverec.api.errors.LiverecException;
-import io.liverec.pipelines.tracking.MlflowGateway;
-import io.liverec.pipelines.tracking.Retry;
+import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.Retry;
 import picocli.CommandLine.Option;
 
 /** The {@code --tracking-uri} option shared by commands that talk to MLflow. */

@@ -1,4 +1,4 @@
-package io.liverec.pipelines.tracking;
+package io.liverec.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,7 +127,7 @@ public final class MlflowGateway implements AutoCloseable {
    */
   public void logBatch(
       String runId,
-      List<RunJournal.MetricPoint> metrics,
+      List<MetricPoint> metrics,
       Map<String, String> params,
       Map<String, String> tags) {
     List<Param> ps = new ArrayList<>();
@@ -142,7 +142,7 @@ public final class MlflowGateway implements AutoCloseable {
       retry.run("log tags", () -> client.logBatch(runId, List.of(), List.of(), ts));
     }
     List<Metric> ms = new ArrayList<>();
-    for (RunJournal.MetricPoint p : metrics) {
+    for (MetricPoint p : metrics) {
       ms.add(
           Metric.newBuilder()
               .setKey(p.key())
@@ -351,6 +351,45 @@ public final class MlflowGateway implements AutoCloseable {
             .put("key", key)
             .put("value", value);
     retry.run("tag version", () -> client.sendPost("model-versions/set-tag", body.toString()));
+  }
+
+  /** Removes an alias; a missing alias is not an error. MLflow reads DELETE params from a body. */
+  public void deleteAlias(String model, String alias) {
+    String body = JSON.createObjectNode().put("name", model).put("alias", alias).toString();
+    retry.run(
+        "delete alias " + alias + " of " + model,
+        () -> {
+          try {
+            HttpResponse<String> r =
+                http.send(
+                    HttpRequest.newBuilder(
+                            URI.create(trackingUri + "/api/2.0/mlflow/registered-models/alias"))
+                        .header("Content-Type", "application/json")
+                        .method("DELETE", HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
+              throw new Retry.HttpStatusException(r.statusCode(), r.body());
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /** Tags of a registered model. */
+  public Map<String, String> modelTags(String model) {
+    String path = "registered-models/get?name=" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+    JsonNode rm =
+        retry.call("get model " + model, () -> read(client.sendGet(path))).get("registered_model");
+    Map<String, String> tags = new LinkedHashMap<>();
+    if (rm != null) {
+      rm.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    }
+    return tags;
   }
 
   public void setModelTag(String model, String key, String value) {

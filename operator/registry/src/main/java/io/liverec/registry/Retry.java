@@ -1,4 +1,4 @@
-package io.liverec.pipelines.tracking;
+package io.liverec.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +64,8 @@ public record Retry(int attempts, Duration initialBackoff) {
         || e.getCause() instanceof IOException;
   }
 
-  static String rootMessage(Throwable e) {
+  /** The innermost cause, as "Type: message", for status conditions and logs. */
+  public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t != null && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
