@@ -65,6 +65,14 @@ public final class HoldoutPredictions {
     return size;
   }
 
+  /** Predicted probability and label per row for the whole-impression tasks (ROC plots). */
+  public Map<String, double[][]> scoresAndLabels() {
+    Map<String, double[][]> out = new java.util.LinkedHashMap<>();
+    out.put("ctr", new double[][] {pctr.values(), click.values()});
+    out.put("ctcvr", new double[][] {pctcvr.values(), conversion.values()});
+    return out;
+  }
+
   /** Metrics of ctr, cvr and ctcvr, in that order. */
   public List<TaskMetrics> metrics() {
     long[] uid = Arrays.copyOf(users, size);

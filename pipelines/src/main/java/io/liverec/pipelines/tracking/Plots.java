@@ -23,7 +23,7 @@ public final class Plots {
    *
    * @param tasks task name → (scores, labels)
    */
-  public static Path roc(Path file, Map<String, float[][]> tasks) {
+  public static Path roc(Path file, Map<String, double[][]> tasks) {
     XYChart chart =
         new XYChartBuilder()
             .width(640)
@@ -66,15 +66,15 @@ public final class Plots {
   }
 
   /** ROC points (fpr, tpr), thresholds at every distinct score, ties kept together. */
-  static double[][] rocCurve(float[] scores, float[] labels) {
+  static double[][] rocCurve(double[] scores, double[] labels) {
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
     double pos = 0;
-    for (float l : labels) {
-      pos += l > 0.5f ? 1 : 0;
+    for (double l : labels) {
+      pos += l > 0.5 ? 1 : 0;
     }
     double neg = labels.length - pos;
     List<double[]> pts = new ArrayList<>();
@@ -82,7 +82,7 @@ public final class Plots {
     double tp = 0;
     double fp = 0;
     for (int k = 0; k < order.length; k++) {
-      if (labels[order[k]] > 0.5f) {
+      if (labels[order[k]] > 0.5) {
         tp++;
       } else {
         fp++;

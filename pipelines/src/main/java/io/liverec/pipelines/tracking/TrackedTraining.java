@@ -220,7 +220,7 @@ public final class TrackedTraining {
       }
       boolean model = MODEL_ARTIFACTS.contains(a.getKey());
       if (Files.isRegularFile(p)) {
-        tracker.logArtifact(p, model ? MODEL_DIR : "");
+        tracker.logArtifact(p, model ? MODEL_DIR : a.getKey().startsWith("plot") ? "plots" : "");
       } else if (Files.isDirectory(p) && !a.getKey().equals("checkpoint")) {
         String base = (model || a.getKey().equals("triton") ? MODEL_DIR + "/" : "") + a.getKey();
         try (Stream<Path> files = Files.walk(p)) {

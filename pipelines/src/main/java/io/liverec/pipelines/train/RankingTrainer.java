@@ -193,6 +193,10 @@ public final class RankingTrainer {
         artifacts.put("spec", layout.spec());
         artifacts.put("transform", layout.transform());
         artifacts.put("checkpoint", layout.best());
+        artifacts.put(
+            "plot_roc",
+            io.liverec.pipelines.tracking.Plots.roc(
+                runDir.resolve("plots").resolve("roc.png"), holdout.scoresAndLabels()));
         if (options.export()) {
           ranker.exportOnnx(layout.onnx());
           artifacts.put("onnx", layout.onnx());

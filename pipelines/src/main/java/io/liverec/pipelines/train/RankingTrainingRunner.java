@@ -32,6 +32,7 @@ public final class RankingTrainingRunner implements TrainingRunner {
     out.mlflowRunId = o.tracking().mlflowRunId();
     out.modelVersion = o.tracking().modelVersion();
     out.modelUri = o.modelUri();
+    out.trackingError = o.tracking().error();
     return out;
   }
 }

@@ -15,7 +15,7 @@ class PlotsTest {
   @Test
   void rocCurveMatchesHandComputation() {
     // scores 0.9(+) 0.8(-) 0.8(+) 0.1(-): thresholds at 0.9, 0.8 (tie), 0.1
-    double[][] c = Plots.rocCurve(new float[] {0.9f, 0.8f, 0.8f, 0.1f}, new float[] {1, 0, 1, 0});
+    double[][] c = Plots.rocCurve(new double[] {0.9, 0.8, 0.8, 0.1}, new double[] {1, 0, 1, 0});
     assertThat(c[0]).containsExactly(0, 0, 0.5, 1);
     assertThat(c[1]).containsExactly(0, 0.5, 1, 1);
   }
@@ -24,7 +24,7 @@ class PlotsTest {
   void writesPngFiles() throws Exception {
     Path roc =
         Plots.roc(
-            dir.resolve("roc.png"), Map.of("ctr", new float[][] {{0.9f, 0.2f, 0.6f}, {1, 0, 1}}));
+            dir.resolve("roc.png"), Map.of("ctr", new double[][] {{0.9, 0.2, 0.6}, {1, 0, 1}}));
     Path loss =
         Plots.curves(dir.resolve("loss.png"), "loss", Map.of("train", List.of(0.6, 0.5, 0.45)));
     for (Path p : List.of(roc, loss)) {

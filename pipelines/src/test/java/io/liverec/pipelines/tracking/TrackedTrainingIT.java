@@ -98,7 +98,7 @@ class TrackedTrainingIT {
     JsonNode files = MlflowTestSupport.get(uri, "artifacts/list?run_id=" + runId + "&path=model");
     assertThat(files.path("files").toString()).contains("model/model.onnx").contains("transform");
     JsonNode plots = MlflowTestSupport.get(uri, "artifacts/list?run_id=" + runId + "&path=plots");
-    assertThat(plots.path("files").toString()).contains("loss.png");
+    assertThat(plots.path("files").toString()).contains("loss.png").contains("roc.png");
 
     JsonNode alias =
         MlflowTestSupport.get(

@@ -27,6 +27,13 @@ public class TrainingResult {
   /** Registered model version, when the gates passed and the model was registered. */
   public String modelVersion;
 
+  /**
+   * Why the run is not (fully) in MLflow although a tracking server was configured, e.g. the server
+   * was unreachable; null when tracking succeeded or is not configured. The run is kept in the
+   * trainer's run directory and {@code liverec sync} uploads it later.
+   */
+  public String trackingError;
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);

@@ -16,6 +16,8 @@ public enum Reason {
   JobFailed,
   JobSuperseded,
   ResultRecorded,
+  TrackingSynced,
+  TrackingPending,
   ResultMissing,
   // FeatureView
   Registered,

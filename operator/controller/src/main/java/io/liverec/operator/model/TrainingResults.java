@@ -2,6 +2,8 @@ package io.liverec.operator.model;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.liverec.api.run.TrainingResult;
+import io.liverec.api.v1alpha1.Conditions;
+import io.liverec.api.v1alpha1.Reason;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunStatus;
 import java.util.List;
@@ -41,6 +43,41 @@ public final class TrainingResults {
     st.modelUri = r.modelUri;
     st.modelVersion = r.modelVersion;
     st.keyMetric = keyMetric(run, r.metrics);
+  }
+
+  /** Condition type telling whether the run reached MLflow. */
+  public static final String TRACKED = "Tracked";
+
+  /**
+   * Sets the {@value #TRACKED} condition: True with the MLflow run, False when the trainer could
+   * not reach MLflow (the run waits in its run directory for {@code liverec sync}); no condition
+   * when no tracking server is configured.
+   */
+  public static void trackingCondition(
+      TrainingResult r, TrainingRunStatus st, long generation, java.time.Instant now) {
+    if (r.trackingError != null) {
+      Conditions.set(
+          st.conditions,
+          TRACKED,
+          false,
+          Reason.TrackingPending,
+          "MLflow unreachable ("
+              + r.trackingError
+              + "); the run is kept in the trainer's run directory, upload it with `liverec sync`",
+          generation,
+          now);
+    } else if (r.mlflowRunId != null) {
+      Conditions.set(
+          st.conditions,
+          TRACKED,
+          true,
+          Reason.TrackingSynced,
+          "MLflow run "
+              + r.mlflowRunId
+              + (r.modelVersion == null ? "" : ", registered version " + r.modelVersion),
+          generation,
+          now);
+    }
   }
 
   /** {@code <metric>=<value>} of the first gate's metric, else of the first metric reported. */

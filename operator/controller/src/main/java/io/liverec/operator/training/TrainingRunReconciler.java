@@ -224,6 +224,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
           "trained; " + (st.keyMetric == null ? "no metrics" : st.keyMetric),
           gen,
           now);
+      TrainingResults.trackingCondition(r, st, gen, now);
       events.normal(
           run,
           Reason.ResultRecorded,

@@ -41,6 +41,32 @@ class TrainingResultsTest {
     assertThat(TrainingResults.keyMetric(run, r.metrics)).as("gate metric not reported").isNull();
   }
 
+  @Test
+  void trackedConditionSaysWhetherTheRunReachedMlflow() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-28T00:00:00Z");
+    TrainingRunStatus synced = new TrainingRunStatus();
+    TrainingResults.trackingCondition(
+        TrainingResult.fromJson("{\"mlflowRunId\":\"m1\",\"modelVersion\":\"3\"}"), synced, 2, now);
+    var c = io.liverec.api.v1alpha1.Conditions.find(synced.conditions, TrainingResults.TRACKED);
+    assertThat(c.status).isEqualTo("True");
+    assertThat(c.message).contains("m1").contains("version 3");
+
+    TrainingRunStatus pending = new TrainingRunStatus();
+    TrainingResults.trackingCondition(
+        TrainingResult.fromJson("{\"trackingError\":\"ConnectException: refused\"}"),
+        pending,
+        2,
+        now);
+    c = io.liverec.api.v1alpha1.Conditions.find(pending.conditions, TrainingResults.TRACKED);
+    assertThat(c.status).isEqualTo("False");
+    assertThat(c.reason).isEqualTo("TrackingPending");
+    assertThat(c.message).contains("refused").contains("liverec sync");
+
+    TrainingRunStatus none = new TrainingRunStatus();
+    TrainingResults.trackingCondition(TrainingResult.fromJson("{}"), none, 2, now);
+    assertThat(none.conditions).isEmpty();
+  }
+
   private static Pod pod(String container, int exit, String message) {
     return new PodBuilder()
         .withNewStatus()
