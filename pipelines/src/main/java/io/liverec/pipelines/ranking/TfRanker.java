@@ -208,7 +208,7 @@ public final class TfRanker implements Ranker {
     }
 
     this.session = new Session(graph);
-    initialise();
+    ops.initialise(session, config.seed());
   }
 
   private void pcGradGradients(
@@ -367,24 +367,6 @@ public final class TfRanker implements Ranker {
 
   private static Placeholder<TFloat32> label(org.tensorflow.op.Ops tf, String name) {
     return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-  }
-
-  private void initialise() {
-    Session.Runner runner = session.runner();
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      for (TfOps.Var v : ops.variables().values()) {
-        TFloat32 value =
-            TFloat32.tensorOf(
-                Shape.of(v.shape()),
-                DataBuffers.of(v.init().values(v.shape(), v.name(), config.seed()), true, false));
-        feeds.add(value);
-        runner.feed(v.value(), value).addTarget(v.assign());
-      }
-      runner.run().close();
-    } finally {
-      feeds.forEach(Tensor::close);
-    }
   }
 
   public RankerConfig config() {

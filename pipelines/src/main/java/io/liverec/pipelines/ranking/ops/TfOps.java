@@ -48,6 +48,26 @@ public final class TfOps implements Ops<Operand<?>> {
   }
 
   /** Variables in creation order. */
+  /** Assigns every variable its seeded initial value (one session run for all of them). */
+  public void initialise(org.tensorflow.Session session, long seed) {
+    org.tensorflow.Session.Runner runner = session.runner();
+    List<org.tensorflow.Tensor> feeds = new ArrayList<>();
+    try {
+      for (Var v : variables().values()) {
+        TFloat32 value =
+            TFloat32.tensorOf(
+                Shape.of(v.shape()),
+                org.tensorflow.ndarray.buffer.DataBuffers.of(
+                    v.init().values(v.shape(), v.name(), seed), true, false));
+        feeds.add(value);
+        runner.feed(v.value(), value).addTarget(v.assign());
+      }
+      runner.run().close();
+    } finally {
+      feeds.forEach(org.tensorflow.Tensor::close);
+    }
+  }
+
   public Map<String, Var> variables() {
     return Collections.unmodifiableMap(variables);
   }

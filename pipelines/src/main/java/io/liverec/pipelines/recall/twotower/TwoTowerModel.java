@@ -87,7 +87,7 @@ public final class TwoTowerModel implements AutoCloseable {
     }
     this.trainOp = Adam.group(ops, updates);
     this.session = new Session(graph);
-    initialise();
+    ops.initialise(session, config.seed());
   }
 
   public TwoTowerConfig config() {
@@ -194,24 +194,6 @@ public final class TwoTowerModel implements AutoCloseable {
             m > 0
                 ? floats(b.multimodal(), n, m, "multimodal")
                 : TFloat32.tensorOf(Shape.of(n, 1))));
-  }
-
-  private void initialise() {
-    Session.Runner runner = session.runner();
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      for (TfOps.Var v : ops.variables().values()) {
-        TFloat32 value =
-            TFloat32.tensorOf(
-                Shape.of(v.shape()),
-                DataBuffers.of(v.init().values(v.shape(), v.name(), config.seed()), true, false));
-        feeds.add(value);
-        runner.feed(v.value(), value).addTarget(v.assign());
-      }
-      runner.run().close();
-    } finally {
-      feeds.forEach(Tensor::close);
-    }
   }
 
   private static Placeholder<TInt64> ids(org.tensorflow.op.Ops tf, String name, int width) {
