@@ -32,6 +32,17 @@ import org.apache.spark.storage.StorageLevel;
 public final class SparkSampler {
   public static final String ENGINE = "spark";
 
+  /**
+   * Stages read by several later queries are computed once and checkpointed; the others stay views
+   * that Spark inlines into their readers (each checkpoint is a job of its own).
+   */
+  private static final java.util.Set<String> MATERIALIZED =
+      java.util.Set.of(
+          SamplingSql.flagged(EventSchema.IMPRESSIONS),
+          SamplingSql.flagged(EventSchema.CLICKS),
+          "behaviours",
+          "ruled");
+
   private final SparkSession spark;
 
   public SparkSampler(SparkSession spark) {
@@ -49,14 +60,21 @@ public final class SparkSampler {
       List<String> days = days(fs, root, o);
       for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
         if (t.partitioned()) {
-          List<String> files = new ArrayList<>();
+          // one read per file: its inferred schema is checked, then the same DataFrame is used
+          // (each schema inference is a Spark job of its own)
+          List<String> cols = new ArrayList<>(t.columnNames());
+          Dataset<Row> all = null;
           for (String day : days) {
-            files.addAll(files(fs, dayDir(root, t, day)));
+            cols.add("'" + day + "' AS " + EventSchema.DAY);
+            for (String f : files(fs, dayDir(root, t, day))) {
+              Dataset<Row> ds = spark.read().parquet(f);
+              SchemaCheck.require(t, f, sparkColumns(ds.schema().fields()));
+              Dataset<Row> part = ds.selectExpr(cols.toArray(String[]::new));
+              all = all == null ? part : all.unionAll(part);
+            }
+            cols.remove(cols.size() - 1);
           }
-          for (String f : files) {
-            SchemaCheck.require(t, f, sparkColumns(spark.read().parquet(f).schema().fields()));
-          }
-          registerRaw(t, root, days, files);
+          registerRaw(t, all);
         } else {
           String f = new org.apache.hadoop.fs.Path(root, t.name() + ".parquet").toString();
           if (!fs.exists(new org.apache.hadoop.fs.Path(f))) {
@@ -73,6 +91,10 @@ public final class SparkSampler {
       SamplingSql sql = new SamplingSql(o, days);
       List<Dataset<Row>> cached = new ArrayList<>();
       for (SamplingSql.Stage s : sql.stages()) {
+        if (!MATERIALIZED.contains(s.name())) {
+          spark.sql(s.sql()).createOrReplaceTempView(s.name());
+          continue;
+        }
         // materialized with a cut lineage: later plans stay shallow (a chain of persisted plans
         // makes Spark's plan descriptions, built for every query, grow with every stage)
         Dataset<Row> ds = spark.sql(s.sql()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -190,10 +212,9 @@ public final class SparkSampler {
     return out;
   }
 
-  private void registerRaw(
-      EventSchema.Table t, org.apache.hadoop.fs.Path root, List<String> days, List<String> files) {
+  private void registerRaw(EventSchema.Table t, Dataset<Row> all) {
     String view = SamplingSql.rawView(t);
-    if (files.isEmpty()) {
+    if (all == null) {
       spark
           .sql(
               "SELECT "
@@ -204,14 +225,7 @@ public final class SparkSampler {
           .createOrReplaceTempView(view);
       return;
     }
-    List<String> cols = new ArrayList<>(t.columnNames());
-    cols.add(EventSchema.DAY);
-    spark
-        .read()
-        .option("basePath", new org.apache.hadoop.fs.Path(root, t.name()).toString())
-        .parquet(files.toArray(String[]::new))
-        .selectExpr(cols.toArray(String[]::new))
-        .createOrReplaceTempView(view);
+    all.createOrReplaceTempView(view);
   }
 
   /** Spark SQL type of a schema type given in DuckDB's names. */
