@@ -99,6 +99,25 @@ class EnginesAgreeTest {
     cfg.days = 1;
     Path events = dir.resolve("events");
     new Simulator(cfg).run(events, n -> {});
+    // bad rows in an extra file of the day: 4 duplicates, 3 negative positions, 2 null user ids
+    Path good = events.resolve("impressions/day=2026-01-01/part-00000.parquet");
+    Path bad = events.resolve("impressions/day=2026-01-01/part-99999.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      String f = "read_parquet('" + good + "')";
+      st.execute(
+          "COPY (SELECT * FROM (SELECT * FROM "
+              + f
+              + " ORDER BY request_id, position LIMIT 4)"
+              + " UNION ALL SELECT * FROM (SELECT * REPLACE (CAST(-1 AS INTEGER) AS position) FROM "
+              + f
+              + " ORDER BY request_id DESC, position LIMIT 3)"
+              + " UNION ALL SELECT * FROM (SELECT * REPLACE (CAST(NULL AS BIGINT) AS user_id) FROM "
+              + f
+              + " ORDER BY request_id, position LIMIT 2 OFFSET 100)) TO '"
+              + bad
+              + "' (FORMAT parquet)");
+    }
     for (DataSpec.Strategy s : new DataSpec.Strategy[] {DataSpec.Strategy.SKIP_ABOVE}) {
       SamplingOptions o = SamplingOptions.defaults().withStrategy(s, 2);
       Path duckOut = dir.resolve("duck-" + s);
@@ -112,9 +131,16 @@ class EnginesAgreeTest {
       assertThat(sr.byRule()).isEqualTo(dr.byRule());
       assertThat(sr.positives()).isEqualTo(dr.positives());
       assertThat(sr.requests()).isEqualTo(dr.requests());
+      assertThat(dr.quarantined())
+          .containsEntry("impressions/duplicate_impression", 4L)
+          .containsEntry("impressions/negative_position", 3L)
+          .containsEntry("impressions/null_id", 2L);
+      assertThat(sr.quarantined()).isEqualTo(dr.quarantined());
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
           Statement st = c.createStatement()) {
         assertSameRows(st, glob(duckOut, "samples"), glob(sparkOut, "samples"));
+        assertSameRows(
+            st, glob(duckOut, "quarantine/impressions"), glob(sparkOut, "quarantine/impressions"));
       }
     }
   }
