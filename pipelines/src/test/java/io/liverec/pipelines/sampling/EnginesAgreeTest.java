@@ -144,4 +144,34 @@ class EnginesAgreeTest {
       }
     }
   }
+
+  @Test
+  void sparkFailsFastOnAMissingColumnNamingFileAndColumn() throws Exception {
+    SimulatorConfig cfg = Simulations.smallConfig(6);
+    cfg.days = 1;
+    Path events = dir.resolve("events-bad-schema");
+    new Simulator(cfg).run(events, n -> {});
+    Path file = events.resolve("clicks/day=2026-01-01/part-00000.parquet");
+    Path tmp = events.resolve("clicks.tmp");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT * EXCLUDE (position) FROM read_parquet('"
+              + file
+              + "')) TO '"
+              + tmp
+              + "' (FORMAT parquet)");
+    }
+    java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new SparkSampler(spark)
+                    .sample(
+                        events.toString(),
+                        dir.resolve("out-bad").toString(),
+                        SamplingOptions.defaults()))
+        .isInstanceOf(io.liverec.api.errors.LiverecException.class)
+        .hasMessageContaining("clicks/day=2026-01-01/part-00000.parquet")
+        .hasMessageContaining("missing column 'position'");
+  }
 }
