@@ -132,9 +132,29 @@ public final class TfRanker implements Ranker {
       pcGradGradients(tf, lossNames, towersUsed, taskWeights);
     }
 
-    // Every gradient is computed before any variable changes: ref variables are read when a
-    // consumer runs, so an early update would leak into another variable's gradient.
+    // GradNorm's per-task gradient norms on the last shared layer.
+    List<Operand<TFloat32>> norms = new ArrayList<>();
+    if (gradNorm != null) {
+      List<Operand<?>> shared = new ArrayList<>();
+      for (String name : outputs.lastSharedKernels()) {
+        shared.add(ops.variables().get(name).variable());
+      }
+      for (String loss : lossNames) {
+        Operand<TFloat32> sq = null;
+        for (Operand<?> g :
+            tf.withSubScope("gradnorm_" + loss).gradients(taskLosses.get(loss), shared)) {
+          Operand<TFloat32> part = tf.reduceSum(tf.math.square(TfOps.f(g)), allAxes(tf, g));
+          sq = sq == null ? part : tf.math.add(sq, part);
+        }
+        norms.add(tf.identity(tf.math.sqrt(sq)));
+      }
+    }
+
+    // Every gradient (and GradNorm's norms) is computed before any variable changes: ref
+    // variables are read when a consumer runs, so an early update would leak into another
+    // variable's gradient, or into the norms, and make a step depend on thread scheduling.
     List<Op> gradientOps = new ArrayList<>();
+    norms.forEach(n -> gradientOps.add((Op) n));
     for (String name : modelVariables) {
       org.tensorflow.op.core.Identity<?> g = tf.identity(gradients.get(name));
       gradients.put(name, g);
@@ -152,20 +172,6 @@ public final class TfRanker implements Ranker {
               : adam.applySparse(name, v.variable(), v.shape(), rows.unique, gradients.get(name)));
     }
     if (gradNorm != null) {
-      List<Operand<?>> shared = new ArrayList<>();
-      for (String name : outputs.lastSharedKernels()) {
-        shared.add(ops.variables().get(name).variable());
-      }
-      List<Operand<TFloat32>> norms = new ArrayList<>();
-      for (String loss : lossNames) {
-        Operand<TFloat32> sq = null;
-        for (Operand<?> g :
-            tf.withSubScope("gradnorm_" + loss).gradients(taskLosses.get(loss), shared)) {
-          Operand<TFloat32> part = tf.reduceSum(tf.math.square(TfOps.f(g)), allAxes(tf, g));
-          sq = sq == null ? part : tf.math.add(sq, part);
-        }
-        norms.add(tf.math.sqrt(sq));
-      }
       Adam weightOptimizer =
           new Adam(ops, "gradnorm_optimizer", (float) config.learningRate(), List.of());
       updates.add(
@@ -207,7 +213,13 @@ public final class TfRanker implements Ranker {
           tf.assign(ops.variables().get(names[i]).variable(), TfOps.f(restored.tensors().get(i))));
     }
 
-    this.session = new Session(graph);
+    // One inter-op thread: independent ops run in one fixed order, so a step never depends on
+    // thread scheduling (a resumed run continues bit for bit); intra-op threads still use both
+    // cores inside each kernel.
+    this.session =
+        new Session(
+            graph,
+            org.tensorflow.proto.ConfigProto.newBuilder().setInterOpParallelismThreads(1).build());
     ops.initialise(session, config.seed());
   }
 
