@@ -27,4 +27,11 @@ public interface OperatorSettings {
    * ModelVersion promotions and rollbacks; absent = aliases are not kept.
    */
   Optional<String> mlflowTrackingUri();
+
+  /**
+   * PersistentVolumeClaim (in each TrainingRun's namespace) for the trainers' run directories, so a
+   * run recorded while MLflow was unreachable survives its pod for {@code liverec sync}; absent =
+   * an emptyDir.
+   */
+  Optional<String> runsClaim();
 }

@@ -89,8 +89,29 @@ public final class TrainingJobs {
         .build();
   }
 
-  /** The trainer Job of the run's current generation. */
+  /** Where trainer pods keep their run directories (and unsynced MLflow journals). */
+  public static final String RUNS_DIR = "/var/lib/liverec/runs";
+
+  /** The trainer Job of the run's current generation, without tracking or persistent runs. */
   public static Job job(TrainingRun run, String image, String serviceAccount) {
+    return job(run, image, serviceAccount, null, null);
+  }
+
+  /**
+   * The trainer Job of the run's current generation.
+   *
+   * @param mlflowTrackingUri passed to the trainer as {@code MLFLOW_TRACKING_URI}; null = the run
+   *     is recorded only in its run directory
+   * @param runsClaim a PersistentVolumeClaim for {@link #RUNS_DIR}, so a run recorded while MLflow
+   *     was down outlives the pod and {@code liverec sync} can upload it; null = an emptyDir (such
+   *     a run is lost with the pod)
+   */
+  public static Job job(
+      TrainingRun run,
+      String image,
+      String serviceAccount,
+      String mlflowTrackingUri,
+      String runsClaim) {
     long gen = generation(run);
     String name = run.getMetadata().getName();
     ResourcesSpec res =
@@ -144,19 +165,22 @@ public final class TrainingJobs {
             "-f",
             SPEC_DIR + "/" + SPEC_FILE,
             "--result",
-            TrainingResult.TERMINATION_MESSAGE_PATH)
+            TrainingResult.TERMINATION_MESSAGE_PATH,
+            "--work-dir",
+            RUNS_DIR + "/" + run.getMetadata().getNamespace() + "/" + jobName(name, gen))
         .withTerminationMessagePath(TrainingResult.TERMINATION_MESSAGE_PATH)
         .withTerminationMessagePolicy("File")
         .withResources(
             new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
-        .addNewEnv()
-        .withName("LIVEREC_TRAININGRUN")
-        .withValue(name)
-        .endEnv()
+        .withEnv(env(name, mlflowTrackingUri))
         .addNewVolumeMount()
         .withName("spec")
         .withMountPath(SPEC_DIR)
         .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("runs")
+        .withMountPath(RUNS_DIR)
         .endVolumeMount()
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
@@ -171,10 +195,27 @@ public final class TrainingJobs {
         .withName(configMapName(name, gen))
         .endConfigMap()
         .endVolume()
+        .addToVolumes(runsVolume(runsClaim))
         .endSpec()
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.EnvVar> env(String run, String mlflow) {
+    List<io.fabric8.kubernetes.api.model.EnvVar> env = new java.util.ArrayList<>();
+    env.add(new io.fabric8.kubernetes.api.model.EnvVar("LIVEREC_TRAININGRUN", run, null));
+    if (mlflow != null && !mlflow.isBlank()) {
+      env.add(new io.fabric8.kubernetes.api.model.EnvVar("MLFLOW_TRACKING_URI", mlflow, null));
+    }
+    return env;
+  }
+
+  private static io.fabric8.kubernetes.api.model.Volume runsVolume(String claim) {
+    var v = new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("runs");
+    return claim == null || claim.isBlank()
+        ? v.withNewEmptyDir().endEmptyDir().build()
+        : v.withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim().build();
   }
 
   /** The phase a Job's status stands for (null Job = not yet created). */

@@ -135,7 +135,12 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     if (job.isEmpty() && valid) {
       createIfAbsent(TrainingJobs.specConfigMap(run));
       if (createIfAbsent(
-          TrainingJobs.job(run, settings.trainerImage(), settings.trainerServiceAccount()))) {
+          TrainingJobs.job(
+              run,
+              settings.trainerImage(),
+              settings.trainerServiceAccount(),
+              settings.mlflowTrackingUri().orElse(null),
+              settings.runsClaim().orElse(null)))) {
         events.normal(run, Reason.JobCreated, "created Job " + jobName + " for generation " + gen);
       }
       st.jobName = jobName;

@@ -45,6 +45,40 @@ class TrainingJobsTest {
   }
 
   @Test
+  void trackingServerAndPersistentRunsReachTheTrainerPod() {
+    TrainingRun run = Fixtures.trainingRun("ml", "tracked");
+    run.getMetadata().setGeneration(2L);
+    var pod =
+        TrainingJobs.job(run, "img:1", "sa", "http://mlflow.ml:5000", "liverec-runs")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var c = pod.getContainers().get(0);
+    assertThat(c.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("MLFLOW_TRACKING_URI");
+              assertThat(e.getValue()).isEqualTo("http://mlflow.ml:5000");
+            });
+    assertThat(c.getArgs())
+        .containsSequence("--work-dir", TrainingJobs.RUNS_DIR + "/ml/tracked-g2");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("runs"))
+        .singleElement()
+        .extracting(v -> v.getPersistentVolumeClaim().getClaimName())
+        .isEqualTo("liverec-runs");
+
+    var plain = TrainingJobs.job(run, "img:1", "sa").getSpec().getTemplate().getSpec();
+    assertThat(plain.getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().equals("MLFLOW_TRACKING_URI"));
+    assertThat(plain.getVolumes())
+        .filteredOn(v -> v.getName().equals("runs"))
+        .singleElement()
+        .extracting(v -> v.getEmptyDir())
+        .isNotNull();
+  }
+
+  @Test
   void jobStatusMapsToPhases() {
     Job job = new Job();
     assertThat(TrainingJobs.phaseOf(null)).isEqualTo(Phase.Pending);
