@@ -81,11 +81,15 @@ public final class MlflowGateway implements AutoCloseable {
   public String ensureExperiment(String name) {
     return retry.call(
         "get or create experiment " + name,
-        () ->
-            client
-                .getExperimentByName(name)
-                .map(e -> e.getExperimentId())
-                .orElseGet(() -> client.createExperiment(name)));
+        () -> {
+          // search, not get-by-name: the Java client retries get-by-name's 404 with backoff
+          String filter = "name = '" + name.replace("'", "\\'") + "'";
+          return client.searchExperiments(filter).getItems().stream()
+              .filter(e -> e.getName().equals(name))
+              .map(e -> e.getExperimentId())
+              .findFirst()
+              .orElseGet(() -> client.createExperiment(name));
+        });
   }
 
   /** The (non-deleted) run in the experiment carrying tag {@code key = value}, if any. */
