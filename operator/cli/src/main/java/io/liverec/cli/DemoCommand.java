@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -90,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
     cfg.days = days;
     cfg.seed = seed;
     long expected = Math.round(users * cfg.requestsPerUserPerDay * days * 7.6);
-    log.println("[1/3] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
+    log.println("[1/4] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
     SimulationReport sim;
     try (ProgressBar pb = bar("simulate", expected, " imp")) {
       sim = new Simulator(cfg).run(events, pb::stepBy);
@@ -99,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // 2. Sample (the TrainingRun's data spec drives the sampler and the trainer alike)
     TrainingRun run = demoRun(events);
-    log.println("[2/3] sampling (" + run.getSpec().data.sampling.strategy + ")");
+    log.println("[2/4] sampling (" + run.getSpec().data.sampling.strategy + ")");
     SamplingReport sampling =
         new DuckDbSampler()
             .sample(
@@ -112,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
     // 3. Train, evaluate, export, track
     String tracking = RunTracker.trackingUriFromEnvironment();
     log.println(
-        "[3/3] training "
+        "[3/4] training "
             + RankingTrainer.describeModel(run.getSpec().model)
             + (tracking == null ? " (records kept locally)" : " (tracking in " + tracking + ")"));
     TrackedTraining.Outcome o =
@@ -120,6 +121,18 @@ final class DemoCommand implements Callable<Integer> {
             run,
             runDir,
             RankingTrainer.Options.defaults().withProgress(log),
+            tracking,
+            new Retry(3, Duration.ofMillis(500)),
+            repoRoot());
+
+    // 4. Recall: the two-tower on the same log, against the popularity anchor
+    log.println("[4/4] training the two-tower recall model (in-batch softmax, logQ)");
+    TrainingRun recallRun = recallRun(events);
+    TrackedTraining.Outcome recall =
+        TrackedTraining.run(
+            recallRun,
+            out.resolve("runs").resolve("demo-recall"),
+            RankingTrainer.Options.defaults(),
             tracking,
             new Retry(3, Duration.ofMillis(500)),
             repoRoot());
@@ -132,7 +145,8 @@ final class DemoCommand implements Callable<Integer> {
         runDir,
         events,
         tracking,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9,
+        recall);
     return 0;
   }
 
@@ -155,6 +169,22 @@ final class DemoCommand implements Callable<Integer> {
     return run;
   }
 
+  private TrainingRun recallRun(Path events) {
+    TrainingRun run = new TrainingRun();
+    run.setMetadata(new ObjectMetaBuilder().withName("demo-recall").build());
+    TrainingRunSpec spec = new TrainingRunSpec();
+    spec.task = io.liverec.api.v1alpha1.Task.RECALL;
+    spec.data.events = events.toAbsolutePath().toString();
+    spec.training.epochs = 2;
+    spec.training.batchSize = 512;
+    spec.training.seed = seed;
+    spec.tracking.experiment = "liverec-demo";
+    spec.tracking.registeredModel = "liverec-demo-recall";
+    spec.gates = new ArrayList<>();
+    run.setSpec(spec);
+    return run;
+  }
+
   private void printSummary(
       SimulationReport sim,
       SamplingReport sampling,
@@ -163,7 +193,8 @@ final class DemoCommand implements Callable<Integer> {
       Path runDir,
       Path events,
       String tracking,
-      double seconds) {
+      double seconds,
+      TrackedTraining.Outcome recall) {
     PrintStream p = System.out;
     p.println();
     p.println("== LiveRec demo summary ==");
@@ -226,6 +257,33 @@ final class DemoCommand implements Callable<Integer> {
               + o.tracking().error()
               + "); kept locally, upload later with `bin/liverec sync`");
     }
+    Map<String, Double> r = recall.metrics();
+    p.printf(
+        Locale.ROOT,
+        "Recall     two-tower vs popularity on the last day: recall@100 %.3f vs %.3f,"
+            + " catalogue coverage@100 %.2f vs %.2f, cold-room recall@100 %.3f vs %.3f%n",
+        r.getOrDefault("recall@100", Double.NaN),
+        r.getOrDefault("popular.recall@100", Double.NaN),
+        r.getOrDefault("coverage@100", Double.NaN),
+        r.getOrDefault("popular.coverage@100", Double.NaN),
+        r.getOrDefault("coldRecall@100", Double.NaN),
+        r.getOrDefault("popular.coldRecall@100", Double.NaN));
+    p.println(
+        "           (popularity wins recall on this simulator: its logging policy is"
+            + " popularity-driven; see docs/RECALL.md)");
+    if (tracking != null) {
+      p.println(
+          recall.tracking().synced()
+              ? "           recall run in MLflow: "
+                  + recall.tracking().mlflowRunId()
+                  + (recall.tracking().modelVersion() == null
+                      ? ""
+                      : ", registered "
+                          + recall.registeredModel()
+                          + " v"
+                          + recall.tracking().modelVersion())
+              : "           recall run kept locally (" + recall.tracking().error() + ")");
+    }
     p.println("Outputs    event log       " + events.toAbsolutePath());
     p.println("           samples         " + events.resolve("samples").toAbsolutePath());
     p.println("           run directory   " + runDir.toAbsolutePath());
@@ -234,6 +292,11 @@ final class DemoCommand implements Callable<Integer> {
         .forEach(
             (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));
     p.println("           TrainingRun     " + out.resolve("trainingrun.yaml").toAbsolutePath());
+    p.println("           recall run      " + recall.runDir().toAbsolutePath());
+    recall
+        .artifacts()
+        .forEach(
+            (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));
     p.printf(Locale.ROOT, "Done in %.0f s.%n", seconds);
   }
 

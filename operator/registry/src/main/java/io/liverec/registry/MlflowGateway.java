@@ -149,7 +149,7 @@ public final class MlflowGateway implements AutoCloseable {
     for (MetricPoint p : metrics) {
       ms.add(
           Metric.newBuilder()
-              .setKey(p.key())
+              .setKey(metricKey(p.key()))
               .setValue(p.value())
               .setTimestamp(p.timestamp())
               .setStep(p.step())
@@ -159,6 +159,14 @@ public final class MlflowGateway implements AutoCloseable {
       List<Metric> chunk = ms.subList(i, Math.min(ms.size(), i + METRICS_PER_BATCH));
       retry.run("log metrics", () -> client.logBatch(runId, chunk, List.of(), List.of()));
     }
+  }
+
+  /**
+   * A metric name MLflow accepts (alphanumerics, {@code _ - . / :} and spaces): {@code @} becomes
+   * {@code _at_} ({@code recall@100} → {@code recall_at_100}), anything else not allowed {@code _}.
+   */
+  public static String metricKey(String name) {
+    return name.replace("@", "_at_").replaceAll("[^A-Za-z0-9_\\-./: ]", "_");
   }
 
   public void setTerminated(String runId, String status, long endTime) {

@@ -168,6 +168,32 @@ class TrackedTrainingIT {
     assertThat(MlflowTestSupport.versionsOf(uri, model)).isEmpty();
   }
 
+  @Test
+  void recallRunIsTrackedWithMlflowSafeMetricNames() {
+    String uri = TestEnv.mlflowUri();
+    TrainingRun run = run("it-recall-" + UUID.randomUUID(), List.of());
+    run.getSpec().task = io.liverec.api.v1alpha1.Task.RECALL;
+    run.getSpec().model.interactions = new ArrayList<>();
+    TrackedTraining.Outcome o =
+        TrackedTraining.run(
+            run,
+            dir.resolve("run-recall"),
+            RankingTrainer.Options.defaults(),
+            uri,
+            Retry.DEFAULT,
+            null);
+    assertThat(o.tracking().synced()).as(o.tracking().error()).isTrue();
+    assertThat(o.tracking().modelVersion()).isEqualTo("1");
+    JsonNode metrics =
+        MlflowTestSupport.get(uri, "runs/get?run_id=" + o.tracking().mlflowRunId())
+            .at("/run/data/metrics");
+    assertThat(metrics.toString()).contains("recall_at_100").doesNotContain("@");
+    JsonNode files =
+        MlflowTestSupport.get(
+            uri, "artifacts/list?run_id=" + o.tracking().mlflowRunId() + "&path=model");
+    assertThat(files.path("files").toString()).contains("user_tower.onnx");
+  }
+
   private static float[] flat(Object value) {
     if (value instanceof float[] f) {
       return f;
