@@ -548,21 +548,18 @@ public final class TfRanker implements Ranker {
     return t;
   }
 
+  private static void checkWidth(int length, int row, int width, String field) {
+    if (length != width) {
+      throw new IllegalArgumentException(
+          "batch." + field + "[" + row + "] has " + length + " columns, schema says " + width);
+    }
+  }
+
   /** Row-major copy of a {@code [n][width]} batch column, checking every row's width. */
   public static long[] flatten(long[][] rows, int n, int width, String field) {
     long[] flat = new long[n * width];
     for (int i = 0; i < n; i++) {
-      if (rows[i].length != width) {
-        throw new IllegalArgumentException(
-            "batch."
-                + field
-                + "["
-                + i
-                + "] has "
-                + rows[i].length
-                + " columns, schema says "
-                + width);
-      }
+      checkWidth(rows[i].length, i, width, field);
       System.arraycopy(rows[i], 0, flat, i * width, width);
     }
     return flat;
@@ -571,17 +568,7 @@ public final class TfRanker implements Ranker {
   public static float[] flatten(float[][] rows, int n, int width, String field) {
     float[] flat = new float[n * width];
     for (int i = 0; i < n; i++) {
-      if (rows[i].length != width) {
-        throw new IllegalArgumentException(
-            "batch."
-                + field
-                + "["
-                + i
-                + "] has "
-                + rows[i].length
-                + " columns, schema says "
-                + width);
-      }
+      checkWidth(rows[i].length, i, width, field);
       System.arraycopy(rows[i], 0, flat, i * width, width);
     }
     return flat;
