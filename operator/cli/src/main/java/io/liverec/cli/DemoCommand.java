@@ -45,6 +45,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the whole lifecycle embedded on simulated data and print a summary.")
 final class DemoCommand implements Callable<Integer> {
+  /** File that marks a directory as the demo's own output, which a later demo may replace. */
+  static final String MARKER = ".liverec-demo";
 
   @Option(
       names = "--out",
@@ -80,9 +82,23 @@ final class DemoCommand implements Callable<Integer> {
     Path events = out.resolve("events");
     Path runDir = out.resolve("runs").resolve("demo-ranker");
     if (Files.exists(out)) {
+      boolean empty;
+      try (var entries = Files.list(out)) {
+        empty = entries.findAny().isEmpty();
+      }
+      // Only a previous demo's output is replaced; any other directory is left untouched.
+      if (!empty && !Files.exists(out.resolve(MARKER))) {
+        throw io.liverec.api.errors.LiverecException.badInput(
+            out
+                + " exists and is not the output of an earlier demo (no "
+                + MARKER
+                + "); choose another --out or remove it yourself");
+      }
       deleteRecursively(out);
     }
     Files.createDirectories(out);
+    Files.writeString(
+        out.resolve(MARKER), "written by `liverec demo`; the next demo replaces this\n");
 
     // 1. Simulate
     SimulatorConfig cfg = new SimulatorConfig();
