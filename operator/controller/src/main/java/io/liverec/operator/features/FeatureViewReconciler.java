@@ -2,7 +2,6 @@ package io.liverec.operator.features;
 
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -11,8 +10,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.FeatureViewStatus;
@@ -21,6 +18,7 @@ import io.liverec.api.validation.CustomResourceValidator;
 import io.liverec.api.validation.Violation;
 import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.operator.OperatorSettings;
+import io.liverec.operator.OwnedChildren;
 import io.liverec.operator.ReconcileMetrics;
 import io.liverec.operator.Statuses;
 import io.liverec.operator.events.EventRecorder;
@@ -62,25 +60,13 @@ public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<F
   @Override
   public List<EventSource<?, FeatureView>> prepareEventSources(
       EventSourceContext<FeatureView> ctx) {
-    var cronJobs =
-        InformerEventSourceConfiguration.from(CronJob.class, FeatureView.class)
-            .withLabelSelector(MaterializationJobs.LABEL_VIEW)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(FeatureView.class))
-            .build();
-    return List.of(new InformerEventSource<>(cronJobs, ctx));
+    return OwnedChildren.informer(
+        ctx, CronJob.class, FeatureView.class, MaterializationJobs.LABEL_VIEW);
   }
 
   @Override
   public UpdateControl<FeatureView> reconcile(FeatureView view, Context<FeatureView> ctx) {
-    long start = System.nanoTime();
-    String result = "error";
-    try {
-      UpdateControl<FeatureView> control = reconcileOnce(view, ctx);
-      result = control.isNoUpdate() ? "unchanged" : "updated";
-      return control;
-    } finally {
-      metrics.record(KIND, result, System.nanoTime() - start);
-    }
+    return metrics.timed(KIND, () -> reconcileOnce(view, ctx));
   }
 
   private UpdateControl<FeatureView> reconcileOnce(FeatureView view, Context<FeatureView> ctx) {

@@ -43,15 +43,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
 
   @Override
   public UpdateControl<ModelVersion> reconcile(ModelVersion mv, Context<ModelVersion> ctx) {
-    long start = System.nanoTime();
-    String result = "error";
-    try {
-      UpdateControl<ModelVersion> control = reconcileOnce(mv);
-      result = control.isNoUpdate() ? "unchanged" : "updated";
-      return control;
-    } finally {
-      metrics.record(KIND, result, System.nanoTime() - start);
-    }
+    return metrics.timed(KIND, () -> reconcileOnce(mv));
   }
 
   private UpdateControl<ModelVersion> reconcileOnce(ModelVersion mv) {

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -14,8 +13,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.liverec.api.run.TrainingResult;
 import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.Reason;
@@ -24,6 +21,7 @@ import io.liverec.api.v1alpha1.TrainingRunStatus;
 import io.liverec.api.validation.CustomResourceValidator;
 import io.liverec.api.validation.Violation;
 import io.liverec.operator.OperatorSettings;
+import io.liverec.operator.OwnedChildren;
 import io.liverec.operator.ReconcileMetrics;
 import io.liverec.operator.Statuses;
 import io.liverec.operator.events.EventRecorder;
@@ -65,25 +63,12 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   @Override
   public List<EventSource<?, TrainingRun>> prepareEventSources(
       EventSourceContext<TrainingRun> ctx) {
-    var jobs =
-        InformerEventSourceConfiguration.from(Job.class, TrainingRun.class)
-            .withLabelSelector(TrainingJobs.LABEL_RUN)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(TrainingRun.class))
-            .build();
-    return List.of(new InformerEventSource<>(jobs, ctx));
+    return OwnedChildren.informer(ctx, Job.class, TrainingRun.class, TrainingJobs.LABEL_RUN);
   }
 
   @Override
   public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> ctx) {
-    long start = System.nanoTime();
-    String result = "error";
-    try {
-      UpdateControl<TrainingRun> control = reconcileOnce(run, ctx);
-      result = control.isNoUpdate() ? "unchanged" : "updated";
-      return control;
-    } finally {
-      metrics.record(KIND, result, System.nanoTime() - start);
-    }
+    return metrics.timed(KIND, () -> reconcileOnce(run, ctx));
   }
 
   private UpdateControl<TrainingRun> reconcileOnce(TrainingRun run, Context<TrainingRun> ctx) {

@@ -3,11 +3,11 @@ package io.liverec.operator.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.liverec.api.run.TrainingResult;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunStatus;
 import io.liverec.operator.Fixtures;
+import io.liverec.operator.TrainerPods;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,18 +68,6 @@ class TrainingResultsTest {
   }
 
   private static Pod pod(String container, int exit, String message) {
-    return new PodBuilder()
-        .withNewStatus()
-        .addNewContainerStatus()
-        .withName(container)
-        .withNewState()
-        .withNewTerminated()
-        .withExitCode(exit)
-        .withMessage(message)
-        .endTerminated()
-        .endState()
-        .endContainerStatus()
-        .endStatus()
-        .build();
+    return TrainerPods.terminated("ns", "run-g1-x", "run-g1", container, exit, message);
   }
 }

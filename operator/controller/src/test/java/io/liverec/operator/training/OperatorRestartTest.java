@@ -3,7 +3,6 @@ package io.liverec.operator.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -14,6 +13,7 @@ import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.operator.Fixtures;
 import io.liverec.operator.OperatorSettings;
 import io.liverec.operator.ReconcileMetrics;
+import io.liverec.operator.TrainerPods;
 import io.liverec.operator.events.EventRecorder;
 import io.liverec.operator.model.TrainingJobs;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,30 +64,13 @@ class OperatorRestartTest {
     // while no operator runs, the Job makes progress and finishes
     client
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("ranker-g1-x1")
-                .withNamespace(NS)
-                .addToLabels("job-name", "ranker-g1")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("trainer")
-                .withImage("x")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .addNewContainerStatus()
-                .withName("trainer")
-                .withNewState()
-                .withNewTerminated()
-                .withExitCode(0)
-                .withMessage("{\"metrics\":{\"ctcvr_auc\":0.74},\"mlflowRunId\":\"r-9\"}")
-                .endTerminated()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build())
+            TrainerPods.terminated(
+                NS,
+                "ranker-g1-x1",
+                "ranker-g1",
+                "trainer",
+                0,
+                "{\"metrics\":{\"ctcvr_auc\":0.74},\"mlflowRunId\":\"r-9\"}"))
         .create();
     Job job = client.batch().v1().jobs().inNamespace(NS).withName("ranker-g1").get();
     job.setStatus(

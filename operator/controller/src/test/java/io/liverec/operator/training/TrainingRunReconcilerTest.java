@@ -3,7 +3,6 @@ package io.liverec.operator.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.operator.Fixtures;
+import io.liverec.operator.TrainerPods;
 import io.liverec.operator.model.TrainingJobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -80,31 +80,13 @@ class TrainingRunReconcilerTest {
     // Job succeeded, pod left its result -> Succeeded with metrics in status
     client
         .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("ranker-g1-abcde")
-                .withNamespace(NS)
-                .addToLabels("job-name", "ranker-g1")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("trainer")
-                .withImage("x")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .addNewContainerStatus()
-                .withName("trainer")
-                .withNewState()
-                .withNewTerminated()
-                .withExitCode(0)
-                .withMessage(
-                    "{\"metrics\":{\"ctcvr_auc\":0.7312,\"ctr_auc\":0.71},\"mlflowRunId\":\"abc123\",\"modelUri\":\"models:/live-ranker/3\",\"modelVersion\":\"3\"}")
-                .endTerminated()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build())
+            TrainerPods.terminated(
+                NS,
+                "ranker-g1-abcde",
+                "ranker-g1",
+                "trainer",
+                0,
+                "{\"metrics\":{\"ctcvr_auc\":0.7312,\"ctr_auc\":0.71},\"mlflowRunId\":\"abc123\",\"modelUri\":\"models:/live-ranker/3\",\"modelVersion\":\"3\"}"))
         .create();
     setJobStatus(
         "ranker-g1",
