@@ -61,6 +61,13 @@ public final class SimulateCommand implements Callable<Integer> {
   double requestsPerUser;
 
   @Option(
+      names = "--cold-room-fraction",
+      description =
+          "Fraction of rooms that first go live on the last day (cold rooms; default: the"
+              + " simulator's, 0.05). Larger values make cold-room recall measurable.")
+  Double coldRoomFraction;
+
+  @Option(
       names = "--disable",
       split = ",",
       paramLabel = "EFFECT",
@@ -78,6 +85,13 @@ public final class SimulateCommand implements Callable<Integer> {
     cfg.seed = seed;
     cfg.startDay = start;
     cfg.requestsPerUserPerDay = requestsPerUser;
+    if (coldRoomFraction != null) {
+      if (coldRoomFraction < 0 || coldRoomFraction > 1) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--cold-room-fraction must be in [0, 1]");
+      }
+      cfg.coldRoomFraction = coldRoomFraction;
+    }
     for (String e : disable) {
       switch (e.trim()) {
         case "position" -> cfg.positionBias = false;

@@ -8,6 +8,7 @@ import io.liverec.pipelines.recall.eval.AblationReport;
 import io.liverec.pipelines.recall.eval.AblationSettings;
 import io.liverec.pipelines.recall.eval.RecallEvaluator;
 import io.liverec.pipelines.recall.eval.RecallMethod;
+import io.liverec.pipelines.recall.eval.TwoTowerSettings;
 import io.liverec.pipelines.recall.index.IndexKind;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.pipelines.recall.vector.Item2Vec;
@@ -59,7 +60,9 @@ public final class AblateRecallCommand implements Callable<Integer> {
   @Option(
       names = "--methods",
       split = ",",
-      defaultValue = "popular,content,i2i,vector-i2i,two-tower,two-tower-nologq,two-tower-nomm",
+      defaultValue =
+          "popular,content,i2i,vector-i2i,two-tower,two-tower-nologq,two-tower-nomm,"
+              + "two-tower-noprior",
       description = "Methods to compare (default: ${DEFAULT-VALUE}).")
   List<String> methods;
 
@@ -95,6 +98,30 @@ public final class AblateRecallCommand implements Callable<Integer> {
   int conversionWatchSeconds;
 
   @Option(
+      names = "--two-tower-epochs",
+      defaultValue = "10",
+      description = "Two-tower training epochs (default: ${DEFAULT-VALUE}).")
+  int ttEpochs;
+
+  @Option(
+      names = "--two-tower-batch",
+      defaultValue = "512",
+      description = "Two-tower batch size = in-batch negatives (default: ${DEFAULT-VALUE}).")
+  int ttBatch;
+
+  @Option(
+      names = "--two-tower-lr",
+      defaultValue = "0.003",
+      description = "Two-tower Adam learning rate (default: ${DEFAULT-VALUE}).")
+  double ttLearningRate;
+
+  @Option(
+      names = "--two-tower-temperature",
+      defaultValue = "0.2",
+      description = "Two-tower softmax temperature (default: ${DEFAULT-VALUE}).")
+  double ttTemperature;
+
+  @Option(
       names = "--out",
       defaultValue = "liverec-out/ablate-recall",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -127,7 +154,16 @@ public final class AblateRecallCommand implements Callable<Integer> {
     }
     AblationSettings settings =
         new AblationSettings(
-            ms, k, kind, IndexParams.DEFAULT, Item2Vec.DEFAULT, holdoutDays, conversionsOnly);
+            ms,
+            k,
+            kind,
+            IndexParams.DEFAULT,
+            Item2Vec.DEFAULT,
+            holdoutDays,
+            conversionsOnly,
+            TwoTowerSettings.DEFAULT
+                .withTraining(ttEpochs, ttBatch, ttLearningRate)
+                .withTemperature(ttTemperature));
     AblationReport report = new AblationReport(settings);
     EventLogReader.Loaded shared = null;
     try (ProgressBar pb = new ProgressBar("ablate recall", seeds.size())) {

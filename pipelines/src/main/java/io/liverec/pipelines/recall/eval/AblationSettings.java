@@ -15,6 +15,7 @@ import java.util.List;
  * @param item2vec vector i2i embedding settings (the seed is replaced per run)
  * @param holdoutDays whole days at the end held out
  * @param conversionsOnly ground truth = converted clicks only
+ * @param twoTower hyperparameters of the two-tower methods
  */
 public record AblationSettings(
     List<RecallMethod> methods,
@@ -23,7 +24,28 @@ public record AblationSettings(
     IndexParams indexParams,
     Item2Vec item2vec,
     int holdoutDays,
-    boolean conversionsOnly) {
+    boolean conversionsOnly,
+    TwoTowerSettings twoTower) {
+
+  /** Settings with the default two-tower hyperparameters. */
+  public AblationSettings(
+      List<RecallMethod> methods,
+      int[] ks,
+      IndexKind index,
+      IndexParams indexParams,
+      Item2Vec item2vec,
+      int holdoutDays,
+      boolean conversionsOnly) {
+    this(
+        methods,
+        ks,
+        index,
+        indexParams,
+        item2vec,
+        holdoutDays,
+        conversionsOnly,
+        TwoTowerSettings.DEFAULT);
+  }
 
   public static final int[] DEFAULT_KS = {20, 50, 100, 200};
 

@@ -7,9 +7,11 @@ import io.liverec.pipelines.recall.metrics.RecallSummary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Runs every method of an ablation on one dataset (one seed) and returns their metrics. */
 public final class RecallEvaluator {
@@ -32,6 +34,7 @@ public final class RecallEvaluator {
   /** Evaluates on a prepared split (e.g. one whose end is the log's last day partition). */
   public static List<MethodResult> evaluate(HoldoutSplit split, AblationSettings s, long seed) {
     BitSet tail = tailRooms(split);
+    List<Set<Integer>> seen = trainingRooms(split.train());
     List<MethodResult> out = new ArrayList<>();
     for (RecallMethod m : s.methods()) {
       long t0 = System.nanoTime();
@@ -41,7 +44,7 @@ public final class RecallEvaluator {
           new RecallSummary(s.ks(), split.coldRooms(), tail, split.live().toBitSet());
       for (HoldoutSplit.Request q : split.requests()) {
         int[] ranked = r.retrieve(q.user(), q.recentRooms(), split.live(), s.maxK());
-        summary.add(ranked, q.truth());
+        summary.add(ranked, q.truth(), seen.get(q.user()));
       }
       if (r instanceof AutoCloseable c) {
         try {
@@ -65,6 +68,19 @@ public final class RecallEvaluator {
       return t.model().config() + "; " + t.index().describe() + "; epoch loss " + t.epochLoss();
     }
     return r.name();
+  }
+
+  /** Each user's distinct training rooms (to split holdout truth into re-visits and new rooms). */
+  static List<Set<Integer>> trainingRooms(RecallDataset train) {
+    List<Set<Integer>> out = new ArrayList<>();
+    for (int[] seq : train.sequences()) {
+      Set<Integer> s = new HashSet<>();
+      for (int r : seq) {
+        s.add(r);
+      }
+      out.add(s);
+    }
+    return out;
   }
 
   /**

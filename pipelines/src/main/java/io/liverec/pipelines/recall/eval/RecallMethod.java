@@ -8,7 +8,6 @@ import io.liverec.pipelines.recall.i2i.CoClick;
 import io.liverec.pipelines.recall.twotower.TwoTowerRecall;
 import io.liverec.pipelines.recall.vector.VectorI2I;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /** The recall methods by the names used on the command line and in reports. */
@@ -20,7 +19,8 @@ public enum RecallMethod {
   TWO_TOWER("two-tower"),
   TWO_TOWER_NO_LOGQ("two-tower-nologq"),
   TWO_TOWER_NO_MULTIMODAL("two-tower-nomm"),
-  TWO_TOWER_MIXED("two-tower-mixed");
+  TWO_TOWER_MIXED("two-tower-mixed"),
+  TWO_TOWER_NO_PRIOR("two-tower-noprior");
 
   private final String id;
 
@@ -44,23 +44,16 @@ public enum RecallMethod {
       case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false);
       case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true);
       case TWO_TOWER_MIXED -> twoTower(train, s, seed, true, true, MIXED_NEGATIVES);
+      case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false);
     };
   }
-
-  /** The two-tower defaults of docs/RECALL.md; the variants switch one input off. */
-  static final double TEMPERATURE = 0.2;
-
-  static final int OUTPUT_DIM = 32;
-  static final int EMBEDDING_DIM = 16;
-  static final List<Integer> HIDDEN = List.of(64);
-  static final int EPOCHS = 3;
 
   /** Uniform extra negatives per batch of the {@code two-tower-mixed} variant. */
   static final int MIXED_NEGATIVES = 256;
 
   private Retriever twoTower(
       RecallDataset train, AblationSettings s, long seed, boolean multimodal, boolean logQ) {
-    return twoTower(train, s, seed, multimodal, logQ, 0);
+    return twoTower(train, s, seed, multimodal, logQ, 0, s.twoTower().roomPrior());
   }
 
   private Retriever twoTower(
@@ -70,6 +63,18 @@ public enum RecallMethod {
       boolean multimodal,
       boolean logQ,
       int mixedNegatives) {
+    return twoTower(train, s, seed, multimodal, logQ, mixedNegatives, s.twoTower().roomPrior());
+  }
+
+  private Retriever twoTower(
+      RecallDataset train,
+      AblationSettings s,
+      long seed,
+      boolean multimodal,
+      boolean logQ,
+      int mixedNegatives,
+      boolean roomPrior) {
+    TwoTowerSettings t = s.twoTower();
     return TwoTowerRecall.fit(
         id,
         train,
@@ -77,13 +82,15 @@ public enum RecallMethod {
                 train,
                 multimodal,
                 logQ,
-                TEMPERATURE,
-                OUTPUT_DIM,
-                EMBEDDING_DIM,
-                HIDDEN,
-                EPOCHS,
+                t.temperature(),
+                t.outputDim(),
+                t.embeddingDim(),
+                t.hidden(),
+                t.epochs(),
                 seed)
-            .withMixedNegatives(mixedNegatives),
+            .withTraining(t.learningRate(), t.batchSize())
+            .withMixedNegatives(mixedNegatives)
+            .withRoomPrior(roomPrior),
         s.index(),
         s.indexParams());
   }

@@ -16,7 +16,11 @@ import java.util.Set;
  *   <li>{@code coldTruth}: number of (request, cold room) truth pairs — the cold-recall denominator
  *       (cold recall is reported as 0 when it is 0);
  *   <li>{@code tailCoverage@K}: distinct tail rooms returned / live tail rooms (tail = below the
- *       median training popularity among live rooms with history, see {@link #RecallSummary}).
+ *       median training popularity among live rooms with history, see {@link #RecallSummary});
+ *   <li>when requests come with the user's training rooms ({@link #add(int[], Set, Set)}): {@code
+ *       repeatRecall@K} / {@code newRecall@K}, hits / truth pairs micro-averaged over requests,
+ *       split by whether the truth room is one the user already clicked in training (a re-visit) or
+ *       not, and {@code repeatTruth} = share of truth pairs that are re-visits.
  * </ul>
  */
 public final class RecallSummary {
@@ -29,7 +33,12 @@ public final class RecallSummary {
   private final double[] ndcgSum;
   private final long[] coldHits;
   private final BitSet[] returned;
+  private final long[] repeatHits;
+  private final long[] newHits;
   private long coldTotal;
+  private long repeatTotal;
+  private long truthTotal;
+  private boolean repeatTracked;
   private int requests;
 
   /**
@@ -49,6 +58,8 @@ public final class RecallSummary {
     this.recallSum = new double[ks.length];
     this.ndcgSum = new double[ks.length];
     this.coldHits = new long[ks.length];
+    this.repeatHits = new long[ks.length];
+    this.newHits = new long[ks.length];
     this.returned = new BitSet[ks.length];
     for (int i = 0; i < ks.length; i++) {
       returned[i] = new BitSet();
@@ -57,10 +68,23 @@ public final class RecallSummary {
 
   /** Adds one request's ranked answer against its truth. */
   public void add(int[] ranked, Set<Integer> truth) {
+    add(ranked, truth, null);
+  }
+
+  /**
+   * Adds one request's ranked answer against its truth; {@code seen} (may be null: no re-visit
+   * breakdown) holds the rooms the user clicked in training.
+   */
+  public void add(int[] ranked, Set<Integer> truth, Set<Integer> seen) {
     requests++;
+    repeatTracked |= seen != null;
     for (int room : truth) {
+      truthTotal++;
       if (cold.get(room)) {
         coldTotal++;
+      }
+      if (seen != null && seen.contains(room)) {
+        repeatTotal++;
       }
     }
     for (int i = 0; i < ks.length; i++) {
@@ -69,8 +93,15 @@ public final class RecallSummary {
       ndcgSum[i] += RankingMetrics.ndcgAtK(ranked, truth, k);
       for (int j = 0; j < Math.min(k, ranked.length); j++) {
         returned[i].set(ranked[j]);
-        if (cold.get(ranked[j]) && truth.contains(ranked[j])) {
-          coldHits[i]++;
+        if (truth.contains(ranked[j])) {
+          if (cold.get(ranked[j])) {
+            coldHits[i]++;
+          }
+          if (seen != null && seen.contains(ranked[j])) {
+            repeatHits[i]++;
+          } else {
+            newHits[i]++;
+          }
         }
       }
     }
@@ -103,6 +134,16 @@ public final class RecallSummary {
       m.put(
           "tailCoverage@" + ks[i],
           liveTailCount == 0 ? 0 : (double) t.cardinality() / liveTailCount);
+    }
+    if (repeatTracked) {
+      long fresh = truthTotal - repeatTotal;
+      for (int i = 0; i < ks.length; i++) {
+        m.put("repeatRecall@" + ks[i], repeatTotal == 0 ? 0 : (double) repeatHits[i] / repeatTotal);
+      }
+      for (int i = 0; i < ks.length; i++) {
+        m.put("newRecall@" + ks[i], fresh == 0 ? 0 : (double) newHits[i] / fresh);
+      }
+      m.put("repeatTruth", truthTotal == 0 ? 0 : (double) repeatTotal / truthTotal);
     }
     return m;
   }

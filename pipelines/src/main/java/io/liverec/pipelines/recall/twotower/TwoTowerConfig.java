@@ -18,6 +18,9 @@ import java.util.List;
  * @param outputDim width of the L2-normalised tower outputs
  * @param temperature softmax temperature τ (logits = cos / τ)
  * @param logQ subtract log of the streaming sampling-probability estimate from each logit
+ * @param roomPrior add a scalar room prior b_r from the room tower's hidden layer to each logit (s
+ *     = ⟨u, r⟩ / τ + b_r): popularity gets its own term instead of a direction of the unit vectors
+ *     (see {@link PriorVectors} for serving)
  * @param mixedNegatives rooms drawn uniformly from the catalogue per batch and added to every row's
  *     negatives (mixed negative sampling, Yang et al. 2020); 0 = in-batch only
  * @param learningRate Adam step
@@ -38,6 +41,7 @@ public record TwoTowerConfig(
     int outputDim,
     double temperature,
     boolean logQ,
+    boolean roomPrior,
     int mixedNegatives,
     double learningRate,
     int batchSize,
@@ -82,7 +86,31 @@ public record TwoTowerConfig(
         outputDim,
         temperature,
         logQ,
+        roomPrior,
         m,
+        learningRate,
+        batchSize,
+        epochs,
+        seed);
+  }
+
+  /** The same config with the room prior term switched on or off. */
+  public TwoTowerConfig withRoomPrior(boolean on) {
+    return new TwoTowerConfig(
+        numUsers,
+        numRooms,
+        numCategories,
+        numLanguages,
+        numTags,
+        seqLength,
+        multimodalDim,
+        embeddingDim,
+        hiddenUnits,
+        outputDim,
+        temperature,
+        logQ,
+        on,
+        mixedNegatives,
         learningRate,
         batchSize,
         epochs,
@@ -104,6 +132,7 @@ public record TwoTowerConfig(
         outputDim,
         temperature,
         logQ,
+        roomPrior,
         mixedNegatives,
         newLearningRate,
         newBatchSize,

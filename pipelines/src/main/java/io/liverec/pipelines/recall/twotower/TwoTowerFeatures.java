@@ -27,7 +27,7 @@ public final class TwoTowerFeatures {
    */
   public static final double ROOM_ID_DROPOUT = 0.1;
 
-  /** Hour used for a user with no training clicks. */
+  /** Hour a user with no training clicks is served at. */
   static final int DEFAULT_HOUR = 20;
 
   private static final long HOUR_MS = 3_600_000L;
@@ -36,7 +36,7 @@ public final class TwoTowerFeatures {
   private final TwoTowerConfig config;
   private final long firstDay;
   private final int[][] clicksByDay; // [day - firstDay][room]
-  private final int[] modalHour;
+  private final int[][] hourCounts;
 
   public TwoTowerFeatures(RecallDataset train, TwoTowerConfig config) {
     this.train = train;
@@ -54,18 +54,7 @@ public final class TwoTowerFeatures {
       clicksByDay[(int) (day(c.timestamp()) - firstDay)][c.room()]++;
       hours[c.user()][hourOf(c.timestamp())]++;
     }
-    this.modalHour = new int[train.numUsers()];
-    for (int u = 0; u < train.numUsers(); u++) {
-      int best = DEFAULT_HOUR;
-      int n = 0;
-      for (int h = 0; h < TwoTowerConfig.HOURS; h++) {
-        if (hours[u][h] > n) {
-          n = hours[u][h];
-          best = h;
-        }
-      }
-      modalHour[u] = best;
-    }
+    this.hourCounts = hours;
   }
 
   /** Precomputed recent-room sequences per click (rooms + 1, newest first, 0-padded). */
@@ -93,9 +82,27 @@ public final class TwoTowerFeatures {
     return new long[] {known ? user + 1L : 0L, lang + 1L, hour};
   }
 
-  /** The user's most frequent click hour in training (default {@value #DEFAULT_HOUR}). */
-  public int servingHour(int user) {
-    return user >= 0 && user < modalHour.length ? modalHour[user] : DEFAULT_HOUR;
+  /**
+   * The user's training clicks per hour of day, as weights summing to 1 (a user without training
+   * clicks: all weight on {@value #DEFAULT_HOUR}).
+   */
+  public double[] hourWeights(int user) {
+    double[] w = new double[TwoTowerConfig.HOURS];
+    int total = 0;
+    if (user >= 0 && user < hourCounts.length) {
+      for (int h = 0; h < w.length; h++) {
+        w[h] = hourCounts[user][h];
+        total += hourCounts[user][h];
+      }
+    }
+    if (total == 0) {
+      w[DEFAULT_HOUR] = 1;
+      return w;
+    }
+    for (int h = 0; h < w.length; h++) {
+      w[h] /= total;
+    }
+    return w;
   }
 
   /** Recent rooms (ids, newest first) as a padded sequence of ids + 1. */

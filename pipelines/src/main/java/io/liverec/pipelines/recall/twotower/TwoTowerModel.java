@@ -39,6 +39,7 @@ public final class TwoTowerModel implements AutoCloseable {
   private final Placeholder<TFloat32> labels;
   private final Operand<TFloat32> userVectors;
   private final Operand<TFloat32> roomVectors;
+  private final Operand<TFloat32> roomPrior;
   private final Operand<TFloat32> loss;
   private final Op trainOp;
   private final List<String> modelVariables;
@@ -59,12 +60,20 @@ public final class TwoTowerModel implements AutoCloseable {
     this.labels =
         tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)));
     this.userVectors = TfOps.f(TwoTowerNet.userTower(ops, config, userSparse, seq));
-    this.roomVectors =
-        TfOps.f(TwoTowerNet.roomTower(ops, config, roomSparse, roomDense, multimodal));
+    var room = TwoTowerNet.roomTowerAndPrior(ops, config, roomSparse, roomDense, multimodal);
+    this.roomVectors = TfOps.f(room.vectors());
+    this.roomPrior = room.prior() == null ? null : TfOps.f(room.prior());
     this.modelVariables = List.copyOf(ops.variables().keySet());
     this.loss =
         InBatchSoftmax.loss(
-            tf, userVectors, roomVectors, logQ, mask, labels, (float) config.temperature());
+            tf,
+            userVectors,
+            roomVectors,
+            roomPrior,
+            logQ,
+            mask,
+            labels,
+            (float) config.temperature());
     List<Operand<?>> vars = new ArrayList<>();
     for (String name : modelVariables) {
       vars.add(ops.variables().get(name).variable());
@@ -152,6 +161,26 @@ public final class TwoTowerModel implements AutoCloseable {
       r.fetch(roomVectors);
       try (Result res = r.run()) {
         return rows((TFloat32) res.get(0), b.size());
+      }
+    } finally {
+      feeds.forEach(Tensor::close);
+    }
+  }
+
+  /** The room prior b_r for the room side of {@code b}; zeros when the config has none. */
+  public float[] roomPrior(TowerBatch b) {
+    if (roomPrior == null) {
+      return new float[b.roomRows()];
+    }
+    List<Tensor> feeds = new ArrayList<>();
+    try {
+      Session.Runner r = session.runner();
+      feedRoom(r, b, feeds);
+      r.fetch(roomPrior);
+      try (Result res = r.run()) {
+        float[] out = new float[b.roomRows()];
+        ((TFloat32) res.get(0)).copyTo(DataBuffers.of(out, false, false));
+        return out;
       }
     } finally {
       feeds.forEach(Tensor::close);

@@ -34,6 +34,19 @@ public final class TwoTowerNet {
    * (when enabled) multimodal {@code [N, M]}.
    */
   public static <T> T roomTower(Ops<T> ops, TwoTowerConfig c, T sparse, T dense, T multimodal) {
+    return roomTowerAndPrior(ops, c, sparse, dense, multimodal).vectors();
+  }
+
+  /** A tower's unit output and, when {@link TwoTowerConfig#roomPrior()}, its {@code [N]} prior. */
+  public record RoomOutputs<T>(T vectors, T prior) {}
+
+  /**
+   * The room tower and the room prior b_r: a linear read-out of the tower's last hidden layer (so a
+   * cold room gets a prior from its followers, category and content, not only from its id); null
+   * when the config has no prior.
+   */
+  public static <T> RoomOutputs<T> roomTowerAndPrior(
+      Ops<T> ops, TwoTowerConfig c, T sparse, T dense, T multimodal) {
     Fields<T> f =
         Embeddings.apply(
             ops,
@@ -42,15 +55,26 @@ public final class TwoTowerNet {
             c.embeddingDim(),
             new Embeddings.Inputs<>(
                 sparse, dense, null, c.multimodalDim() > 0 ? multimodal : null));
-    return head(ops, "room", c, f);
+    T h = Dense.mlp(ops, "room/mlp", f.flat(), f.flatWidth(), c.hiddenUnits());
+    int width = hiddenWidth(c, f);
+    T vectors = l2Normalize(ops, Dense.layer(ops, "room/out", h, width, c.outputDim(), false));
+    if (!c.roomPrior()) {
+      return new RoomOutputs<>(vectors, null);
+    }
+    T prior = ops.reshape(Dense.layer(ops, "room/prior", h, width, 1, false), -1);
+    return new RoomOutputs<>(vectors, prior);
   }
 
   private static <T> T head(Ops<T> ops, String scope, TwoTowerConfig c, Fields<T> f) {
     T h = Dense.mlp(ops, scope + "/mlp", f.flat(), f.flatWidth(), c.hiddenUnits());
-    int width =
-        c.hiddenUnits().isEmpty() ? f.flatWidth() : c.hiddenUnits().get(c.hiddenUnits().size() - 1);
-    T out = Dense.layer(ops, scope + "/out", h, width, c.outputDim(), false);
+    T out = Dense.layer(ops, scope + "/out", h, hiddenWidth(c, f), c.outputDim(), false);
     return l2Normalize(ops, out);
+  }
+
+  private static <T> int hiddenWidth(TwoTowerConfig c, Fields<T> f) {
+    return c.hiddenUnits().isEmpty()
+        ? f.flatWidth()
+        : c.hiddenUnits().get(c.hiddenUnits().size() - 1);
   }
 
   /** x / √(Σx² + ε) over the last axis. */

@@ -8,6 +8,7 @@ import io.liverec.pipelines.recall.index.IndexKind;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.pipelines.recall.index.Neighbors;
 import io.liverec.pipelines.recall.index.VectorIndex;
+import io.liverec.pipelines.recall.index.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -85,6 +86,7 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         outputDim,
         temperature,
         logQ,
+        false,
         0,
         0.003,
         512,
@@ -186,7 +188,11 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
       mm[r] = f.multimodal(r);
       ids[r] = r;
     }
-    float[][] roomVectors = model.roomVectors(new TowerBatch(null, null, rs, rd, mm, ids));
+    TowerBatch all = new TowerBatch(null, null, rs, rd, mm, ids);
+    float[][] roomVectors = model.roomVectors(all);
+    if (config.roomPrior()) {
+      roomVectors = PriorVectors.rooms(roomVectors, model.roomPrior(all), config.temperature());
+    }
     VectorIndex index = kind.build(roomVectors, ids, params);
     return new TwoTowerRecall(name, model, f, index, epochLoss, roomVectors);
   }
@@ -196,7 +202,10 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     return List.copyOf(epochLoss);
   }
 
-  /** The indexed (unit) vector of a room, as of the training cutoff. */
+  /**
+   * The indexed (unit) vector of a room, as of the training cutoff; with a room prior the {@link
+   * PriorVectors} form (two coordinates wider than the user tower's output).
+   */
   public float[] roomVector(int room) {
     return roomVectors[room].clone();
   }
@@ -225,9 +234,44 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     return model.userVectors(new TowerBatch(us, sq, null, null, null, null))[0];
   }
 
+  /**
+   * The query for a request that covers a whole day (the ablation's protocol: one request per user
+   * for the test day): the mean of the user's vectors at each hour, weighted by their training
+   * clicks per hour ({@link TwoTowerFeatures#hourWeights}), i.e. the expected score over the hours
+   * they use the app. A serving request at one instant uses {@link #userVector} at its own hour.
+   */
+  public float[] dayVector(int user, int[] recentRooms) {
+    double[] w = features.hourWeights(user);
+    int rows = 0;
+    for (double x : w) {
+      rows += x > 0 ? 1 : 0;
+    }
+    long[][] us = new long[rows][];
+    long[][] sq = new long[rows][];
+    double[] weight = new double[rows];
+    long[] seq = features.pad(recentRooms);
+    int i = 0;
+    for (int h = 0; h < w.length; h++) {
+      if (w[h] > 0) {
+        us[i] = features.userSparse(user, h);
+        sq[i] = seq;
+        weight[i++] = w[h];
+      }
+    }
+    float[][] v = model.userVectors(new TowerBatch(us, sq, null, null, null, null));
+    float[] out = new float[v[0].length];
+    for (int r = 0; r < rows; r++) {
+      for (int d = 0; d < out.length; d++) {
+        out[d] += (float) (weight[r] * v[r][d]);
+      }
+    }
+    return out;
+  }
+
   @Override
   public int[] retrieve(int user, int[] recentRooms, LiveRooms live, int k) {
-    float[] u = userVector(user, recentRooms, features.servingHour(user));
+    float[] u = dayVector(user, recentRooms);
+    u = model.config().roomPrior() ? PriorVectors.query(u) : Vectors.normalized(u);
     Neighbors nb = index.search(u, k, live::isLive);
     return nb.ids();
   }

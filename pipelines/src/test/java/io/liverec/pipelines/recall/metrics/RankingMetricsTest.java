@@ -54,6 +54,30 @@ class RankingMetricsTest {
     assertThat(m.get("tailCoverage@2")).isCloseTo(1.0 / 2, within(1e-12)); // 7 of {7,9}
   }
 
+  @Test
+  void repeatAndNewRecallSplitTheTruthByTheUsersTrainingRooms() {
+    BitSet live = new BitSet();
+    live.set(0, 10);
+    RecallSummary s = new RecallSummary(new int[] {2}, new BitSet(), new BitSet(), live);
+    // truth {1, 2, 3}; the user clicked 1 and 3 before; top-2 = {1, 2}: repeat 1 of 2, new 1 of 1
+    s.add(new int[] {1, 2, 3}, Set.of(1, 2, 3), Set.of(1, 3, 8));
+    // truth {5}, nothing seen before, missed
+    s.add(new int[] {6, 7}, Set.of(5), Set.of());
+    var m = s.metrics();
+    assertThat(m.get("repeatRecall@2")).isCloseTo(1.0 / 2, within(1e-12));
+    assertThat(m.get("newRecall@2")).isCloseTo(1.0 / 2, within(1e-12)); // 2 hit, 5 missed
+    assertThat(m.get("repeatTruth")).isCloseTo(2.0 / 4, within(1e-12));
+  }
+
+  @Test
+  void withoutTrainingRoomsThereIsNoRepeatBreakdown() {
+    BitSet live = new BitSet();
+    live.set(0, 10);
+    RecallSummary s = new RecallSummary(new int[] {2}, new BitSet(), new BitSet(), live);
+    s.add(new int[] {1, 2}, Set.of(1));
+    assertThat(s.metrics()).doesNotContainKey("repeatRecall@2").doesNotContainKey("repeatTruth");
+  }
+
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
   }

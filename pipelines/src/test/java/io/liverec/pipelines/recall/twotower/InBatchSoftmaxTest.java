@@ -78,14 +78,45 @@ class InBatchSoftmaxTest {
     }
   }
 
+  @Test
+  void theRoomPriorIsAddedToItsColumnForEveryRow() {
+    float[] logQ = {(float) Math.log(0.5), (float) Math.log(0.1), (float) Math.log(0.02)};
+    float[] prior = {1.5f, -0.5f, 0.25f};
+    double withPrior;
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      var loss =
+          InBatchSoftmax.loss(
+              tf,
+              tf.constant(U),
+              tf.constant(R),
+              tf.constant(prior),
+              tf.constant(logQ),
+              tf.constant(Shape.of(3, 3), DataBuffers.of(new float[9])),
+              tf.constant(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}),
+              TAU);
+      try (Result r = s.runner().fetch(loss).run()) {
+        withPrior = ((TFloat32) r.get(0)).getFloat();
+      }
+    }
+    assertThat(withPrior).isCloseTo(handLoss(logQ, null, prior), within(1e-5));
+    assertThat(withPrior).isNotCloseTo(handLoss(logQ, null), within(1e-3));
+  }
+
   /** −(1/3) Σ_i [s_ii − log Σ_j exp(s_ij)], s_ij = u_i·r_j/τ − logQ_j. */
   static double handLoss(float[] logQ, boolean[][] skip) {
+    return handLoss(logQ, skip, new float[3]);
+  }
+
+  /** The same with s_ij = u_i·r_j/τ + b_j − logQ_j. */
+  static double handLoss(float[] logQ, boolean[][] skip, float[] prior) {
     double total = 0;
     for (int i = 0; i < 3; i++) {
       double[] s = new double[3];
       double z = 0;
       for (int j = 0; j < 3; j++) {
-        s[j] = (U[i][0] * R[j][0] + U[i][1] * R[j][1]) / TAU - logQ[j];
+        s[j] = (U[i][0] * R[j][0] + U[i][1] * R[j][1]) / TAU + prior[j] - logQ[j];
         if (skip == null || !skip[i][j]) {
           z += Math.exp(s[j]);
         }

@@ -109,6 +109,31 @@ class TwoTowerRecallTest {
     }
   }
 
+  @Test
+  void withARoomPriorTheIndexHoldsUnitVectorsTwoWiderAndTheLiveFilterHolds() {
+    TwoTowerConfig c =
+        TwoTowerRecall.configFor(split.train(), true, true, 0.2, 16, 8, List.of(32), 3, 3)
+            .withTraining(0.01, 64)
+            .withRoomPrior(true);
+    try (TwoTowerRecall prior =
+        TwoTowerRecall.fit("prior", split.train(), c, IndexKind.EXACT, IndexParams.DEFAULT)) {
+      assertThat(prior.roomVector(0)).hasSize(18);
+      assertThat(norm(prior.roomVector(5))).isCloseTo(1.0, within(1e-4));
+      BitSet live = new BitSet();
+      for (int r = 0; r < 200; r += 5) {
+        live.set(r);
+      }
+      LiveRooms few = new LiveRooms(live, 200);
+      for (HoldoutSplit.Request q : split.requests().subList(0, 30)) {
+        int[] got = prior.retrieve(q.user(), q.recentRooms(), few, 50);
+        assertThat(got).hasSize(40);
+        for (int r : got) {
+          assertThat(live.get(r)).isTrue();
+        }
+      }
+    }
+  }
+
   private static double norm(float[] v) {
     double s = 0;
     for (float x : v) {
