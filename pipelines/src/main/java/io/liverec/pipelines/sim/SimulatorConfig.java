@@ -76,6 +76,14 @@ public final class SimulatorConfig implements Cloneable {
 
   public double thirdOrderStrength = 0.45;
 
+  /**
+   * Form of the third-order tables: 0 = a random table with every lower-order marginal removed (the
+   * default); r ≥ 1 = a sum of r products a(x)·b(y)·c(z) of zero-mean random vectors, which is just
+   * as free of main effects and two-way marginals but has CP rank r, the form a DCN cross layer
+   * (x₀·(x_lᵀw_l)) computes from embeddings. Either way scaled to unit standard deviation.
+   */
+  public int thirdOrderRank = 0;
+
   /** Interactions between units of the multimodal vectors (BitInt). */
   public boolean multimodal = true;
 

@@ -40,6 +40,20 @@ public final class AblateRankingCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "override the batch size")
   Integer batchSize;
 
+  @Option(names = "--embedding", description = "override the embedding width")
+  Integer embedding;
+
+  @Option(names = "--patience", description = "override the early-stopping patience (0 = none)")
+  Integer patience;
+
+  @Option(
+      names = "--sim",
+      paramLabel = "NAME=VALUE",
+      description =
+          "override a SimulatorConfig field of the preset, e.g. --sim thirdOrder=false"
+              + " (repeatable; docs/DATA.md lists the planted effects)")
+  List<String> sim = new ArrayList<>();
+
   @Option(
       names = "--out",
       defaultValue = "liverec-out/ablate-ranking",
@@ -57,8 +71,10 @@ public final class AblateRankingCommand implements Callable<Integer> {
             epochs == null ? s.epochs() : epochs,
             batchSize == null ? s.batchSize() : batchSize,
             learningRate == null ? s.learningRate() : learningRate,
-            s.embeddingDim(),
+            embedding == null ? s.embeddingDim() : embedding,
+            patience == null ? s.patience() : patience,
             only == null ? List.of() : new ArrayList<>(only));
+    s = s.withSim(SimOverrides.apply(s.sim(), sim));
     if (s.seeds().size() < 2) {
       throw io.liverec.api.errors.LiverecException.badInput(
           "--seeds: a confidence interval needs at least 2 seeds (3 or more recommended)");

@@ -36,22 +36,35 @@ public final class RankingAblation {
    * @param name row label
    * @param baseline row it is compared with (null = none)
    * @param model the model structure
+   * @param implied the planted effect (docs/DATA.md) that should make this rung beat its baseline,
+   *     or null when the simulator plants nothing specific to it
    */
-  public record Variant(String name, String baseline, Consumer<ModelSpec> model) {}
+  public record Variant(String name, String baseline, Consumer<ModelSpec> model, String implied) {
+    public Variant(String name, String baseline, Consumer<ModelSpec> model) {
+      this(name, baseline, model, null);
+    }
+  }
 
   /** The ladder: interaction layers, then multi-task structure and balancing. */
   public static List<Variant> ladder() {
     List<Variant> v = new ArrayList<>();
     v.add(new Variant("DeepFM", null, m -> m.interactions = list("fm")));
     v.add(new Variant("DeepNFM", "DeepFM", m -> m.interactions = list("nfm")));
-    v.add(new Variant("DeepKFM", "DeepNFM", m -> m.interactions = list("kfm")));
-    v.add(new Variant("+Cross", "DeepKFM", m -> m.interactions = list("kfm", "cross")));
+    v.add(
+        new Variant(
+            "DeepKFM",
+            "DeepNFM",
+            m -> m.interactions = list("kfm"),
+            "pairwise (field-pair kernels)"));
+    v.add(
+        new Variant("+Cross", "DeepKFM", m -> m.interactions = list("kfm", "cross"), "thirdOrder"));
     v.add(new Variant("+AutoInt", "+Cross", m -> m.interactions = list("kfm", "cross", "autoint")));
     v.add(
         new Variant(
             "BitInt (vs AutoInt)",
             "+AutoInt",
-            m -> m.interactions = list("kfm", "cross", "bitint")));
+            m -> m.interactions = list("kfm", "cross", "bitint"),
+            "multimodal (unit pairs)"));
     v.add(new Variant("ESMM", null, m -> m.interactions = list()));
     v.add(
         new Variant(
@@ -68,7 +81,8 @@ public final class RankingAblation {
             m -> {
               m.interactions = list("fm");
               m.multitask.balancing = "gradnorm";
-            }));
+            },
+            "pairwise"));
     v.add(
         new Variant(
             "+MMoE",
@@ -77,7 +91,8 @@ public final class RankingAblation {
               m.interactions = list("fm");
               m.multitask.balancing = "gradnorm";
               m.multitask.experts = "mmoe";
-            }));
+            },
+            "conflict"));
     v.add(
         new Variant(
             "+CGC",
@@ -86,7 +101,8 @@ public final class RankingAblation {
               m.interactions = list("fm");
               m.multitask.balancing = "gradnorm";
               m.multitask.experts = "cgc";
-            }));
+            },
+            "conflict"));
     v.add(
         new Variant(
             "+PCGrad",
@@ -96,7 +112,8 @@ public final class RankingAblation {
               m.multitask.balancing = "gradnorm";
               m.multitask.experts = "cgc";
               m.multitask.gradientSurgery = "pcgrad";
-            }));
+            },
+            "conflict"));
     return v;
   }
 
@@ -119,22 +136,22 @@ public final class RankingAblation {
       int batchSize,
       double learningRate,
       int embeddingDim,
+      int patience,
       List<String> only) {
 
-    /** What must match for finished runs to be reused (seeds and row choice may differ). */
+    /**
+     * What must match for finished runs to be reused (seeds and row choice may differ): every
+     * simulator field and every shared training setting.
+     */
     String key() {
       return String.format(
-          "users=%d rooms=%d days=%d requestsPerUserPerDay=%s simSeed=%d epochs=%d batch=%d"
-              + " lr=%s embedding=%d%n",
-          sim.users,
-          sim.rooms,
-          sim.days,
-          sim.requestsPerUserPerDay,
-          sim.seed,
-          epochs,
-          batchSize,
-          learningRate,
-          embeddingDim);
+          "%s%nepochs=%d batch=%d lr=%s embedding=%d patience=%d%n",
+          SimOverrides.describe(sim), epochs, batchSize, learningRate, embeddingDim, patience);
+    }
+
+    /** The same settings with the simulator replaced. */
+    public Settings withSim(SimulatorConfig c) {
+      return new Settings(c, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only);
     }
 
     /** Small enough for a few minutes on 2 cores. */
@@ -145,7 +162,7 @@ public final class RankingAblation {
       c.days = 3;
       c.requestsPerUserPerDay = 10;
       c.seed = 7;
-      return new Settings(c, List.of(1L, 2L, 3L), 2, 512, 0.005, 8, List.of());
+      return new Settings(c, List.of(1L, 2L, 3L), 2, 512, 0.005, 8, 1, List.of());
     }
 
     /** The recorded ladder (docs/ABLATIONS.md), 5 seeds: about half an hour on 2 busy cores. */
@@ -156,7 +173,7 @@ public final class RankingAblation {
       c.days = 4;
       c.requestsPerUserPerDay = 10;
       c.seed = 7;
-      return new Settings(c, List.of(1L, 2L, 3L, 4L, 5L), 3, 1024, 0.01, 8, List.of());
+      return new Settings(c, List.of(1L, 2L, 3L, 4L, 5L), 3, 1024, 0.01, 8, 1, List.of());
     }
   }
 
@@ -289,7 +306,7 @@ public final class RankingAblation {
     spec.training.batchSize = s.batchSize();
     spec.training.learningRate = s.learningRate();
     spec.training.seed = seed;
-    spec.training.earlyStoppingPatience = 1;
+    spec.training.earlyStoppingPatience = s.patience();
     spec.model.embeddingDim = s.embeddingDim();
     v.model().accept(spec.model);
     run.setSpec(spec);
@@ -320,9 +337,9 @@ public final class RankingAblation {
             s.embeddingDim(),
             s.seeds()));
     md.append(
-        "| model | ctr AUC | cvr AUC | ctcvr AUC | ctr GAUC | vs | verdict (CI overlap) |"
-            + " paired Δ ctr / ctcvr AUC |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+        "| model | ctr AUC | cvr AUC | ctcvr AUC | ctr GAUC | vs | planted effect implying a"
+            + " gain | paired Δ ctr AUC | paired Δ cvr AUC | paired Δ ctcvr AUC | verdict |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     Map<String, Row> byName = new LinkedHashMap<>();
     for (Row row : r.rows()) {
       byName.put(row.variant().name(), row);
@@ -334,53 +351,60 @@ public final class RankingAblation {
       }
       Row base = row.variant().baseline() == null ? null : byName.get(row.variant().baseline());
       md.append(" | ").append(base == null ? "—" : base.variant().name());
-      md.append(" | ").append(base == null ? "—" : verdict(row, base));
-      md.append(" | ").append(base == null ? "—" : paired(row, base)).append(" |\n");
+      md.append(" | ")
+          .append(
+              base == null
+                  ? "—"
+                  : row.variant().implied() == null ? "none" : row.variant().implied());
+      for (String m : PAIRED) {
+        MeanCi d = base == null ? null : pairedCi(row, base, m);
+        md.append(" | ")
+            .append(d == null ? "—" : String.format("%+.4f ± %.4f", d.mean(), d.halfWidth()));
+      }
+      md.append(" | ").append(base == null ? "—" : verdict(row, base)).append(" |\n");
     }
     md.append("| Bayes-optimal (oracle) |");
     for (String m : METRICS) {
       Double b = r.bayes().get(m);
       md.append(' ').append(b == null || b.isNaN() ? "—" : String.format("%.4f", b)).append(" |");
     }
-    md.append(" | | |\n\n");
+    md.append(" | | | | | |\n\n");
     md.append(
-        "Verdict: a metric is called better/worse only when the two 95% CIs do not overlap;"
-            + " otherwise the CIs overlap and the difference is not resolved at this number of"
-            + " seeds. The paired Δ is the mean ± 95% CI of the per-seed difference to the"
-            + " baseline row (same seed = same data order); it is given for reading, the verdict"
-            + " uses the overlap rule.\n");
+        "Verdict: a rung is called better/worse on a metric when the 95% CI of its paired"
+            + " per-seed difference to the baseline row (same seed, same data) excludes zero;"
+            + " otherwise \"n.s.\" (not resolved at this number of seeds). Each call also says"
+            + " whether the two rows' own 95% CIs overlap (\"CIs overlap\") or not (\"CIs"
+            + " separate\"): a paired win whose per-model CIs overlap is resolved only thanks to"
+            + " the pairing, because seed-to-seed variation is shared by both rows.\n");
     return md.toString();
   }
 
-  static String paired(Row row, Row base) {
-    List<String> parts = new ArrayList<>();
-    for (String m : List.of("ctr_auc", "ctcvr_auc")) {
-      List<Double> a = row.values().get(m);
-      List<Double> b = base.values().get(m);
-      List<Double> d = new ArrayList<>();
-      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-        d.add(a.get(i) - b.get(i));
-      }
-      MeanCi ci = MeanCi.of(d);
-      parts.add(String.format("%+.4f ± %.4f", ci.mean(), ci.halfWidth()));
+  /** Metrics with a paired-difference column and a verdict. */
+  static final List<String> PAIRED = List.of("ctr_auc", "cvr_auc", "ctcvr_auc");
+
+  /** Mean ± 95% CI of the per-seed difference row − base on one metric (seeds in run order). */
+  static MeanCi pairedCi(Row row, Row base, String metric) {
+    List<Double> a = row.values().get(metric);
+    List<Double> b = base.values().get(metric);
+    List<Double> d = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      d.add(a.get(i) - b.get(i));
     }
-    return String.join(" / ", parts);
+    return MeanCi.of(d);
   }
 
+  /**
+   * Per metric: better / worse when the paired difference's CI excludes zero, else n.s.; plus
+   * whether the two rows' own CIs overlap.
+   */
   static String verdict(Row row, Row base) {
     List<String> parts = new ArrayList<>();
-    for (String m : List.of("ctr_auc", "cvr_auc", "ctcvr_auc")) {
-      MeanCi a = row.ci(m);
-      MeanCi b = base.ci(m);
+    for (String m : PAIRED) {
+      MeanCi d = pairedCi(row, base, m);
       String label = m.replace("_auc", "");
-      if (a.overlaps(b)) {
-        parts.add(label + " overlap");
-      } else {
-        parts.add(
-            String.format(
-                "%s %s (%+.4f)",
-                label, a.mean() > b.mean() ? "better" : "worse", a.mean() - b.mean()));
-      }
+      String overlap = row.ci(m).overlaps(base.ci(m)) ? "CIs overlap" : "CIs separate";
+      String call = d.low() > 0 ? "better" : d.high() < 0 ? "worse" : "n.s.";
+      parts.add(label + " " + call + " (" + overlap + ")");
     }
     return String.join("; ", parts);
   }

@@ -41,6 +41,12 @@ public final class SampleData implements AutoCloseable {
   private final LocalDate holdoutFrom;
   private final Set<String> oracleColumns;
 
+  /** SQL predicate of the validation rows within the training window. */
+  private final String validation;
+
+  /** True when validation is the latest tenth by time (else a hashed tenth: no {@code ts}). */
+  private final boolean validationByTime;
+
   private SampleData(
       Connection conn,
       String source,
@@ -48,8 +54,11 @@ public final class SampleData implements AutoCloseable {
       LocalDate firstDay,
       LocalDate lastDay,
       LocalDate holdoutFrom,
-      Set<String> oracleColumns) {
+      Set<String> oracleColumns,
+      String validation) {
     this.conn = conn;
+    this.validation = validation;
+    this.validationByTime = !validation.equals(HASHED_VALIDATION);
     this.source = source;
     this.spec = spec;
     this.firstDay = firstDay;
@@ -199,7 +208,12 @@ public final class SampleData implements AutoCloseable {
                 + " .. "
                 + last);
       }
-      return new SampleData(conn, samples.toString(), spec, first, last, holdoutFrom, oracle);
+      String validation =
+          sampleCols.contains(TIME_COLUMN)
+              ? latestTenth(conn, "NOT (" + holdoutPredicate(holdoutFrom) + ")")
+              : HASHED_VALIDATION;
+      return new SampleData(
+          conn, samples.toString(), spec, first, last, holdoutFrom, oracle, validation);
     } catch (SQLException e) {
       closeQuietly(conn);
       throw LiverecException.badInput("cannot read samples " + samples + ": " + firstLine(e));
@@ -234,10 +248,73 @@ public final class SampleData implements AutoCloseable {
     return oracleColumns.containsAll(spec.oracle().values()) && !spec.oracle().isEmpty();
   }
 
+  /** The request-time column that orders the training window for the validation split. */
+  static final String TIME_COLUMN = "ts";
+
+  private static final String HASHED_VALIDATION =
+      "hash(_file, _row, 'validation') % " + Split.VALIDATION_MODULUS + " = 0";
+
+  private static String holdoutPredicate(LocalDate holdoutFrom) {
+    return "_day >= DATE '" + holdoutFrom + "'";
+  }
+
+  /**
+   * The predicate of the latest 1/{@link Split#VALIDATION_MODULUS} of the rows matching {@code
+   * window}, ordered by time with a row hash breaking ties (so equal timestamps still split): the
+   * cut is the (ts, hash) of the first validation row.
+   */
+  private static String latestTenth(Connection conn, String window) throws SQLException {
+    String key = "hash(_file, _row, 'validation')";
+    try (Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT CAST("
+                    + TIME_COLUMN
+                    + " AS VARCHAR), typeof("
+                    + TIME_COLUMN
+                    + "), "
+                    + key
+                    + " FROM samples WHERE "
+                    + window
+                    + " AND "
+                    + TIME_COLUMN
+                    + " IS NOT NULL ORDER BY "
+                    + TIME_COLUMN
+                    + ", "
+                    + key
+                    + " LIMIT 1 OFFSET (SELECT count(*) FROM samples WHERE "
+                    + window
+                    + " AND "
+                    + TIME_COLUMN
+                    + " IS NOT NULL) * "
+                    + (Split.VALIDATION_MODULUS - 1)
+                    + " // "
+                    + Split.VALIDATION_MODULUS)) {
+      if (!rs.next()) {
+        return HASHED_VALIDATION; // no timestamps in the window
+      }
+      String ts = "CAST(" + sqlString(rs.getString(1)) + " AS " + rs.getString(2) + ")";
+      String h = rs.getBigDecimal(3).toPlainString();
+      return "("
+          + TIME_COLUMN
+          + " > "
+          + ts
+          + " OR ("
+          + TIME_COLUMN
+          + " = "
+          + ts
+          + " AND "
+          + key
+          + " >= "
+          + h
+          + "))";
+    }
+  }
+
   /** SQL predicate selecting {@code split}'s rows of view {@code samples}. */
   public String where(Split split) {
-    String day = "_day >= DATE '" + holdoutFrom + "'";
-    String val = "hash(_file, _row, 'validation') % " + Split.VALIDATION_MODULUS + " = 0";
+    String day = holdoutPredicate(holdoutFrom);
+    String val = validation;
     return switch (split) {
       case HOLDOUT -> day;
       case VALIDATION -> "NOT (" + day + ") AND " + val;
@@ -249,9 +326,11 @@ public final class SampleData implements AutoCloseable {
     return switch (split) {
       case HOLDOUT -> "days " + holdoutFrom + " .. " + lastDay;
       case VALIDATION ->
-          "1/"
+          (validationByTime ? "the latest 1/" : "a hashed 1/")
               + Split.VALIDATION_MODULUS
-              + " of days "
+              + " (by "
+              + (validationByTime ? TIME_COLUMN : "row")
+              + ") of days "
               + firstDay
               + " .. "
               + holdoutFrom.minusDays(1);

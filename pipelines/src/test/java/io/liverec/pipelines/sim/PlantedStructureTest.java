@@ -113,7 +113,30 @@ class PlantedStructureTest {
 
   @Test
   void pureThreeWayTablesHaveNoLowerOrderPart() {
-    double[][][] t = PlantedEffects.pureThreeWay(new SplittableRandom(3), 3, 6, 20);
+    assertNoLowerOrderPart(PlantedEffects.pureThreeWay(new SplittableRandom(3), 3, 6, 20));
+  }
+
+  @Test
+  void lowRankThreeWayTablesHaveNoLowerOrderPartAndTheirRank() {
+    double[][][] t = PlantedEffects.lowRankThreeWay(new SplittableRandom(3), 1, 3, 6, 20);
+    assertNoLowerOrderPart(t);
+    // rank one: every (x, ·, ·) slice is a multiple of the (0, ·, ·) slice
+    for (int x = 1; x < 3; x++) {
+      double ratio = t[x][0][0] / t[0][0][0];
+      for (int y = 0; y < 6; y++) {
+        for (int z = 0; z < 20; z++) {
+          assertThat(t[x][y][z])
+              .isCloseTo(ratio * t[0][y][z], org.assertj.core.data.Offset.offset(1e-9));
+        }
+      }
+    }
+    double[][][] r3 = PlantedEffects.lowRankThreeWay(new SplittableRandom(3), 3, 3, 6, 20);
+    assertNoLowerOrderPart(r3);
+    double ratio = r3[1][0][0] / r3[0][0][0];
+    assertThat(Math.abs(r3[1][2][7] - ratio * r3[0][2][7])).isGreaterThan(1e-3);
+  }
+
+  private static void assertNoLowerOrderPart(double[][][] t) {
     double ss = 0;
     for (int x = 0; x < 3; x++) {
       for (int y = 0; y < 6; y++) {

@@ -41,13 +41,25 @@ class FeatureProcessingTest {
   }
 
   @Test
-  void splitHoldsOutTheLastDayAndFitsOnTrainingRowsOnly() {
+  void splitHoldsOutTheLastDayAndFitsOnTrainingRowsOnly() throws Exception {
     try (SampleData data = open()) {
       assertThat(data.holdoutFrom()).hasToString("2026-01-04");
       // day = i % 4: days 0..2 train (1500 rows), day 3 holdout (500 rows)
       assertThat(data.count(Split.HOLDOUT)).isEqualTo(500);
       assertThat(data.count(Split.TRAIN) + data.count(Split.VALIDATION)).isEqualTo(1500);
-      assertThat(data.count(Split.VALIDATION)).isBetween(100L, 200L);
+      // validation is the latest tenth of the training window by ts (every row of a day shares
+      // one ts here, so the row hash picks 150 of day 2's rows)
+      assertThat(data.count(Split.VALIDATION)).isEqualTo(150);
+      try (java.sql.Statement st = data.connection().createStatement();
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT min(_day), max(_day) FROM samples WHERE "
+                      + data.where(Split.VALIDATION))) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("2026-01-03");
+        assertThat(rs.getString(2)).isEqualTo("2026-01-03");
+      }
+      assertThat(data.describe(Split.VALIDATION)).startsWith("the latest 1/10 (by ts)");
       TransformSpec t = data.fitTransform();
       // viewers is 10 on every finite training row and 1000 only on the holdout day
       TransformSpec.Fitted viewers = t.fitted().get(5);

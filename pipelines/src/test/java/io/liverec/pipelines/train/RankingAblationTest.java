@@ -1,6 +1,7 @@
 package io.liverec.pipelines.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,21 +21,30 @@ class RankingAblationTest {
   }
 
   @Test
-  void aWinIsCalledOnlyWhenTheIntervalsDoNotOverlap() {
+  void aWinIsCalledWhenThePairedDifferenceExcludesZeroAndTheOverlapIsReported() {
     RankingAblation.Row a = row("A", null, 0.700, 0.701, 0.699);
     RankingAblation.Row b = row("B", "A", 0.720, 0.721, 0.719);
-    RankingAblation.Row c = row("C", "B", 0.70, 0.74, 0.72);
+    // C: its CI overlaps B's, but it is +0.002 on every seed against B
+    RankingAblation.Row c = row("C", "B", 0.722, 0.723, 0.721);
+    RankingAblation.Row wide = row("W", "C", 0.70, 0.74, 0.72);
+    RankingAblation.Row noisy = row("N", "B", 0.71, 0.74, 0.715);
     String md =
         RankingAblation.markdown(
             new RankingAblation.Result(
                 List.of(a, b, c), Map.of("ctr_auc", 0.8), "x", Path.of("."), Duration.ZERO),
             RankingAblation.Settings.quick());
-    assertThat(md).contains("| B |").contains("ctcvr better (+0.0200)");
+    assertThat(md).contains("| B |").contains("+0.0200 ± 0.0000");
     // identical ctr values in every row: never a win
-    assertThat(md).contains("ctr overlap; cvr overlap; ctcvr better");
-    // C's spread is wide: its ctcvr interval overlaps B's
-    assertThat(RankingAblation.verdict(c, b)).isEqualTo("ctr overlap; cvr overlap; ctcvr overlap");
-    assertThat(RankingAblation.paired(b, a)).startsWith("+0.0000 ± 0.0000 / +0.0200 ± 0.0000");
+    assertThat(RankingAblation.verdict(b, a))
+        .isEqualTo("ctr n.s. (CIs overlap); cvr n.s. (CIs overlap); ctcvr better (CIs separate)");
+    // the paired difference is +0.002 on every seed: resolved although the CIs overlap
+    assertThat(RankingAblation.verdict(c, b)).endsWith("ctcvr better (CIs overlap)");
+    assertThat(RankingAblation.verdict(wide, c)).endsWith("ctcvr n.s. (CIs overlap)");
+    // paired differences -0.01, +0.019, -0.004: not resolved
+    assertThat(RankingAblation.verdict(noisy, b)).endsWith("ctcvr n.s. (CIs overlap)");
+    RankingAblation.Row worse = row("L", "B", 0.715, 0.7165, 0.7135);
+    assertThat(RankingAblation.verdict(worse, b)).endsWith("ctcvr worse (CIs overlap)");
+    assertThat(RankingAblation.pairedCi(b, a, "ctcvr_auc").mean()).isCloseTo(0.02, within(1e-9));
   }
 
   @Test
@@ -48,10 +58,18 @@ class RankingAblationTest {
             q.batchSize(),
             q.learningRate(),
             q.embeddingDim(),
+            q.patience(),
             List.of("DeepFM"));
     RankingAblation.Settings otherLr =
         new RankingAblation.Settings(
-            q.sim(), q.seeds(), q.epochs(), q.batchSize(), 0.1, q.embeddingDim(), List.of());
+            q.sim(),
+            q.seeds(),
+            q.epochs(),
+            q.batchSize(),
+            0.1,
+            q.embeddingDim(),
+            q.patience(),
+            List.of());
     assertThat(moreSeeds.key()).isEqualTo(q.key());
     assertThat(otherLr.key()).isNotEqualTo(q.key());
   }

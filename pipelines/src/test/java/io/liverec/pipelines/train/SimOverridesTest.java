@@ -1,0 +1,40 @@
+package io.liverec.pipelines.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.liverec.pipelines.sim.SimulatorConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimOverridesTest {
+
+  @Test
+  void setsNamedFieldsOnACopyAndTheKeyFollows() {
+    SimulatorConfig base = new SimulatorConfig();
+    SimulatorConfig c =
+        SimOverrides.apply(
+            base, List.of("thirdOrder=false", "thirdOrderStrength=1.25", "users=50", "seed=9"));
+    assertThat(c.thirdOrder).isFalse();
+    assertThat(c.thirdOrderStrength).isEqualTo(1.25);
+    assertThat(c.users).isEqualTo(50);
+    assertThat(c.seed).isEqualTo(9L);
+    assertThat(base.thirdOrder).isTrue(); // the preset is not touched
+    assertThat(SimOverrides.describe(c)).contains("thirdOrder=false", "thirdOrderStrength=1.25");
+    assertThat(SimOverrides.describe(c)).isNotEqualTo(SimOverrides.describe(base));
+    assertThat(SimOverrides.describe(base.copy())).isEqualTo(SimOverrides.describe(base));
+  }
+
+  @Test
+  void badAssignmentsFailNamingTheField() {
+    SimulatorConfig base = new SimulatorConfig();
+    assertThatThrownBy(() -> SimOverrides.apply(base, List.of("thirdOrderStrenght=1")))
+        .hasMessageContaining("thirdOrderStrenght");
+    assertThatThrownBy(() -> SimOverrides.apply(base, List.of("users=many")))
+        .hasMessageContaining("users");
+    assertThatThrownBy(() -> SimOverrides.apply(base, List.of("conflict=yes")))
+        .hasMessageContaining("conflict");
+    assertThatThrownBy(() -> SimOverrides.apply(base, List.of("conflict")))
+        .hasMessageContaining("name=value");
+  }
+}
