@@ -58,6 +58,28 @@ public final class Calibration {
     return sy == 0 ? Double.NaN : sp / sy;
   }
 
+  /**
+   * Undoes the lift of training with behaviour weights. Weighted log loss is minimised at odds =
+   * true odds × (mean weight of positives / mean weight of negatives) when the weights do not
+   * depend on the features beyond the label; dividing the odds by that factor {@code k} gives p /
+   * (p + k(1 − p)). {@code k} = 1 leaves p unchanged.
+   */
+  public static double weightCorrected(double p, double k) {
+    if (!(k > 0) || Double.isInfinite(k)) {
+      throw new IllegalArgumentException("odds factor must be positive and finite, got " + k);
+    }
+    return p / (p + k * (1 - p));
+  }
+
+  /** {@link #weightCorrected(double, double)} of every prediction. */
+  public static double[] weightCorrected(double[] p, double k) {
+    double[] out = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      out[i] = weightCorrected(p[i], k);
+    }
+    return out;
+  }
+
   private static void check(double[] p, double[] y) {
     if (p.length != y.length) {
       throw new IllegalArgumentException(

@@ -73,6 +73,31 @@ public final class HoldoutPredictions {
     return out;
   }
 
+  /**
+   * Calibration of the weight-corrected ctr and ctcvr predictions ({@link
+   * Calibration#weightCorrected}) with each task's odds factor: task → {oddsFactor, ece,
+   * predictedOverObserved}. Tasks without a factor are left out.
+   */
+  public Map<String, Map<String, Double>> weightCorrectedCalibration(
+      Map<String, Double> oddsFactor) {
+    Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+    Map<String, double[][]> tasks = scoresAndLabels();
+    for (Map.Entry<String, double[][]> t : tasks.entrySet()) {
+      Double k = oddsFactor.get(t.getKey());
+      if (k == null || !(k > 0) || Double.isInfinite(k)) {
+        continue;
+      }
+      double[] p = Calibration.weightCorrected(t.getValue()[0], k);
+      double[] y = t.getValue()[1];
+      Map<String, Double> m = new java.util.LinkedHashMap<>();
+      m.put("oddsFactor", k);
+      m.put("ece", Calibration.ece(p, y, Calibration.DEFAULT_BINS));
+      m.put("predictedOverObserved", Calibration.predictedOverObserved(p, y));
+      out.put(t.getKey(), m);
+    }
+    return out;
+  }
+
   /** Metrics of ctr, cvr and ctcvr, in that order. */
   public List<TaskMetrics> metrics() {
     long[] uid = Arrays.copyOf(users, size);

@@ -48,6 +48,24 @@ public final class RankingReport {
             + " rows by their behaviour weight (gifts, flowers, watch time), which lifts the"
             + " predicted probabilities: a predicted/observed ratio above 1 follows from that"
             + " weighting and does not affect the AUCs.\n");
+    if (json.get("weightCorrectedCalibration") instanceof Map<?, ?> wc && !wc.isEmpty()) {
+      md.append(
+          "\nWeight-corrected calibration: the prediction's odds divided by k = mean behaviour"
+              + " weight of the task's positive training rows / that of its negatives, p' = p /"
+              + " (p + k(1 − p)) (the outputs are unchanged; apply this to use them as"
+              + " probabilities):\n\n| task | k | ECE | pred/obs |\n|---|---|---|---|\n");
+      for (Map.Entry<?, ?> e : wc.entrySet()) {
+        if (e.getValue() instanceof Map<?, ?> m) {
+          md.append(
+              String.format(
+                  "| %s | %.3f | %.4f | %.3f |%n",
+                  e.getKey(),
+                  ((Number) m.get("oddsFactor")).doubleValue(),
+                  ((Number) m.get("ece")).doubleValue(),
+                  ((Number) m.get("predictedOverObserved")).doubleValue()));
+        }
+      }
+    }
     md.append("\n## Training\n\n| epoch | train loss | val ctr AUC | val ctcvr AUC |\n");
     md.append("|---|---|---|---|\n");
     for (HistoryRow h : history) {

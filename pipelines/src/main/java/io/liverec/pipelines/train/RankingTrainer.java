@@ -214,6 +214,11 @@ public final class RankingTrainer {
         Map<String, Object> json =
             metricsJson(
                 run, spec, data, transformSpec, state, metrics, holdoutCounters, trainCounters[0]);
+        Map<String, Double> oddsFactors = new LinkedHashMap<>();
+        data.taskLabels()
+            .forEach(
+                (task, label) -> oddsFactors.put(task, data.weightOddsFactor(Split.TRAIN, label)));
+        json.put("weightCorrectedCalibration", holdout.weightCorrectedCalibration(oddsFactors));
         writeJson(layout.metrics(), json);
         artifacts.put("metrics", layout.metrics());
         Files.writeString(

@@ -347,6 +347,51 @@ public final class SampleData implements AutoCloseable {
         describe(Split.TRAIN));
   }
 
+  /**
+   * Behaviour-weight odds factor of a label on {@code split}: mean weight of rows where {@code
+   * label} (a SQL boolean over the sample columns) holds, over the mean weight of the other rows.
+   * NaN without a weight column or when either side is empty. See {@link
+   * io.liverec.pipelines.eval.Calibration#weightCorrected}.
+   */
+  public double weightOddsFactor(Split split, String label) {
+    if (spec.weight() == null) {
+      return Double.NaN;
+    }
+    String w = "coalesce(" + quote(spec.weight()) + ", 1.0)";
+    String sql =
+        "SELECT avg("
+            + w
+            + ") FILTER (WHERE "
+            + label
+            + "), avg("
+            + w
+            + ") FILTER (WHERE NOT ("
+            + label
+            + ")) FROM samples WHERE "
+            + where(split);
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      double pos = rs.getDouble(1);
+      boolean noPos = rs.wasNull();
+      double neg = rs.getDouble(2);
+      boolean noNeg = rs.wasNull();
+      return noPos || noNeg || !(neg > 0) ? Double.NaN : pos / neg;
+    } catch (SQLException e) {
+      throw new IllegalStateException("weight odds factor on " + split + " of " + source, e);
+    }
+  }
+
+  /** The label predicates of the ctr and ctcvr tasks, for {@link #weightOddsFactor}. */
+  public Map<String, String> taskLabels() {
+    String click = "coalesce(CAST(" + quote(spec.click()) + " AS DOUBLE), 0) > 0.5";
+    String conv = "coalesce(CAST(" + quote(spec.conversion()) + " AS DOUBLE), 0) > 0.5";
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("ctr", click);
+    m.put("ctcvr", click + " AND " + conv);
+    return m;
+  }
+
   public long count(Split split) {
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM samples WHERE " + where(split))) {

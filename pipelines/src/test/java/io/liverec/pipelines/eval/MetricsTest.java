@@ -1,6 +1,7 @@
 package io.liverec.pipelines.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -111,6 +112,42 @@ class MetricsTest {
     assertThat(m.get(2).positives()).isEqualTo(1);
     assertThat(m.get(2).auc()).isEqualTo(1.0);
     assertThat(m.get(0).bayesAuc()).isNaN();
+  }
+
+  @Test
+  void weightCorrectionRecoversTheProbabilityThatWeightedTrainingInflates() {
+    // two feature cells with true click probabilities 0.1 and 0.4; clicked rows weigh 1..5
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    double[] truth = {0.1, 0.4};
+    double[] wy = new double[2];
+    double[] w = new double[2];
+    double[] y = new double[2];
+    double[] n = new double[2];
+    double posWeight = 0;
+    double positives = 0;
+    for (int i = 0; i < 200_000; i++) {
+      int cell = i % 2;
+      boolean click = rng.nextDouble() < truth[cell];
+      double weight = click ? 1 + rng.nextInt(5) : 1;
+      wy[cell] += click ? weight : 0;
+      w[cell] += weight;
+      y[cell] += click ? 1 : 0;
+      n[cell]++;
+      posWeight += click ? weight : 0;
+      positives += click ? 1 : 0;
+    }
+    double k = (posWeight / positives) / 1.0; // negatives all weigh 1
+    for (int cell = 0; cell < 2; cell++) {
+      double weighted = wy[cell] / w[cell]; // the weighted log-loss minimiser in the cell
+      assertThat(weighted).isGreaterThan(truth[cell] * 1.5);
+      assertThat(Calibration.weightCorrected(weighted, k))
+          .isCloseTo(y[cell] / n[cell], within(0.005));
+    }
+    assertThat(Calibration.weightCorrected(0.3, 1.0)).isEqualTo(0.3);
+    assertThat(Calibration.weightCorrected(new double[] {0.5}, 3.0)[0])
+        .isCloseTo(0.25, within(1e-12));
+    assertThatThrownBy(() -> Calibration.weightCorrected(0.5, 0.0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -60,6 +60,22 @@ class FeatureProcessingTest {
         assertThat(rs.getString(2)).isEqualTo("2026-01-03");
       }
       assertThat(data.describe(Split.VALIDATION)).startsWith("the latest 1/10 (by ts)");
+      // holdout rows are i % 4 == 3; weight 1 + i % 3; click i % 5 == 0
+      double posW = 0;
+      double pos = 0;
+      double negW = 0;
+      double neg = 0;
+      for (int i = 3; i < TestSamples.ROWS; i += 4) {
+        if (i % 5 == 0) {
+          posW += 1 + i % 3;
+          pos++;
+        } else {
+          negW += 1 + i % 3;
+          neg++;
+        }
+      }
+      assertThat(data.weightOddsFactor(Split.HOLDOUT, data.taskLabels().get("ctr")))
+          .isCloseTo((posW / pos) / (negW / neg), org.assertj.core.data.Offset.offset(1e-9));
       TransformSpec t = data.fitTransform();
       // viewers is 10 on every finite training row and 1000 only on the holdout day
       TransformSpec.Fitted viewers = t.fitted().get(5);
