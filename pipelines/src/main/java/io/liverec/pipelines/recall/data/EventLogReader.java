@@ -137,6 +137,7 @@ public final class EventLogReader {
         }
       }
       Map<Long, Integer> userIndex = index(userIds);
+      int[][] profile = readProfiles(st, users, userIds.size());
 
       // days of the log
       List<LocalDate> days = new ArrayList<>();
@@ -252,6 +253,7 @@ public final class EventLogReader {
               catalog,
               userIds.size(),
               userLang.stream().mapToInt(Integer::intValue).toArray(),
+              profile,
               out);
       return new Loaded(
           data,
@@ -329,6 +331,40 @@ public final class EventLogReader {
 
   private static String partitioned(Path dir) {
     return "read_parquet('" + sql(dir) + "/*/*.parquet', hive_partitioning = true)";
+  }
+
+  /**
+   * The optional profile columns ({@link RecallDataset#PROFILE_FIELDS}) per user, in user-id order;
+   * a missing column or a null or negative value is unknown (−1).
+   */
+  private static int[][] readProfiles(java.sql.Statement st, String users, int n)
+      throws SQLException {
+    int[][] p = RecallDataset.unknownProfiles(n);
+    Set<String> present = new java.util.HashSet<>();
+    try (ResultSet rs = st.executeQuery("SELECT * FROM " + users + " LIMIT 0")) {
+      var md = rs.getMetaData();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        present.add(md.getColumnName(i));
+      }
+    }
+    List<String> fields = RecallDataset.PROFILE_FIELDS;
+    StringBuilder cols = new StringBuilder();
+    for (String f : fields) {
+      cols.append(", ").append(present.contains(f) ? f : "NULL");
+    }
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT user_id" + cols + " FROM " + users + " WHERE user_id IS NOT NULL ORDER BY 1")) {
+      int u = 0;
+      while (rs.next() && u < n) {
+        for (int f = 0; f < fields.size(); f++) {
+          int v = rs.getInt(f + 2);
+          p[u][f] = rs.wasNull() || v < 0 ? -1 : v;
+        }
+        u++;
+      }
+    }
+    return p;
   }
 
   private static void requireColumns(Statement st, String relation, Path file, Set<String> need)

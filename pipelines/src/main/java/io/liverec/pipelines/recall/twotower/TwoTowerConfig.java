@@ -11,6 +11,8 @@ import java.util.List;
  * @param numCategories room categories (field value category + 1; 0 = unknown)
  * @param numLanguages languages (value + 1; 0 = unknown)
  * @param numTags room tags (value + 1; 0 = none)
+ * @param profileSizes cardinality of each user profile field ({@code RecallDataset.PROFILE_FIELDS};
+ *     value + 1 in the field, 0 = unknown); empty = no profile fields
  * @param seqLength recent rooms fed to the user tower
  * @param multimodalDim width of the room content vector; 0 switches the multimodal input off
  * @param embeddingDim field embedding width
@@ -34,6 +36,7 @@ public record TwoTowerConfig(
     int numCategories,
     int numLanguages,
     int numTags,
+    List<Integer> profileSizes,
     int seqLength,
     int multimodalDim,
     int embeddingDim,
@@ -69,6 +72,12 @@ public record TwoTowerConfig(
       throw new IllegalArgumentException("batchSize must be >= 2 for in-batch negatives");
     }
     hiddenUnits = List.copyOf(hiddenUnits);
+    profileSizes = List.copyOf(profileSizes);
+  }
+
+  /** Columns of the user tower's sparse input: user id, language, hour, then the profile. */
+  public int userSparseWidth() {
+    return 3 + profileSizes.size();
   }
 
   /** The same config with {@code m} uniformly drawn extra negatives per batch. */
@@ -79,6 +88,7 @@ public record TwoTowerConfig(
         numCategories,
         numLanguages,
         numTags,
+        profileSizes,
         seqLength,
         multimodalDim,
         embeddingDim,
@@ -102,6 +112,7 @@ public record TwoTowerConfig(
         numCategories,
         numLanguages,
         numTags,
+        profileSizes,
         seqLength,
         multimodalDim,
         embeddingDim,
@@ -125,6 +136,7 @@ public record TwoTowerConfig(
         numCategories,
         numLanguages,
         numTags,
+        profileSizes,
         seqLength,
         multimodalDim,
         embeddingDim,
@@ -140,17 +152,16 @@ public record TwoTowerConfig(
         seed);
   }
 
-  /** User tower inputs: sparse [user id, language, hour]; the recent-room sequence. */
+  /** User tower inputs: sparse [user id, language, hour, profile…]; the recent-room sequence. */
   public FeatureSchema userSchema() {
-    return new FeatureSchema(
-        List.of(
-            new FeatureSchema.SparseField("user_id", numUsers + 1L),
-            new FeatureSchema.SparseField("user_language", numLanguages + 1L),
-            new FeatureSchema.SparseField("hour", HOURS)),
-        List.of(),
-        seqLength,
-        numRooms + 1L,
-        0);
+    List<FeatureSchema.SparseField> sparse = new java.util.ArrayList<>();
+    sparse.add(new FeatureSchema.SparseField("user_id", numUsers + 1L));
+    sparse.add(new FeatureSchema.SparseField("user_language", numLanguages + 1L));
+    sparse.add(new FeatureSchema.SparseField("hour", HOURS));
+    for (int i = 0; i < profileSizes.size(); i++) {
+      sparse.add(new FeatureSchema.SparseField("profile_" + i, profileSizes.get(i) + 1L));
+    }
+    return new FeatureSchema(sparse, List.of(), seqLength, numRooms + 1L, 0);
   }
 
   /**

@@ -75,11 +75,20 @@ public final class TwoTowerFeatures {
     return out;
   }
 
-  /** The user row of a request: user id, language, hour and recent rooms (newest first). */
+  /** The user row of a request: user id, language, hour, then the profile fields (0 = unknown). */
   public long[] userSparse(int user, int hour) {
     boolean known = user >= 0 && user < train.numUsers();
     int lang = known ? train.userLanguage()[user] : -1;
-    return new long[] {known ? user + 1L : 0L, lang + 1L, hour};
+    int fields = config.profileSizes().size();
+    long[] row = new long[3 + fields];
+    row[0] = known ? user + 1L : 0L;
+    row[1] = lang + 1L;
+    row[2] = hour;
+    for (int i = 0; i < fields; i++) {
+      int v = known ? train.userProfile()[user][i] : -1;
+      row[3 + i] = v < config.profileSizes().get(i) ? v + 1L : 0L;
+    }
+    return row;
   }
 
   /**

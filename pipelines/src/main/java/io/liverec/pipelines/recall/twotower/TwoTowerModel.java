@@ -49,7 +49,7 @@ public final class TwoTowerModel implements AutoCloseable {
     this.graph = new Graph();
     org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(graph);
     this.ops = new TfOps(tf);
-    this.userSparse = ids(tf, "user_sparse", 3);
+    this.userSparse = ids(tf, "user_sparse", config.userSparseWidth());
     this.seq = ids(tf, "seq", config.seqLength());
     this.roomSparse = ids(tf, "room_sparse", 4);
     this.roomDense = floats(tf, "room_dense", TwoTowerConfig.ROOM_DENSE.size());
@@ -205,7 +205,8 @@ public final class TwoTowerModel implements AutoCloseable {
 
   private void feedUser(Session.Runner r, TowerBatch b, List<Tensor> feeds) {
     int n = b.size();
-    r.feed(userSparse, track(feeds, longs(b.userSparse(), n, 3, "userSparse")));
+    r.feed(
+        userSparse, track(feeds, longs(b.userSparse(), n, config.userSparseWidth(), "userSparse")));
     r.feed(seq, track(feeds, longs(b.seq(), n, config.seqLength(), "seq")));
   }
 

@@ -73,12 +73,27 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     for (int l : train.userLanguage()) {
       langs = Math.max(langs, l + 1);
     }
+    // profile fields: cardinality = largest value + 1; none when no user has a known value
+    int fields = RecallDataset.PROFILE_FIELDS.size();
+    int[] sizes = new int[fields];
+    boolean anyProfile = false;
+    for (int[] p : train.userProfile()) {
+      for (int i = 0; i < fields; i++) {
+        sizes[i] = Math.max(sizes[i], p[i] + 1);
+        anyProfile |= p[i] >= 0;
+      }
+    }
+    List<Integer> profileSizes =
+        anyProfile
+            ? java.util.Arrays.stream(sizes).map(x -> Math.max(1, x)).boxed().toList()
+            : List.of();
     return new TwoTowerConfig(
         train.numUsers(),
         rooms.size(),
         cats,
         langs,
         tags,
+        profileSizes,
         20,
         multimodal ? rooms.contentDim() : 0,
         embeddingDim,

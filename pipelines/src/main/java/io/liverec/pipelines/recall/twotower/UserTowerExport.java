@@ -17,9 +17,10 @@ import java.util.Map;
 
 /**
  * Exports the user tower as ONNX by running {@link TwoTowerNet#userTower} through the ranking
- * module's {@link OnnxOps} with the trained values: inputs {@code user_sparse} int64 [N, 3] and
- * {@code seq} int64 [N, L], output {@code user_vector} float [N, outputDim] (unit length). The room
- * side is served from the ANN index, so only the user tower runs per request.
+ * module's {@link OnnxOps} with the trained values: inputs {@code user_sparse} int64 [N, 3 +
+ * profile fields] and {@code seq} int64 [N, L], output {@code user_vector} float [N, outputDim]
+ * (unit length). The room side is served from the ANN index, so only the user tower runs per
+ * request.
  */
 public final class UserTowerExport {
   public static final String OUTPUT = "user_vector";
@@ -29,7 +30,7 @@ public final class UserTowerExport {
 
   public static ModelProto build(TwoTowerConfig config, Map<String, float[]> values) {
     GraphProto.Builder g = GraphProto.newBuilder().setName("liverec_user_tower");
-    g.addInput(input("user_sparse", TensorProto.DataType.INT64, 3));
+    g.addInput(input("user_sparse", TensorProto.DataType.INT64, config.userSparseWidth()));
     g.addInput(input("seq", TensorProto.DataType.INT64, config.seqLength()));
     OnnxOps ops = new OnnxOps(g, values);
     String out = TwoTowerNet.userTower(ops, config, "user_sparse", "seq");

@@ -77,6 +77,8 @@ class EventLogReaderTest {
     assertThat(l.roomIds()).containsExactly(10, 20);
     assertThat(l.userIds()).containsExactly(1, 2);
     assertThat(d.userLanguage()).containsExactly(2, -1);
+    // no profile columns in this users.parquet: every field unknown
+    assertThat(d.userProfile()[0]).containsOnly(-1);
     assertThat(d.clicks()).hasSize(3);
     assertThat(d.clicks().get(0).converted()).isTrue(); // 45 s watch
     assertThat(d.clicks().get(1).converted()).isFalse(); // 10 s watch
@@ -105,6 +107,19 @@ class EventLogReaderTest {
     // room 20 is always on, but only from its first day
     assertThat(rooms.liveAt(day1 + 12 * h).isLive(1)).isFalse();
     assertThat(rooms.liveAt(day1 + RecallDataset.DAY_MS + 12 * h).isLive(1)).isTrue();
+  }
+
+  @Test
+  void profileColumnsAreReadWhereTheyExistAndUnknownElsewhere() throws Exception {
+    writeLog(true);
+    write(
+        "SELECT * FROM (VALUES (2::BIGINT, 1, 0, NULL), (1, 2, 1, 5))"
+            + " t(user_id, language, gender, age_bucket)",
+        dir.resolve("users.parquet"));
+    RecallDataset d = EventLogReader.read(dir, 30, dir.resolve("q")).data();
+    // rows follow sorted user ids; fields: gender, age_bucket, city (absent), device (absent)
+    assertThat(d.userProfile()[0]).containsExactly(1, 5, -1, -1);
+    assertThat(d.userProfile()[1]).containsExactly(0, -1, -1, -1);
   }
 
   @Test
