@@ -97,35 +97,37 @@ public final class AblateRecallCommand implements Callable<Integer> {
       description = "Watch seconds that make a click a conversion (default: ${DEFAULT-VALUE}).")
   int conversionWatchSeconds;
 
-  @Option(
-      names = "--two-tower-epochs",
-      defaultValue = "10",
-      description = "Two-tower training epochs (default: ${DEFAULT-VALUE}).")
-  int ttEpochs;
+  @Option(names = "--two-tower-epochs", description = "Two-tower training epochs (default: 10).")
+  Integer ttEpochs;
 
   @Option(
       names = "--two-tower-batch",
-      defaultValue = "512",
-      description = "Two-tower batch size = in-batch negatives (default: ${DEFAULT-VALUE}).")
-  int ttBatch;
+      description = "Two-tower batch size = in-batch negatives (default: 512).")
+  Integer ttBatch;
 
-  @Option(
-      names = "--two-tower-lr",
-      defaultValue = "0.003",
-      description = "Two-tower Adam learning rate (default: ${DEFAULT-VALUE}).")
-  double ttLearningRate;
+  @Option(names = "--two-tower-lr", description = "Two-tower Adam learning rate (default: 0.003).")
+  Double ttLearningRate;
 
   @Option(
       names = "--two-tower-temperature",
-      defaultValue = "0.2",
-      description = "Two-tower softmax temperature (default: ${DEFAULT-VALUE}).")
-  double ttTemperature;
+      description = "Two-tower softmax temperature (default: 0.2).")
+  Double ttTemperature;
 
   @Option(
       names = "--out",
       defaultValue = "liverec-out/ablate-recall",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
+
+  /** {@link TwoTowerSettings#DEFAULT} with the flags given on the command line. */
+  TwoTowerSettings twoTowerSettings() {
+    TwoTowerSettings d = TwoTowerSettings.DEFAULT;
+    return d.withTraining(
+            ttEpochs != null ? ttEpochs : d.epochs(),
+            ttBatch != null ? ttBatch : d.batchSize(),
+            ttLearningRate != null ? ttLearningRate : d.learningRate())
+        .withTemperature(ttTemperature != null ? ttTemperature : d.temperature());
+  }
 
   @Override
   public Integer call() {
@@ -161,9 +163,7 @@ public final class AblateRecallCommand implements Callable<Integer> {
             Item2Vec.DEFAULT,
             holdoutDays,
             conversionsOnly,
-            TwoTowerSettings.DEFAULT
-                .withTraining(ttEpochs, ttBatch, ttLearningRate)
-                .withTemperature(ttTemperature));
+            twoTowerSettings());
     AblationReport report = new AblationReport(settings);
     EventLogReader.Loaded shared = null;
     try (ProgressBar pb = new ProgressBar("ablate recall", seeds.size())) {

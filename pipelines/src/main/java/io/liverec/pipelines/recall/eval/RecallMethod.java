@@ -43,7 +43,8 @@ public enum RecallMethod {
       case TWO_TOWER -> twoTower(train, s, seed, true, true);
       case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false);
       case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true);
-      case TWO_TOWER_MIXED -> twoTower(train, s, seed, true, true, MIXED_NEGATIVES);
+      case TWO_TOWER_MIXED ->
+          twoTower(train, s, seed, true, true, MIXED_NEGATIVES, s.twoTower().roomPrior());
       case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false);
     };
   }
@@ -54,16 +55,6 @@ public enum RecallMethod {
   private Retriever twoTower(
       RecallDataset train, AblationSettings s, long seed, boolean multimodal, boolean logQ) {
     return twoTower(train, s, seed, multimodal, logQ, 0, s.twoTower().roomPrior());
-  }
-
-  private Retriever twoTower(
-      RecallDataset train,
-      AblationSettings s,
-      long seed,
-      boolean multimodal,
-      boolean logQ,
-      int mixedNegatives) {
-    return twoTower(train, s, seed, multimodal, logQ, mixedNegatives, s.twoTower().roomPrior());
   }
 
   private Retriever twoTower(

@@ -154,17 +154,7 @@ public final class TwoTowerModel implements AutoCloseable {
 
   /** Unit room vectors for the room side of {@code b}. */
   public float[][] roomVectors(TowerBatch b) {
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner();
-      feedRoom(r, b, feeds);
-      r.fetch(roomVectors);
-      try (Result res = r.run()) {
-        return rows((TFloat32) res.get(0), b.size());
-      }
-    } finally {
-      feeds.forEach(Tensor::close);
-    }
+    return runRoom(b, roomVectors, t -> rows(t, b.size()));
   }
 
   /** The room prior b_r for the room side of {@code b}; zeros when the config has none. */
@@ -172,15 +162,25 @@ public final class TwoTowerModel implements AutoCloseable {
     if (roomPrior == null) {
       return new float[b.roomRows()];
     }
+    return runRoom(
+        b,
+        roomPrior,
+        t -> {
+          float[] out = new float[b.roomRows()];
+          t.copyTo(DataBuffers.of(out, false, false));
+          return out;
+        });
+  }
+
+  private <R> R runRoom(
+      TowerBatch b, Operand<TFloat32> output, java.util.function.Function<TFloat32, R> read) {
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner r = session.runner();
       feedRoom(r, b, feeds);
-      r.fetch(roomPrior);
+      r.fetch(output);
       try (Result res = r.run()) {
-        float[] out = new float[b.roomRows()];
-        ((TFloat32) res.get(0)).copyTo(DataBuffers.of(out, false, false));
-        return out;
+        return read.apply((TFloat32) res.get(0));
       }
     } finally {
       feeds.forEach(Tensor::close);

@@ -82,24 +82,7 @@ class InBatchSoftmaxTest {
   void theRoomPriorIsAddedToItsColumnForEveryRow() {
     float[] logQ = {(float) Math.log(0.5), (float) Math.log(0.1), (float) Math.log(0.02)};
     float[] prior = {1.5f, -0.5f, 0.25f};
-    double withPrior;
-    try (Graph g = new Graph();
-        Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      var loss =
-          InBatchSoftmax.loss(
-              tf,
-              tf.constant(U),
-              tf.constant(R),
-              tf.constant(prior),
-              tf.constant(logQ),
-              tf.constant(Shape.of(3, 3), DataBuffers.of(new float[9])),
-              tf.constant(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}),
-              TAU);
-      try (Result r = s.runner().fetch(loss).run()) {
-        withPrior = ((TFloat32) r.get(0)).getFloat();
-      }
-    }
+    double withPrior = tfLoss(logQ, new float[9], prior);
     assertThat(withPrior).isCloseTo(handLoss(logQ, null, prior), within(1e-5));
     assertThat(withPrior).isNotCloseTo(handLoss(logQ, null), within(1e-3));
   }
@@ -127,6 +110,10 @@ class InBatchSoftmaxTest {
   }
 
   static double tfLoss(float[] logQ, float[] mask) {
+    return tfLoss(logQ, mask, null);
+  }
+
+  static double tfLoss(float[] logQ, float[] mask, float[] prior) {
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       Ops tf = Ops.create(g);
@@ -135,6 +122,7 @@ class InBatchSoftmaxTest {
               tf,
               tf.constant(U),
               tf.constant(R),
+              prior == null ? null : tf.constant(prior),
               tf.constant(logQ),
               tf.constant(Shape.of(3, 3), DataBuffers.of(mask)),
               tf.constant(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}),
