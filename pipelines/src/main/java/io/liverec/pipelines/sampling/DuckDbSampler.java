@@ -13,11 +13,17 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.duckdb.DuckDBConnection;
 
 /**
  * The embedded sampling engine: {@link SamplingSql} run by an in-process DuckDB over the Parquet
@@ -29,11 +35,13 @@ public final class DuckDbSampler {
   public static final String ENGINE = "duckdb";
 
   /**
-   * Wide stages read once by the next stage: views, so their rows (lists included) are not copied
-   * into a temp table; every other stage is materialized (measured with scripts/bench-sampling.sh).
+   * Stages read once by the next stage stay views; every other stage is materialized (measured with
+   * scripts/bench-sampling.sh).
    */
-  private static final java.util.Set<String> VIEW_STAGES =
-      java.util.Set.of("impressions_base", "labeled");
+  private static final java.util.Set<String> VIEW_STAGES = java.util.Set.of();
+
+  /** Days sampled at the same time (measured with scripts/bench-sampling.sh). */
+  static final int CONCURRENT_DAYS = 2;
 
   /**
    * Samples the log under {@code events} into {@code out}; {@code onDay} sees each finished day.
@@ -70,6 +78,7 @@ public final class DuckDbSampler {
       for (EventSchema.Table t : List.of(EventSchema.USERS, EventSchema.ROOMS)) {
         Path f = log.sideTable(t);
         SchemaCheck.check(conn, t, f);
+        // in the main schema: every day's connection sees it
         st.execute(
             "CREATE OR REPLACE VIEW "
                 + SamplingSql.rawView(t)
@@ -81,53 +90,44 @@ public final class DuckDbSampler {
       }
       deleteTree(out.resolve(EventSchema.SAMPLES.name()));
       deleteTree(out.resolve("quarantine"));
-      for (String day : days) {
-        SamplingSql sql = new SamplingSql(o, List.of(day));
-        for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
-          if (t.partitioned()) {
-            st.execute(
-                "CREATE OR REPLACE VIEW "
-                    + SamplingSql.rawView(t)
-                    + " AS "
-                    + rawSelect(t, day, log.files(t, day)));
-          }
+      // Days are independent: up to CONCURRENT_DAYS run at once, each on its own connection (own
+      // temp views and tables) sharing the database's thread pool, so one day's serial phases
+      // overlap another's parallel ones.
+      ExecutorService pool =
+          Executors.newFixedThreadPool(Math.min(CONCURRENT_DAYS, days.size()), daemonThreads());
+      try {
+        List<Future<SamplingReport.Accumulator>> results = new ArrayList<>();
+        for (String day : days) {
+          results.add(
+              pool.submit(
+                  () -> {
+                    try (Connection dayConn = ((DuckDBConnection) conn).duplicate()) {
+                      SamplingReport.Accumulator dayAcc = sampleDay(dayConn, log, day, out, o);
+                      synchronized (onDay) {
+                        onDay.accept(day);
+                      }
+                      return dayAcc;
+                    }
+                  }));
         }
-        for (SamplingSql.Stage s : sql.stages()) {
-          String kind = VIEW_STAGES.contains(s.name()) ? "VIEW " : "TEMP TABLE ";
-          long t0 = System.nanoTime();
-          st.execute("CREATE OR REPLACE " + kind + s.name() + " AS " + s.sql());
-          trace(s.name(), t0);
+        for (Future<SamplingReport.Accumulator> r : results) {
+          acc.add(r.get());
         }
-        Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
-        Files.createDirectories(dayDir);
-        long t1 = System.nanoTime();
-        st.execute(
-            "COPY (SELECT * EXCLUDE (day) FROM ("
-                + sql.samplesQuery()
-                + ") s ORDER BY request_id, position) TO "
-                + lit(dayDir.resolve("part-00000.parquet").toString())
-                + " (FORMAT parquet, COMPRESSION zstd)");
-        trace("samples", t1);
-        SamplingReport.Accumulator dayAcc = new SamplingReport.Accumulator();
-        long t2 = System.nanoTime();
-        collect(st, sql, dayAcc);
-        trace("report", t2);
-        for (EventSchema.Table t : SamplingSql.quarantinable()) {
-          if (dayAcc.quarantined.keySet().stream().noneMatch(k -> k.startsWith(t.name() + "/"))) {
-            continue;
-          }
-          Path qDir =
-              out.resolve("quarantine").resolve(t.name()).resolve(EventSchema.DAY + "=" + day);
-          Files.createDirectories(qDir);
-          st.execute(
-              "COPY (SELECT * EXCLUDE (day) FROM ("
-                  + sql.quarantineQuery(t)
-                  + ") q) TO "
-                  + lit(qDir.resolve("part-00000.parquet").toString())
-                  + " (FORMAT parquet, COMPRESSION zstd)");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while sampling " + events, e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
         }
-        acc.add(dayAcc);
-        onDay.accept(day);
+        if (e.getCause() instanceof IOException io) {
+          throw new UncheckedIOException(io);
+        }
+        throw new IllegalStateException(
+            "sampling " + events + " with DuckDB failed: " + e.getCause().getMessage(),
+            e.getCause());
+      } finally {
+        pool.shutdownNow();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("sampling " + events + " with DuckDB failed", e);
@@ -140,10 +140,72 @@ public final class DuckDbSampler {
     return report;
   }
 
+  /** One day: stages, samples, report counts and quarantine files; returns its counts. */
+  private static SamplingReport.Accumulator sampleDay(
+      Connection conn, EventLog log, String day, Path out, SamplingOptions o)
+      throws SQLException, IOException {
+    SamplingSql sql = new SamplingSql(o, List.of(day));
+    try (Statement st = conn.createStatement()) {
+      for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
+        if (t.partitioned()) {
+          st.execute(
+              "CREATE OR REPLACE TEMP VIEW "
+                  + SamplingSql.rawView(t)
+                  + " AS "
+                  + rawSelect(t, day, log.files(t, day)));
+        }
+      }
+      for (SamplingSql.Stage s : sql.stages()) {
+        String kind = VIEW_STAGES.contains(s.name()) ? "TEMP VIEW " : "TEMP TABLE ";
+        long t0 = System.nanoTime();
+        st.execute("CREATE OR REPLACE " + kind + s.name() + " AS " + s.sql());
+        trace(day, s.name(), t0);
+      }
+      Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
+      Files.createDirectories(dayDir);
+      long t1 = System.nanoTime();
+      st.execute(
+          "COPY (SELECT * EXCLUDE (day) FROM ("
+              + sql.samplesQuery()
+              + ") s ORDER BY request_id, position) TO "
+              + lit(dayDir.resolve("part-00000.parquet").toString())
+              + " (FORMAT parquet, COMPRESSION zstd)");
+      trace(day, "samples", t1);
+      SamplingReport.Accumulator dayAcc = new SamplingReport.Accumulator();
+      long t2 = System.nanoTime();
+      collect(st, sql, dayAcc);
+      trace(day, "report", t2);
+      for (EventSchema.Table t : SamplingSql.quarantinable()) {
+        if (dayAcc.quarantined.keySet().stream().noneMatch(k -> k.startsWith(t.name() + "/"))) {
+          continue;
+        }
+        Path qDir =
+            out.resolve("quarantine").resolve(t.name()).resolve(EventSchema.DAY + "=" + day);
+        Files.createDirectories(qDir);
+        st.execute(
+            "COPY (SELECT * EXCLUDE (day) FROM ("
+                + sql.quarantineQuery(t)
+                + ") q) TO "
+                + lit(qDir.resolve("part-00000.parquet").toString())
+                + " (FORMAT parquet, COMPRESSION zstd)");
+      }
+      return dayAcc;
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    return r -> {
+      Thread t = new Thread(r, "duckdb-sampler-day");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
   /** With -Dliverec.sampling.trace=true, prints how long each step took (for tuning). */
-  private static void trace(String step, long t0) {
+  private static void trace(String day, String step, long t0) {
     if (Boolean.getBoolean("liverec.sampling.trace")) {
-      System.err.printf("duckdb sampler: %-22s %7.2f s%n", step, (System.nanoTime() - t0) / 1e9);
+      System.err.printf(
+          "duckdb sampler: %s %-22s %7.2f s%n", day, step, (System.nanoTime() - t0) / 1e9);
     }
   }
 
@@ -178,14 +240,20 @@ public final class DuckDbSampler {
     }
   }
 
-  /** The raw view of one table for one day: schema columns + a literal day column. */
+  /**
+   * The raw view of one table for one day: schema columns, a literal day column and, for
+   * impressions, the row id {@link SamplingSql#ROW_ID} (file index in the list · 2⁴⁰ + row number).
+   */
   static String rawSelect(EventSchema.Table t, String day, List<Path> files) {
+    boolean rowId = t == EventSchema.IMPRESSIONS;
     if (files.isEmpty()) {
       return "SELECT "
           + t.columns().stream()
               .map(c -> "CAST(NULL AS " + c.type() + ") AS " + c.name())
               .collect(Collectors.joining(", "))
-          + ", CAST(NULL AS VARCHAR) AS day WHERE 1 = 0";
+          + ", CAST(NULL AS VARCHAR) AS day"
+          + (rowId ? ", CAST(NULL AS BIGINT) AS " + SamplingSql.ROW_ID : "")
+          + " WHERE 1 = 0";
     }
     String list =
         files.stream().map(f -> lit(f.toString())).collect(Collectors.joining(", ", "[", "]"));
@@ -193,8 +261,16 @@ public final class DuckDbSampler {
         + String.join(", ", t.columnNames())
         + ", "
         + lit(day)
-        + " AS day FROM read_parquet("
+        + " AS day"
+        + (rowId
+            ? ", CAST(file_index AS BIGINT) * "
+                + SamplingSql.FILE_ROW_ID_STRIDE
+                + " + file_row_number AS "
+                + SamplingSql.ROW_ID
+            : "")
+        + " FROM read_parquet("
         + list
+        + (rowId ? ", file_row_number = true" : "")
         + ")";
   }
 

@@ -63,6 +63,25 @@ public final class SampleCommand implements Callable<Integer> {
       description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  /** The sampling engines: both run the same rules (SamplingSql) and write the same samples. */
+  enum Engine {
+    duckdb,
+    spark
+  }
+
+  @Option(
+      names = "--engine",
+      defaultValue = "duckdb",
+      description =
+          "duckdb (embedded, local files) | spark (local[*] Spark, needs Spark on the class"
+              + " path; for a cluster use spark-submit, manifests/spark/). Default: ${DEFAULT-VALUE}.")
+  Engine engine;
+
+  /** A class every Spark SQL installation has: whether Spark is on the class path. */
+  static final String SPARK_PROBE_CLASS = "org.apache.spark.sql.SparkSession";
+
+  String sparkProbeClass = SPARK_PROBE_CLASS;
+
   @Override
   public Integer call() {
     DataSpec data = file != null ? readDataSpec(file) : new DataSpec();
@@ -93,6 +112,15 @@ public final class SampleCommand implements Callable<Integer> {
       data.labels.conversionWatchSeconds = conversionWatchSeconds;
     }
     SamplingOptions options = SamplingOptions.from(data);
+    if (engine == Engine.spark) {
+      requireSpark();
+      // a separate class: Spark's classes are only linked once Spark is known to be there
+      SamplingReport report =
+          SparkLocalRun.sample(data.events, out.toAbsolutePath().toString(), options);
+      System.out.println(report.toMarkdown());
+      System.out.println("samples: " + out.toAbsolutePath().resolve("samples"));
+      return 0;
+    }
     Path eventsDir = toPath(data.events);
     SamplingReport report;
     try (ProgressBar pb =
@@ -110,6 +138,20 @@ public final class SampleCommand implements Callable<Integer> {
     System.out.println(report.toMarkdown());
     System.out.println("samples: " + out.toAbsolutePath().resolve("samples"));
     return 0;
+  }
+
+  /** Fails with exit code 2 and how to run the Spark engine when Spark is not on the class path. */
+  void requireSpark() {
+    try {
+      Class.forName(sparkProbeClass, false, SampleCommand.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw LiverecException.badInput(
+          "--engine spark needs Spark on the class path, and the liverec CLI does not ship it"
+              + " (Spark is a provided dependency). Run the Spark entry point"
+              + " io.liverec.pipelines.sampling.SparkSamplingMain with spark-submit (same"
+              + " arguments: --events URI --out URI [--strategy s] ...), or on Kubernetes with"
+              + " manifests/spark/sampling-sparkapplication.yaml; or use --engine duckdb.");
+    }
   }
 
   /** {@code file:///x}, {@code /x} or a relative path. */

@@ -1,8 +1,10 @@
 package io.liverec.pipelines.sampling;
 
+import io.liverec.pipelines.events.EventSchema;
 import io.liverec.pipelines.sim.SimulationReport;
 import io.liverec.pipelines.sim.Simulator;
 import io.liverec.pipelines.sim.SimulatorConfig;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,8 +16,10 @@ import java.time.LocalDate;
 /**
  * Benchmark (not a test): sampling throughput of the embedded engine against its anchor, the same
  * Skip-Above logic (labels, weights, side-table fields) written as one plain DuckDB SQL statement
- * without validation, quarantine or report, on the same simulated log in the same run. Prints
- * impressions per second for both and their ratio. Run through {@code scripts/bench-sampling.sh}.
+ * without validation, quarantine or report, on the same simulated log in the same run. Prints, for
+ * both, impressions per second and input events per second (impressions plus the behaviour rows
+ * read: clicks, watches, gifts, flowers, follows, async views), their ratio and the machine's load
+ * average. Run through {@code scripts/bench-sampling.sh}.
  *
  * <p>Arguments: {@code [impressions (default 10000000)] [work dir (default
  * .cache/bench-sampling)]}. The simulated log is kept in the work dir and reused by later runs of
@@ -45,38 +49,78 @@ public final class SamplingBench {
           (System.nanoTime() - t0) / 1e9,
           r.impressions() / ((System.nanoTime() - t0) / 1e9));
     }
-    long impressions = countImpressions(events);
+    long impressions = countRows(events, "impressions");
+    long behaviourRows = 0;
+    for (EventSchema.Table t : EventSchema.BEHAVIOURS) {
+      behaviourRows += countRows(events, t.name());
+    }
+    long inputEvents = impressions + behaviourRows;
     int cores = Runtime.getRuntime().availableProcessors();
-    System.out.printf("log: %s, %,d impressions, %d cores%n", events, impressions, cores);
+    System.out.printf(
+        "log: %s, %,d impressions, %,d input events (impressions + clicks, watches, gifts,"
+            + " flowers, follows, async views), %d cores, load average %s%n",
+        events, impressions, inputEvents, cores, loadAverage());
 
-    // warm-up of both paths on the JVM and DuckDB's caches, then one timed run each
-    double anchorS = time(() -> plainSql(events, work.resolve("anchor-out")));
-    anchorS = time(() -> plainSql(events, work.resolve("anchor-out")));
-    double engineS =
-        time(
-            () ->
-                new DuckDbSampler()
-                    .sample(
-                        events, work.resolve("engine-out"), SamplingOptions.defaults(), d -> {}));
+    // warm-up of both paths (JVM, DuckDB, page cache), then each timed twice, interleaved; the
+    // faster run of each counts (the machine is shared: the slower one measures the neighbours)
+    plainSql(events, work.resolve("anchor-out"));
+    double anchorS = Double.MAX_VALUE;
+    double engineS = Double.MAX_VALUE;
+    for (int round = 1; round <= 2; round++) {
+      double a = time(() -> plainSql(events, work.resolve("anchor-out")));
+      double e =
+          time(
+              () ->
+                  new DuckDbSampler()
+                      .sample(
+                          events, work.resolve("engine-out"), SamplingOptions.defaults(), d -> {}));
+      System.out.printf(
+          "round %d: anchor %.2f s, engine %.2f s (load average %s)%n", round, a, e, loadAverage());
+      anchorS = Math.min(anchorS, a);
+      engineS = Math.min(engineS, e);
+    }
     double anchorRate = impressions / anchorS;
     double engineRate = impressions / engineS;
     System.out.printf(
-        "anchor  plain DuckDB SQL skip-above : %6.2f s  %,12.0f impressions/s%n",
-        anchorS, anchorRate);
+        "anchor  plain DuckDB SQL skip-above : %6.2f s  %,12.0f impressions/s  %,12.0f input"
+            + " events/s%n",
+        anchorS, anchorRate, inputEvents / anchorS);
     System.out.printf(
-        "figure  embedded engine skip-above  : %6.2f s  %,12.0f impressions/s%n",
-        engineS, engineRate);
+        "figure  embedded engine skip-above  : %6.2f s  %,12.0f impressions/s  %,12.0f input"
+            + " events/s%n",
+        engineS, engineRate, inputEvents / engineS);
     System.out.printf("ratio engine/anchor: %.2f%n", engineRate / anchorRate);
     System.out.printf(
+        "target 2 M events/s: %s as impressions/s (%.2f M/s), %s as input events/s (%.2f M/s)%n",
+        engineRate >= 2e6 ? "met" : "NOT met",
+        engineRate / 1e6,
+        inputEvents / engineS >= 2e6 ? "met" : "NOT met",
+        inputEvents / engineS / 1e6);
+    System.out.printf(
         "| embedded sampling (DuckDB engine, skip-above, validation+quarantine+report), %,d"
-            + " impressions | plain DuckDB SQL, same rules | %.2f | %.2f M impressions/s (anchor"
-            + " %.2f M/s) | scripts/bench-sampling.sh %d | %s |%n",
+            + " impressions = %,d input events | plain DuckDB SQL, same rules | %.2f | %.2f M"
+            + " impressions/s = %.2f M input events/s (anchor %.2f M impressions/s) | "
+            + "scripts/bench-sampling.sh %d | %s, load average %s |%n",
         impressions,
+        inputEvents,
         engineRate / anchorRate,
         engineRate / 1e6,
+        inputEvents / engineS / 1e6,
         anchorRate / 1e6,
         target,
-        LocalDate.now());
+        LocalDate.now(),
+        loadAverage());
+  }
+
+  /** The 1, 5 and 15 minute load averages of the machine. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return String.format(
+          "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
   }
 
   interface Work {
@@ -89,12 +133,12 @@ public final class SamplingBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  static long countImpressions(Path events) throws Exception {
+  static long countRows(Path events, String table) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT COUNT(*) FROM read_parquet('" + events + "/impressions/*/*.parquet')")) {
+                "SELECT COUNT(*) FROM read_parquet('" + events + "/" + table + "/*/*.parquet')")) {
       rs.next();
       return rs.getLong(1);
     }

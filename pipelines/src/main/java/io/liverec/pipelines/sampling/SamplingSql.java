@@ -16,7 +16,11 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>Inputs: views {@code raw_<table>} with exactly the columns of {@link EventSchema} (in
  *       schema order) plus {@code day} (VARCHAR, yyyy-MM-dd) for day-partitioned tables; side
- *       tables {@code raw_users}, {@code raw_rooms}.
+ *       tables {@code raw_users}, {@code raw_rooms}. {@code raw_impressions} also has {@link
+ *       #ROW_ID} (BIGINT), unique per row in the run and stable between two reads of the view (file
+ *       index · 2⁴⁰ + row number in the file): the validation, label and rule stages carry only
+ *       narrow key columns and that id, and the wide request-time columns are read once, for the
+ *       kept rows, by {@link #samplesQuery()}.
  *   <li>{@link #stages()}: named queries the engine materializes in order (temp tables / cached
  *       views).
  *   <li>{@link #samplesQuery()}, {@link #quarantineQuery(EventSchema.Table)} and the report queries
@@ -32,10 +36,24 @@ public final class SamplingSql {
   public record Stage(String name, String sql) {}
 
   static final long DAY_MS = 86_400_000L;
-  private static final String KEY = "day, request_id, position, room_id";
+
+  /** The row id column of {@code raw_impressions}. */
+  public static final String ROW_ID = "_rid";
+
+  /** A file's row ids start at its index times this (files are far below 2⁴⁰ rows). */
+  public static final long FILE_ROW_ID_STRIDE = 1L << 40;
 
   private final SamplingOptions o;
   private final List<String> days;
+
+  /**
+   * Prefix of every key: {@code day} is part of each key when several days are sampled together;
+   * with one day it is constant and left out (joins and aggregates on fewer columns are cheaper).
+   */
+  private final String dayKey;
+
+  /** The impression key that behaviours point at. */
+  private final String key;
 
   public SamplingSql(SamplingOptions options, List<String> days) {
     if (days.isEmpty()) {
@@ -43,6 +61,8 @@ public final class SamplingSql {
     }
     this.o = options;
     this.days = List.copyOf(days);
+    this.dayKey = this.days.size() > 1 ? "day, " : "";
+    this.key = dayKey + "request_id, position, room_id";
   }
 
   public static String rawView(EventSchema.Table t) {
@@ -59,23 +79,22 @@ public final class SamplingSql {
         .collect(Collectors.joining(", "));
   }
 
-  private static String keyJoin(String a, String b) {
-    return a
-        + ".day = "
-        + b
-        + ".day AND "
-        + a
-        + ".request_id = "
-        + b
-        + ".request_id AND "
-        + a
-        + ".position = "
-        + b
-        + ".position AND "
-        + a
-        + ".room_id = "
-        + b
-        + ".room_id";
+  /** {@code a.k = b.k AND …} over the columns of a key (given without aliases). */
+  private static String on(String a, String b, String keyCols) {
+    return java.util.Arrays.stream(keyCols.split(", "))
+        .map(c -> a + "." + c + " = " + b + "." + c)
+        .collect(Collectors.joining(" AND "));
+  }
+
+  /** {@code a.k, …} over the columns of a key. */
+  private static String qualified(String a, String keyCols) {
+    return java.util.Arrays.stream(keyCols.split(", "))
+        .map(c -> a + "." + c)
+        .collect(Collectors.joining(", "));
+  }
+
+  private String keyJoin(String a, String b) {
+    return on(a, b, key);
   }
 
   private static String dbl(double v) {
@@ -85,12 +104,15 @@ public final class SamplingSql {
   /** The stages, in dependency order. */
   public List<Stage> stages() {
     List<Stage> s = new ArrayList<>();
-    s.add(new Stage("days", daysSql()));
+    if (days.size() > 1) {
+      s.add(new Stage("days", daysSql()));
+    }
     s.add(new Stage("impressions_base", impressionsBaseSql()));
-    s.add(new Stage("impressions_dupkeys", dupKeysSql("impressions_base", "basic_reason", false)));
+    s.add(new Stage("impressions_requests", requestsSql()));
+    s.add(new Stage("impressions_dupkeys", impressionDupKeysSql()));
     s.add(new Stage(flagged(EventSchema.IMPRESSIONS), impressionsSql()));
     s.add(new Stage("clicks_base", clicksBaseSql()));
-    s.add(new Stage("clicks_dupkeys", dupKeysSql("clicks_base", "basic_reason", true)));
+    s.add(new Stage("clicks_dupkeys", dupKeysSql("clicks_base", key)));
     s.add(new Stage(flagged(EventSchema.CLICKS), clicksSql()));
     for (EventSchema.Table b : EventSchema.BEHAVIOURS) {
       if (b != EventSchema.CLICKS) {
@@ -98,7 +120,7 @@ public final class SamplingSql {
       }
     }
     s.add(new Stage("behaviours", behavioursSql()));
-    s.add(new Stage("labeled", labeledSql()));
+    s.add(new Stage("last_clicks", lastClicksSql()));
     s.add(new Stage("ruled", ruledSql()));
     return s;
   }
@@ -106,49 +128,81 @@ public final class SamplingSql {
   private String daysSql() {
     String rows =
         days.stream()
-            .map(
-                d ->
-                    "('"
-                        + d
-                        + "', "
-                        + LocalDate.parse(d).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
-                        + ")")
+            .map(d -> "('" + d + "', " + dayStart(d) + ")")
             .collect(Collectors.joining(", "));
     return "SELECT day, CAST(day_start AS BIGINT) AS day_start FROM (VALUES "
         + rows
         + ") AS t(day, day_start)";
   }
 
+  private static long dayStart(String day) {
+    return LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+  }
+
+  /**
+   * The narrow columns of every impression (no request-time features: those are read once, for the
+   * kept rows) with the first rule that makes it invalid, if any.
+   */
   private String impressionsBaseSql() {
-    EventSchema.Table t = EventSchema.IMPRESSIONS;
-    return "SELECT "
-        + cols(t, "i")
-        + ", i.day, CASE"
+    boolean oneDay = days.size() == 1;
+    String start = oneDay ? "CAST(" + dayStart(days.get(0)) + " AS BIGINT)" : "d.day_start";
+    return "SELECT i.request_id, i.user_id, i.room_id, i.position, i.ts, i.day, i."
+        + ROW_ID
+        + ", CASE"
         + " WHEN i.request_id IS NULL OR i.user_id IS NULL OR i.room_id IS NULL THEN 'null_id'"
         + " WHEN i.position IS NULL OR i.position < 0 THEN 'negative_position'"
-        + " WHEN i.ts IS NULL OR d.day_start IS NULL OR i.ts < d.day_start"
-        + " OR i.ts >= d.day_start + "
+        + " WHEN i.ts IS NULL"
+        + (oneDay ? "" : " OR d.day_start IS NULL")
+        + " OR i.ts < "
+        + start
+        + " OR i.ts >= "
+        + start
+        + " + "
         + DAY_MS
         + " THEN 'timestamp_out_of_range' END AS basic_reason"
         + " FROM "
-        + rawView(t)
-        + " i LEFT JOIN days d ON i.day = d.day";
+        + rawView(EventSchema.IMPRESSIONS)
+        + " i"
+        + (oneDay ? "" : " LEFT JOIN days d ON i.day = d.day");
+  }
+
+  /**
+   * Per request with an otherwise valid impression: whether it may hold a duplicate (request_id,
+   * position). One row per request is a far smaller hash aggregate than one per impression; a
+   * request of n rows whose positions (all below 62) set n distinct bits has no duplicate.
+   */
+  private String requestsSql() {
+    return "SELECT "
+        + dayKey
+        + "request_id, CASE WHEN MAX(position) >= 62 OR COUNT(*) <> BIT_COUNT(BIT_OR(CASE WHEN"
+        + " position < 62 THEN CAST(POWER(2, position) AS BIGINT) ELSE CAST(0 AS BIGINT) END))"
+        + " THEN 1 ELSE 0 END AS suspect FROM impressions_base WHERE basic_reason IS NULL"
+        + " GROUP BY "
+        + dayKey
+        + "request_id";
+  }
+
+  /** Impression keys held by more than one otherwise valid row, looked for in suspect requests. */
+  private String impressionDupKeysSql() {
+    String req = dayKey + "request_id";
+    return dupKeysSql(
+        "(SELECT b.* FROM impressions_base b JOIN impressions_requests r ON "
+            + on("b", "r", req)
+            + " WHERE r.suspect = 1)",
+        dayKey + "request_id, position");
   }
 
   /**
    * Keys held by more than one otherwise valid row. Duplicates are rare, so a hash aggregate finds
    * them and only their rows are ranked (a window over every row would sort the whole table).
    */
-  private static String dupKeysSql(String base, String reasonCol, boolean withRoom) {
-    String key = withRoom ? KEY : "day, request_id, position";
+  private static String dupKeysSql(String base, String keyCols) {
     return "SELECT "
-        + key
+        + keyCols
         + " FROM "
         + base
-        + " WHERE "
-        + reasonCol
-        + " IS NULL GROUP BY "
-        + key
+        + " b WHERE basic_reason IS NULL GROUP BY "
+        + keyCols
         + " HAVING COUNT(*) > 1";
   }
 
@@ -157,18 +211,7 @@ public final class SamplingSql {
    * but the first get {@code dupReason}; every other row is valid.
    */
   private static String flagDuplicates(
-      EventSchema.Table t,
-      String base,
-      String dupKeys,
-      boolean withRoom,
-      String order,
-      String dupReason) {
-    String c = cols(t, "b");
-    String on =
-        "b.day = k.day AND b.request_id = k.request_id AND b.position = k.position"
-            + (withRoom ? " AND b.room_id = k.room_id" : "");
-    String partition =
-        withRoom ? "b.day, b.request_id, b.position, b.room_id" : "b.day, b.request_id, b.position";
+      String c, String base, String dupKeys, String keyCols, String order, String dupReason) {
     return "SELECT "
         + c
         + ", b.day, b.basic_reason AS reason FROM "
@@ -181,12 +224,12 @@ public final class SamplingSql {
         + " b LEFT JOIN "
         + dupKeys
         + " k ON "
-        + on
+        + on("b", "k", keyCols)
         + " WHERE b.basic_reason IS NULL AND k.request_id IS NULL"
         + " UNION ALL SELECT "
         + c
         + ", b.day, CASE WHEN ROW_NUMBER() OVER (PARTITION BY "
-        + partition
+        + qualified("b", keyCols)
         + " ORDER BY "
         + order
         + ") > 1 THEN '"
@@ -196,17 +239,17 @@ public final class SamplingSql {
         + " b JOIN "
         + dupKeys
         + " k ON "
-        + on
+        + on("b", "k", keyCols)
         + " WHERE b.basic_reason IS NULL";
   }
 
   private String impressionsSql() {
     return flagDuplicates(
-        EventSchema.IMPRESSIONS,
+        "b.request_id, b.user_id, b.room_id, b.position, b.ts, b." + ROW_ID,
         "impressions_base",
         "impressions_dupkeys",
-        false,
-        "b.ts NULLS LAST, b.room_id NULLS LAST, b.user_id NULLS LAST",
+        dayKey + "request_id, position",
+        "b.ts NULLS LAST, b.room_id NULLS LAST, b.user_id NULLS LAST, b." + ROW_ID,
         "duplicate_impression");
   }
 
@@ -219,7 +262,7 @@ public final class SamplingSql {
         + " FROM "
         + rawView(t)
         + " c LEFT JOIN (SELECT "
-        + KEY
+        + key
         + " FROM "
         + flagged(EventSchema.IMPRESSIONS)
         + " WHERE reason IS NULL) v ON "
@@ -228,10 +271,10 @@ public final class SamplingSql {
 
   private String clicksSql() {
     return flagDuplicates(
-        EventSchema.CLICKS,
+        cols(EventSchema.CLICKS, "b"),
         "clicks_base",
         "clicks_dupkeys",
-        true,
+        key,
         "b.ts NULLS LAST, b.user_id NULLS LAST",
         "duplicate_click");
   }
@@ -246,7 +289,7 @@ public final class SamplingSql {
         + ", b.day, CASE WHEN v.request_id IS NULL THEN 0 ELSE 1 END AS has_click FROM "
         + rawView(t)
         + " b LEFT JOIN (SELECT "
-        + KEY
+        + key
         + " FROM "
         + flagged(EventSchema.CLICKS)
         + " WHERE reason IS NULL) v ON "
@@ -254,10 +297,10 @@ public final class SamplingSql {
         + ") x";
   }
 
-  private static String part(
+  private String part(
       EventSchema.Table t, String c, String w, String g, String f, String fo, String a) {
     return "SELECT "
-        + KEY
+        + key
         + ", "
         + c
         + " AS c, "
@@ -279,7 +322,7 @@ public final class SamplingSql {
   private String behavioursSql() {
     String z = "0";
     return "SELECT "
-        + KEY
+        + key
         + ", CAST(MAX(c) AS INT) AS click, CAST(SUM(w) AS INT) AS watch_seconds,"
         + " CAST(SUM(g) AS INT) AS gift_value, CAST(SUM(f) AS INT) AS flowers,"
         + " CAST(SUM(fo) AS INT) AS follows_n, CAST(SUM(a) AS INT) AS async_views FROM ("
@@ -295,24 +338,22 @@ public final class SamplingSql {
         + " UNION ALL "
         + part(EventSchema.ASYNC_VIEWS, z, z, z, z, z, "COALESCE(works, 0)")
         + ") u GROUP BY "
-        + KEY;
+        + key;
   }
 
   /**
-   * Labels of each valid impression, narrow (keys and labels only): the wide request-time columns
-   * are joined back once, for the kept rows, by {@link #samplesQuery()}.
+   * The last clicked position of each request with a valid click, from the (small) click table: a
+   * valid click always has exactly one valid impression with its key, so this equals the maximum
+   * clicked position over the request's impressions, without a window over every impression.
    */
-  private String labeledSql() {
-    return "SELECT i.day, i.request_id, i.position, i.room_id,"
-        + " COALESCE(b.click, 0) AS click,"
-        + " COALESCE(b.watch_seconds, 0) AS watch_seconds, COALESCE(b.gift_value, 0) AS gift_value,"
-        + " COALESCE(b.flowers, 0) AS flowers, COALESCE(b.follows_n, 0) AS follows_n,"
-        + " COALESCE(b.async_views, 0) AS async_views"
-        + " FROM "
-        + flagged(EventSchema.IMPRESSIONS)
-        + " i LEFT JOIN behaviours b ON "
-        + keyJoin("i", "b")
-        + " WHERE i.reason IS NULL";
+  private String lastClicksSql() {
+    return "SELECT "
+        + dayKey
+        + "request_id, MAX(position) AS last_click FROM "
+        + flagged(EventSchema.CLICKS)
+        + " WHERE reason IS NULL GROUP BY "
+        + dayKey
+        + "request_id";
   }
 
   /**
@@ -363,14 +404,15 @@ public final class SamplingSql {
     };
   }
 
+  /**
+   * Labels, weight and rule of each valid impression, narrow (keys, row id and labels only): the
+   * wide request-time columns are joined back once, for the kept rows, by {@link #samplesQuery()}.
+   * The last click of the request comes from {@code last_clicks}; only click-around and keepTopK
+   * need ordered windows over the request.
+   */
   private String ruledSql() {
-    String byRequest = "PARTITION BY day, request_id";
+    String byRequest = "PARTITION BY " + dayKey + "request_id";
     StringBuilder windows = new StringBuilder();
-    windows
-        .append(" MAX(CASE WHEN click = 1 THEN position END) OVER (")
-        .append(byRequest)
-        .append(") AS last_click");
-    // only the windows the strategy reads: each ordered window sorts every request
     if (o.strategy() == DataSpec.Strategy.CLICK_AROUND) {
       windows
           .append(", MAX(CASE WHEN click = 1 THEN position END) OVER (")
@@ -388,6 +430,26 @@ public final class SamplingSql {
           .append(byRequest)
           .append(" ORDER BY position) AS rank_in_request");
     }
+    String labeled =
+        "SELECT "
+            + qualified("i", dayKey + "request_id, position")
+            + ", i."
+            + ROW_ID
+            + ", COALESCE(b.click, 0) AS click,"
+            + " COALESCE(b.watch_seconds, 0) AS watch_seconds,"
+            + " COALESCE(b.gift_value, 0) AS gift_value,"
+            + " COALESCE(b.flowers, 0) AS flowers, COALESCE(b.follows_n, 0) AS follows_n,"
+            + " COALESCE(b.async_views, 0) AS async_views, c.last_click FROM "
+            + flagged(EventSchema.IMPRESSIONS)
+            + " i LEFT JOIN behaviours b ON "
+            + keyJoin("i", "b")
+            + " LEFT JOIN last_clicks c ON "
+            + on("i", "c", dayKey + "request_id")
+            + " WHERE i.reason IS NULL";
+    String from =
+        windows.length() == 0
+            ? "(" + labeled + ")"
+            : "(SELECT b.*" + windows + " FROM (" + labeled + ") b)";
     return "SELECT l.*,"
         + " CASE WHEN click = 1 AND watch_seconds >= "
         + o.conversionWatchSeconds()
@@ -399,12 +461,15 @@ public final class SamplingSql {
         + ") * CAST('1000000.0' AS DOUBLE)) AS BIGINT) AS DOUBLE) / CAST('1000000.0' AS DOUBLE)"
         + " AS weight, "
         + ruleExpr()
-        + " AS rule FROM (SELECT b.*,"
-        + windows
-        + " FROM labeled b) l";
+        + " AS rule FROM "
+        + from
+        + " l";
   }
 
-  /** The kept impressions with labels, weights and side-table fields (schema: SAMPLES). */
+  /**
+   * The kept impressions with labels, weights and side-table fields (schema: SAMPLES), plus {@code
+   * day}. The only read of the wide impression columns: by row id, for the kept rows.
+   */
   public String samplesQuery() {
     return "SELECT CAST(i.request_id AS BIGINT) AS request_id, CAST(i.position AS INT) AS position,"
         + " CAST(i.user_id AS BIGINT) AS user_id, CAST(i.room_id AS BIGINT) AS room_id,"
@@ -423,19 +488,37 @@ public final class SamplingSql {
         + " CAST(r.follow AS INT) AS follow, CAST(r.async_views AS INT) AS async_views,"
         + " CAST(r.weight AS DOUBLE) AS weight,"
         + " CAST(i.oracle_pctr AS DOUBLE) AS oracle_pctr,"
-        + " CAST(i.oracle_pcvr AS DOUBLE) AS oracle_pcvr, r.day"
-        + " FROM ruled r JOIN "
-        + flagged(EventSchema.IMPRESSIONS)
-        + " i ON r.day = i.day AND r.request_id = i.request_id AND r.position = i.position"
-        + " AND i.reason IS NULL LEFT JOIN "
+        + " CAST(i.oracle_pcvr AS DOUBLE) AS oracle_pcvr, i.day"
+        + " FROM "
+        + rawView(EventSchema.IMPRESSIONS)
+        + " i JOIN (SELECT * FROM ruled WHERE rule LIKE 'kept%') r ON i."
+        + ROW_ID
+        + " = r."
+        + ROW_ID
+        + " LEFT JOIN "
         + rawView(EventSchema.USERS)
         + " u ON i.user_id = u.user_id LEFT JOIN "
         + rawView(EventSchema.ROOMS)
-        + " m ON i.room_id = m.room_id WHERE r.rule LIKE 'kept%'";
+        + " m ON i.room_id = m.room_id";
   }
 
   /** The quarantined rows of one input table: all its columns, {@code reason} and {@code day}. */
   public String quarantineQuery(EventSchema.Table t) {
+    if (t == EventSchema.IMPRESSIONS) {
+      // the flagged table is narrow: the rows' other columns come from the raw view, by row id
+      return "SELECT "
+          + cols(t, "i")
+          + ", q.reason, q.day FROM "
+          + rawView(t)
+          + " i JOIN (SELECT "
+          + ROW_ID
+          + ", reason, day FROM "
+          + flagged(t)
+          + " WHERE reason IS NOT NULL) q ON i."
+          + ROW_ID
+          + " = q."
+          + ROW_ID;
+    }
     return "SELECT "
         + cols(t, null)
         + ", reason, day FROM "
@@ -478,12 +561,9 @@ public final class SamplingSql {
         .collect(Collectors.joining(" UNION ALL "));
   }
 
-  /** Report: impressions read, and distinct valid requests. */
+  /** Report: impressions read, and distinct requests with a valid impression. */
   public String totalsQuery() {
-    return "SELECT (SELECT COUNT(*) FROM "
-        + flagged(EventSchema.IMPRESSIONS)
-        + ") AS impressions, (SELECT COUNT(*) FROM (SELECT DISTINCT day, request_id FROM "
-        + flagged(EventSchema.IMPRESSIONS)
-        + " WHERE reason IS NULL) t) AS requests";
+    return "SELECT (SELECT COUNT(*) FROM impressions_base) AS impressions,"
+        + " (SELECT COUNT(*) FROM impressions_requests) AS requests";
   }
 }

@@ -38,6 +38,8 @@ public final class SparkSampler {
    */
   private static final java.util.Set<String> MATERIALIZED =
       java.util.Set.of(
+          "impressions_base",
+          "impressions_requests",
           SamplingSql.flagged(EventSchema.IMPRESSIONS),
           SamplingSql.flagged(EventSchema.CLICKS),
           "behaviours",
@@ -62,17 +64,28 @@ public final class SparkSampler {
         if (t.partitioned()) {
           // one read per file: its inferred schema is checked, then the same DataFrame is used
           // (each schema inference is a Spark job of its own)
-          List<String> cols = new ArrayList<>(t.columnNames());
           Dataset<Row> all = null;
+          long fileIndex = 0;
           for (String day : days) {
-            cols.add("'" + day + "' AS " + EventSchema.DAY);
             for (String f : files(fs, dayDir(root, t, day))) {
               Dataset<Row> ds = spark.read().parquet(f);
               SchemaCheck.require(t, f, sparkColumns(ds.schema().fields()));
+              List<String> cols = new ArrayList<>(t.columnNames());
+              cols.add("'" + day + "' AS " + EventSchema.DAY);
+              if (t == EventSchema.IMPRESSIONS) {
+                // the row id of SamplingSql: file index · 2^40 + row number in the file
+                cols.add(
+                    "CAST("
+                        + fileIndex
+                        + " AS BIGINT) * "
+                        + SamplingSql.FILE_ROW_ID_STRIDE
+                        + " + _metadata.row_index AS "
+                        + SamplingSql.ROW_ID);
+              }
+              fileIndex++;
               Dataset<Row> part = ds.selectExpr(cols.toArray(String[]::new));
               all = all == null ? part : all.unionAll(part);
             }
-            cols.remove(cols.size() - 1);
           }
           registerRaw(t, all);
         } else {
@@ -221,7 +234,11 @@ public final class SparkSampler {
                   + t.columns().stream()
                       .map(c -> "CAST(NULL AS " + sparkType(c.type()) + ") AS " + c.name())
                       .collect(Collectors.joining(", "))
-                  + ", CAST(NULL AS STRING) AS day WHERE 1 = 0")
+                  + ", CAST(NULL AS STRING) AS day"
+                  + (t == EventSchema.IMPRESSIONS
+                      ? ", CAST(NULL AS BIGINT) AS " + SamplingSql.ROW_ID
+                      : "")
+                  + " WHERE 1 = 0")
           .createOrReplaceTempView(view);
       return;
     }

@@ -1,7 +1,10 @@
 package io.liverec.pipelines.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.liverec.api.errors.ExitCode;
+import io.liverec.api.errors.LiverecException;
 import io.liverec.pipelines.sim.Simulations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,5 +56,39 @@ class SampleCommandTest {
             .execute("-f", yaml.toString(), "--strategy", "skip-above", "--out", out2.toString());
     assertThat(code).isZero();
     assertThat(SamplingReport.read(out2).byRule()).containsKey("dropped_below_last_click");
+  }
+
+  @Test
+  void sparkEngineWithoutSparkOnTheClassPathFailsWithExitCode2AndSaysHowToRunIt() {
+    SampleCommand cmd = new SampleCommand();
+    cmd.sparkProbeClass = "org.apache.spark.sql.NoSuchSparkSession";
+    Path out = dir.resolve("out-spark");
+    new CommandLine(cmd)
+        .parseArgs(
+            "--events",
+            dir.resolve("events").toString(),
+            "--engine",
+            "spark",
+            "--out",
+            out.toString());
+    assertThatThrownBy(cmd::call)
+        .isInstanceOfSatisfying(
+            LiverecException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+        .hasMessageContaining("io.liverec.pipelines.sampling.SparkSamplingMain")
+        .hasMessageContaining("spark-submit")
+        .hasMessageContaining("manifests/spark/sampling-sparkapplication.yaml");
+    assertThat(out).doesNotExist();
+    // with Spark on the class path (as in these tests) the check passes
+    SampleCommand withSpark = new SampleCommand();
+    assertThat(withSpark.sparkProbeClass).isEqualTo(SampleCommand.SPARK_PROBE_CLASS);
+    withSpark.requireSpark();
+  }
+
+  @Test
+  void anUnknownEngineIsAUsageError() {
+    int code =
+        new CommandLine(new SampleCommand())
+            .execute("--events", dir.toString(), "--engine", "flink");
+    assertThat(code).isEqualTo(CommandLine.ExitCode.USAGE);
   }
 }
