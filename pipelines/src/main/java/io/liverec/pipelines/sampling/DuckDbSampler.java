@@ -35,13 +35,10 @@ public final class DuckDbSampler {
   public static final String ENGINE = "duckdb";
 
   /**
-   * Stages read once by the next stage stay views; every other stage is materialized (measured with
-   * scripts/bench-sampling.sh).
+   * Days sampled at the same time (default 2; {@code -Dliverec.sampling.concurrentDays=n} for
+   * tuning, measured with scripts/bench-sampling.sh).
    */
-  private static final java.util.Set<String> VIEW_STAGES = java.util.Set.of();
-
-  /** Days sampled at the same time (measured with scripts/bench-sampling.sh). */
-  static final int CONCURRENT_DAYS = 2;
+  static final int CONCURRENT_DAYS = Integer.getInteger("liverec.sampling.concurrentDays", 2);
 
   /**
    * Samples the log under {@code events} into {@code out}; {@code onDay} sees each finished day.
@@ -156,9 +153,9 @@ public final class DuckDbSampler {
         }
       }
       for (SamplingSql.Stage s : sql.stages()) {
-        String kind = VIEW_STAGES.contains(s.name()) ? "TEMP VIEW " : "TEMP TABLE ";
+        // materialized: most stages are read by several later ones
         long t0 = System.nanoTime();
-        st.execute("CREATE OR REPLACE " + kind + s.name() + " AS " + s.sql());
+        st.execute("CREATE OR REPLACE TEMP TABLE " + s.name() + " AS " + s.sql());
         trace(day, s.name(), t0);
       }
       Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
