@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * The seed talk's ranking ladder on one simulated log: every variant trained with the same samples,
  * splits and settings for several seeds, reported as mean ± 95% CI per metric with each rung
- * compared to the one before it. A difference is called only when the two CIs do not overlap.
+ * compared to its baseline row. A difference is called when the 95% CI of the paired per-seed
+ * difference excludes zero; the table also says whether the two rows' own CIs overlap.
  */
 public final class RankingAblation {
 
