@@ -1,22 +1,30 @@
 package io.liverec.pipelines.train;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.pipelines.sim.SimulatorConfig;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code name=value} overrides of {@link SimulatorConfig}'s public fields (the ablation's {@code
- * --sim} option), and a one-line description of every field so an ablation's reuse key changes
- * whenever any simulator setting does.
+ * --sim} option), applied by Jackson's {@code readerForUpdating}, and a one-line JSON of every
+ * field so an ablation's reuse key changes whenever any simulator setting does.
  */
 final class SimOverrides {
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .findAndRegisterModules() // java.time for startDay, when on the class path
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
   private SimOverrides() {}
 
-  /** Applies {@code name=value} pairs to a copy of {@code base}; unknown names fail naming them. */
+  /** Applies {@code name=value} pairs to a copy of {@code base}; bad ones fail naming the field. */
   static SimulatorConfig apply(SimulatorConfig base, List<String> assignments) {
     SimulatorConfig c = base.copy();
     for (String a : assignments) {
@@ -26,60 +34,28 @@ final class SimOverrides {
       }
       String name = a.substring(0, eq).trim();
       String value = a.substring(eq + 1).trim();
-      Field f = field(name);
+      ObjectNode node = JSON.createObjectNode();
+      if (value.equals("true") || value.equals("false")) {
+        node.put(name, Boolean.parseBoolean(value));
+      } else {
+        node.put(name, value); // numbers and dates coerced from text by the field's type
+      }
       try {
-        Class<?> t = f.getType();
-        if (t == int.class) {
-          f.setInt(c, Integer.parseInt(value));
-        } else if (t == long.class) {
-          f.setLong(c, Long.parseLong(value));
-        } else if (t == double.class) {
-          f.setDouble(c, Double.parseDouble(value));
-        } else if (t == boolean.class) {
-          if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("not true/false");
-          }
-          f.setBoolean(c, Boolean.parseBoolean(value));
-        } else if (t == LocalDate.class) {
-          f.set(c, LocalDate.parse(value));
-        } else {
-          throw LiverecException.badInput("--sim: field '" + name + "' cannot be set");
-        }
-      } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-        throw LiverecException.badInput(
-            "--sim " + name + ": bad " + f.getType().getSimpleName() + " '" + value + "'");
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
+        JSON.readerForUpdating(c).readValue(node);
+      } catch (java.io.IOException e) {
+        String why = e instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
+        throw LiverecException.badInput("--sim " + name + "=" + value + ": " + why);
       }
     }
     return c;
   }
 
-  private static Field field(String name) {
-    try {
-      Field f = SimulatorConfig.class.getField(name);
-      if (Modifier.isStatic(f.getModifiers())) {
-        throw new NoSuchFieldException(name);
-      }
-      return f;
-    } catch (NoSuchFieldException e) {
-      throw LiverecException.badInput("--sim: SimulatorConfig has no field '" + name + "'");
-    }
-  }
-
-  /** Every public field as {@code name=value}, in declaration order. */
+  /** Every public field as one line of JSON, in declaration order. */
   static String describe(SimulatorConfig c) {
-    List<String> parts = new ArrayList<>();
-    for (Field f : SimulatorConfig.class.getFields()) {
-      if (Modifier.isStatic(f.getModifiers())) {
-        continue;
-      }
-      try {
-        parts.add(f.getName() + "=" + f.get(c));
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
+    try {
+      return JSON.writeValueAsString(c);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot describe the simulator configuration", e);
     }
-    return String.join(" ", parts);
   }
 }
