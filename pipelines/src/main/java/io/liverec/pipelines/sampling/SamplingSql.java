@@ -456,10 +456,11 @@ public final class SamplingSql {
         + " THEN 1 ELSE 0 END AS conversion,"
         + " CASE WHEN gift_value > 0 THEN 1 ELSE 0 END AS gift,"
         + " CASE WHEN follows_n > 0 THEN 1 ELSE 0 END AS follow,"
-        + " CAST(CAST(ROUND(("
+        // rounded only where there is something to round: most rows are not clicked (weight 1)
+        + " CASE WHEN click = 1 THEN CAST(CAST(ROUND(("
         + weightExpr()
         + ") * CAST('1000000.0' AS DOUBLE)) AS BIGINT) AS DOUBLE) / CAST('1000000.0' AS DOUBLE)"
-        + " AS weight, "
+        + " ELSE CAST('1.0' AS DOUBLE) END AS weight, "
         + ruleExpr()
         + " AS rule FROM "
         + from
