@@ -76,6 +76,14 @@ public final class SimulateCommand implements Callable<Integer> {
               + " multimodal, recency, popularity, conflict.")
   List<String> disable = new ArrayList<>();
 
+  @Option(
+      names = "--sim",
+      paramLabel = "NAME=VALUE",
+      description =
+          "Set any simulator field (repeatable), e.g. --sim policyNoise=3 --sim tasteStrength=1.5;"
+              + " fields and defaults: docs/DATA.md. Applied after the options above.")
+  List<String> sim = new ArrayList<>();
+
   @Override
   public Integer call() {
     SimulatorConfig cfg = new SimulatorConfig();
@@ -107,7 +115,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 new picocli.CommandLine(this), "unknown effect '" + e + "' for --disable");
       }
     }
-    long expected = Math.round(users * requestsPerUser * days * 7.6);
+    cfg = SimOverrides.apply(cfg, sim);
+    long expected = Math.round(cfg.users * cfg.requestsPerUserPerDay * cfg.days * 7.6);
     SimulationReport report;
     try (ProgressBar pb =
         new ProgressBarBuilder()

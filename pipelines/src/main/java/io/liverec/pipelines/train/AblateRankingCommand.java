@@ -1,5 +1,6 @@
 package io.liverec.pipelines.train;
 
+import io.liverec.pipelines.sim.SimOverrides;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

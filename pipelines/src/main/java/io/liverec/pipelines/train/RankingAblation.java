@@ -7,6 +7,7 @@ import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.pipelines.eval.MeanCi;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
+import io.liverec.pipelines.sim.SimOverrides;
 import io.liverec.pipelines.sim.SimulationReport;
 import io.liverec.pipelines.sim.Simulations;
 import io.liverec.pipelines.sim.Simulator;

@@ -1,4 +1,4 @@
-package io.liverec.pipelines.train;
+package io.liverec.pipelines.sim;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.liverec.api.errors.LiverecException;
-import io.liverec.pipelines.sim.SimulatorConfig;
 import java.util.List;
 
 /**
- * {@code name=value} overrides of {@link SimulatorConfig}'s public fields (the ablation's {@code
- * --sim} option), applied by Jackson's {@code readerForUpdating}, and a one-line JSON of every
- * field so an ablation's reuse key changes whenever any simulator setting does.
+ * {@code name=value} overrides of {@link SimulatorConfig}'s public fields (the {@code --sim} option
+ * of {@code liverec simulate} and {@code liverec ablate ranking}), applied by Jackson's {@code
+ * readerForUpdating}, and a one-line JSON of every field so an ablation's reuse key changes
+ * whenever any simulator setting does.
  */
-final class SimOverrides {
+public final class SimOverrides {
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .findAndRegisterModules() // java.time for startDay, when on the class path
@@ -25,7 +25,7 @@ final class SimOverrides {
   private SimOverrides() {}
 
   /** Applies {@code name=value} pairs to a copy of {@code base}; bad ones fail naming the field. */
-  static SimulatorConfig apply(SimulatorConfig base, List<String> assignments) {
+  public static SimulatorConfig apply(SimulatorConfig base, List<String> assignments) {
     SimulatorConfig c = base.copy();
     for (String a : assignments) {
       int eq = a.indexOf('=');
@@ -51,7 +51,7 @@ final class SimOverrides {
   }
 
   /** Every public field as one line of JSON, in declaration order. */
-  static String describe(SimulatorConfig c) {
+  public static String describe(SimulatorConfig c) {
     try {
       return JSON.writeValueAsString(c);
     } catch (java.io.IOException e) {

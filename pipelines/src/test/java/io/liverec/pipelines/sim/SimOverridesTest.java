@@ -1,9 +1,8 @@
-package io.liverec.pipelines.train;
+package io.liverec.pipelines.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.liverec.pipelines.sim.SimulatorConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
