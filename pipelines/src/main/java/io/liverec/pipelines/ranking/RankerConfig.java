@@ -3,6 +3,7 @@ package io.liverec.pipelines.ranking;
 import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.features.FeatureSchema;
+import io.liverec.pipelines.ranking.layers.Cross;
 import io.liverec.pipelines.ranking.layers.Interactions;
 import io.liverec.pipelines.ranking.layers.Kfm;
 import io.liverec.pipelines.ranking.multitask.Experts;
@@ -22,6 +23,7 @@ public record RankerConfig(
     List<Interactions> interactions,
     Kfm.Sharing kfmSharing,
     int crossLayers,
+    Cross.Form crossForm,
     int attentionHeads,
     int attentionLayers,
     List<String> tasks,
@@ -74,6 +76,7 @@ public record RankerConfig(
     if (interactions.contains(Interactions.CROSS) && cross == 0) {
       throw bad("model.crossLayers", "must be > 0 when 'cross' is in model.interactions");
     }
+    Cross.Form crossForm = parse(Cross.Form.class, model.crossForm, "model.crossForm", "vector");
     int heads = positive(model.attentionHeads, "model.attentionHeads");
     int attLayers = positive(model.attentionLayers, "model.attentionLayers");
 
@@ -160,6 +163,7 @@ public record RankerConfig(
             List.copyOf(interactions),
             sharing,
             cross,
+            crossForm,
             heads,
             attLayers,
             tasks,
@@ -208,6 +212,7 @@ public record RankerConfig(
         interactions,
         kfmSharing,
         crossLayers,
+        crossForm,
         attentionHeads,
         attentionLayers,
         tasks,

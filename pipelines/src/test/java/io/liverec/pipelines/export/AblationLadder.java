@@ -26,9 +26,25 @@ final class AblationLadder {
     r.put("DeepFM", m -> {});
     r.put("DeepNFM", m -> m.interactions = list("nfm"));
     r.put("DeepKFM", m -> m.interactions = list("kfm"));
-    r.put("+Cross", m -> m.interactions = list("kfm", "cross"));
-    r.put("+AutoInt", m -> m.interactions = list("kfm", "cross", "autoint"));
-    r.put("BitInt", m -> m.interactions = list("kfm", "cross", "bitint"));
+    r.put(
+        "+Cross",
+        m -> {
+          m.interactions = list("kfm", "cross");
+          m.crossForm = "matrix";
+        });
+    r.put("+Cross (vector form)", m -> m.interactions = list("kfm", "cross"));
+    r.put(
+        "+AutoInt",
+        m -> {
+          m.interactions = list("kfm", "cross", "autoint");
+          m.crossForm = "matrix";
+        });
+    r.put(
+        "BitInt",
+        m -> {
+          m.interactions = list("kfm", "cross", "bitint");
+          m.crossForm = "matrix";
+        });
     r.put("ESMM", m -> m.multitask.structure = "esmm");
     r.put(
         "+GradNorm",

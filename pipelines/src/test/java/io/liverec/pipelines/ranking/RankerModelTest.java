@@ -51,6 +51,15 @@ class RankerModelTest {
   }
 
   @Test
+  void everyVariableGetsAGradientWithTheMatrixCrossLayer() {
+    check(
+        m -> {
+          m.interactions = new ArrayList<>(List.of("kfm", "cross"));
+          m.crossForm = "matrix";
+        });
+  }
+
+  @Test
   void everyVariableGetsAGradientWithMmoeGradNormAndIndependentTasks() {
     check(
         m -> {
@@ -79,6 +88,7 @@ class RankerModelTest {
     assertInvalid(
         m -> m.interactions = new ArrayList<>(List.of("fm", "wide")), "model.interactions");
     assertInvalid(m -> m.kfmKernelSharing = "row", "model.kfmKernelSharing");
+    assertInvalid(m -> m.crossForm = "tensor", "model.crossForm");
     assertInvalid(m -> m.multitask.experts = "ple", "model.multitask.experts");
     assertInvalid(
         m -> {

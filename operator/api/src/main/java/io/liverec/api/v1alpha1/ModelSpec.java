@@ -41,6 +41,15 @@ public class ModelSpec {
   @Max(8)
   public Integer crossLayers = 2;
 
+  /**
+   * Form of each cross layer: {@code vector} (DCN, Wang et al. 2017: x₀·(x_lᵀw_l) + b_l + x_l, one
+   * weight vector per layer) or {@code matrix} (DCN-V2, Wang et al. 2021: x₀ ⊙ (W_l x_l + b_l) +
+   * x_l, a full k×k matrix per layer). The vector form adds one rank-one product per layer; the
+   * matrix form can express any bounded-degree polynomial of the embeddings (docs/ABLATIONS.md).
+   */
+  @Pattern("^(vector|matrix)$")
+  public String crossForm = "vector";
+
   /** AutoInt / BitInt attention heads and layers. */
   @Min(1)
   @Max(16)

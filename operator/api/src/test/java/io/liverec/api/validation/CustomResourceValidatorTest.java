@@ -117,6 +117,12 @@ class CustomResourceValidatorTest {
             "spec.model.multitask.gradientSurgry",
             "unknown field"),
         bad(
+            "TrainingRun with an unknown cross-layer form",
+            TRAINING_RUN,
+            cr -> obj(cr, "spec", "model").put("crossForm", "tensor"),
+            "spec.model.crossForm",
+            "pattern"),
+        bad(
             "TrainingRun with an unknown sampling strategy",
             TRAINING_RUN,
             cr -> obj(cr, "spec", "data").putObject("sampling").put("strategy", "random"),

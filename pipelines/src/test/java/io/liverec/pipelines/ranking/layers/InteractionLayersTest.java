@@ -212,6 +212,63 @@ class InteractionLayersTest {
   }
 
   @Test
+  void matrixCrossLayerMatchesTheDcnV2Recurrence() {
+    float[] e = randomEmbeddings(16);
+    int k = F * D;
+    ModelSpec m = new ModelSpec();
+    m.interactions = new ArrayList<>(List.of("cross"));
+    m.crossLayers = 2;
+    m.crossForm = "matrix";
+    RankerConfig c = config(m);
+    SplittableRandom r = new SplittableRandom(17);
+    float[][] w = new float[2][k * k]; // row-major [k, k]: (x W)_j = sum_i x_i W[i][j]
+    float[][] b = new float[2][k];
+    for (int l = 0; l < 2; l++) {
+      for (int i = 0; i < k * k; i++) {
+        w[l][i] = (float) r.nextGaussian() * 0.2f;
+      }
+      for (int i = 0; i < k; i++) {
+        b[l][i] = (float) r.nextGaussian() * 0.1f;
+      }
+    }
+    Value v =
+        GraphRunner.run(
+                Map.of(
+                    "cross/layer0/W",
+                    w[0],
+                    "cross/layer0/b",
+                    b[0],
+                    "cross/layer1/W",
+                    w[1],
+                    "cross/layer1/b",
+                    b[1]),
+                ops -> List.of(new Cross().apply(ops, "cross", fields(ops, e), c).wide()))
+            .get(0);
+    assertThat(v.shape()).containsExactly(N, k);
+    for (int n = 0; n < N; n++) {
+      double[] x0 = new double[k];
+      for (int i = 0; i < k; i++) {
+        x0[i] = e[n * k + i];
+      }
+      double[] x = x0.clone();
+      for (int l = 0; l < 2; l++) {
+        double[] next = new double[k];
+        for (int j = 0; j < k; j++) {
+          double xw = b[l][j];
+          for (int i = 0; i < k; i++) {
+            xw += x[i] * w[l][i * k + j];
+          }
+          next[j] = x0[j] * xw + x[j];
+        }
+        x = next;
+      }
+      for (int j = 0; j < k; j++) {
+        assertThat(v.data()[n * k + j]).isCloseTo((float) x[j], offset(1e-4f));
+      }
+    }
+  }
+
+  @Test
   void autoIntLayerMatchesHandAttention() {
     float[] e = randomEmbeddings(8);
     int heads = 2;
