@@ -161,10 +161,6 @@ class InteractionLayersTest {
   void crossLayerMatchesTheRecurrence() {
     float[] e = randomEmbeddings(6);
     int k = F * D;
-    ModelSpec m = new ModelSpec();
-    m.interactions = new ArrayList<>(List.of("cross"));
-    m.crossLayers = 2;
-    RankerConfig c = config(m);
     SplittableRandom r = new SplittableRandom(7);
     float[][] w = new float[2][k];
     float[][] b = new float[2][k];
@@ -174,25 +170,9 @@ class InteractionLayersTest {
         b[l][i] = (float) r.nextGaussian() * 0.1f;
       }
     }
-    Value v =
-        GraphRunner.run(
-                Map.of(
-                    "cross/layer0/w",
-                    w[0],
-                    "cross/layer0/b",
-                    b[0],
-                    "cross/layer1/w",
-                    w[1],
-                    "cross/layer1/b",
-                    b[1]),
-                ops -> List.of(new Cross().apply(ops, "cross", fields(ops, e), c).wide()))
-            .get(0);
-    assertThat(v.shape()).containsExactly(N, k);
+    Value v = runTwoCrossLayers(e, "vector", "w", w, b);
     for (int n = 0; n < N; n++) {
-      double[] x0 = new double[k];
-      for (int i = 0; i < k; i++) {
-        x0[i] = e[n * k + i];
-      }
+      double[] x0 = row(e, n, k);
       double[] x = x0.clone();
       for (int l = 0; l < 2; l++) {
         double xw = 0;
@@ -215,11 +195,6 @@ class InteractionLayersTest {
   void matrixCrossLayerMatchesTheDcnV2Recurrence() {
     float[] e = randomEmbeddings(16);
     int k = F * D;
-    ModelSpec m = new ModelSpec();
-    m.interactions = new ArrayList<>(List.of("cross"));
-    m.crossLayers = 2;
-    m.crossForm = "matrix";
-    RankerConfig c = config(m);
     SplittableRandom r = new SplittableRandom(17);
     float[][] w = new float[2][k * k]; // row-major [k, k]: (x W)_j = sum_i x_i W[i][j]
     float[][] b = new float[2][k];
@@ -231,25 +206,9 @@ class InteractionLayersTest {
         b[l][i] = (float) r.nextGaussian() * 0.1f;
       }
     }
-    Value v =
-        GraphRunner.run(
-                Map.of(
-                    "cross/layer0/W",
-                    w[0],
-                    "cross/layer0/b",
-                    b[0],
-                    "cross/layer1/W",
-                    w[1],
-                    "cross/layer1/b",
-                    b[1]),
-                ops -> List.of(new Cross().apply(ops, "cross", fields(ops, e), c).wide()))
-            .get(0);
-    assertThat(v.shape()).containsExactly(N, k);
+    Value v = runTwoCrossLayers(e, "matrix", "W", w, b);
     for (int n = 0; n < N; n++) {
-      double[] x0 = new double[k];
-      for (int i = 0; i < k; i++) {
-        x0[i] = e[n * k + i];
-      }
+      double[] x0 = row(e, n, k);
       double[] x = x0.clone();
       for (int l = 0; l < 2; l++) {
         double[] next = new double[k];
@@ -266,6 +225,36 @@ class InteractionLayersTest {
         assertThat(v.data()[n * k + j]).isCloseTo((float) x[j], offset(1e-4f));
       }
     }
+  }
+
+  /** Two cross layers of {@code form} with the given weights (named {@code weightName}). */
+  private static Value runTwoCrossLayers(
+      float[] e, String form, String weightName, float[][] w, float[][] b) {
+    ModelSpec m = new ModelSpec();
+    m.interactions = new ArrayList<>(List.of("cross"));
+    m.crossLayers = 2;
+    m.crossForm = form;
+    RankerConfig c = config(m);
+    Map<String, float[]> vars = new java.util.HashMap<>();
+    for (int l = 0; l < 2; l++) {
+      vars.put("cross/layer" + l + "/" + weightName, w[l]);
+      vars.put("cross/layer" + l + "/b", b[l]);
+    }
+    Value v =
+        GraphRunner.run(
+                vars, ops -> List.of(new Cross().apply(ops, "cross", fields(ops, e), c).wide()))
+            .get(0);
+    assertThat(v.shape()).containsExactly(N, F * D);
+    return v;
+  }
+
+  /** Row {@code n} of a row-major [N, k] array, widened. */
+  private static double[] row(float[] a, int n, int k) {
+    double[] out = new double[k];
+    for (int i = 0; i < k; i++) {
+      out[i] = a[n * k + i];
+    }
+    return out;
   }
 
   @Test
