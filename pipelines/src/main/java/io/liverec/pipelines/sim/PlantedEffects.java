@@ -64,7 +64,7 @@ final class PlantedEffects {
     cvrTasteWeights = new double[k];
     double sq = 0;
     for (int d = 0; d < k; d++) {
-      cvrTasteWeights[d] = d < k / 2 ? 1.0 : 0.3;
+      cvrTasteWeights[d] = d < k / 2 ? 1.0 : cfg.tasteSeesaw ? -1.0 : 0.3;
       sq += cvrTasteWeights[d] * cvrTasteWeights[d];
     }
     cvrTasteNorm = Math.sqrt(sq / k);
@@ -245,6 +245,9 @@ final class PlantedEffects {
     if (cfg.conflict) {
       l += cfg.conflictStrength * COVER[w.coverStyle[r]];
     }
+    if (cfg.roomBait) {
+      l += cfg.roomBaitStrength * w.bait[r];
+    }
     return l;
   }
 
@@ -268,6 +271,9 @@ final class PlantedEffects {
             + cfg.cvrPairwiseStrength * pair;
     if (cfg.conflict) {
       l -= cfg.conflictStrength * cfg.conflictCvrRatio * COVER[w.coverStyle[r]];
+    }
+    if (cfg.roomBait) {
+      l -= cfg.roomBaitStrength * cfg.roomBaitCvrRatio * w.bait[r];
     }
     return l;
   }

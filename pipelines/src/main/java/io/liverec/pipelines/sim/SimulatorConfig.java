@@ -110,6 +110,30 @@ public final class SimulatorConfig implements Cloneable {
   /** The conversion side of the conflict is this many times the click side. */
   public double conflictCvrRatio = 1.5;
 
+  /**
+   * Hidden per-room click-bait (PCGrad): every room has a score b ~ N(0, 1) that no feature shows
+   * except the room id (not the cover style, not the content vectors) — an eye-catching thumbnail
+   * or title over a stream that does not hold viewers. It raises the click logit by s·b and lowers
+   * the conversion logit by s·{@link #roomBaitCvrRatio}·b, so the click and the conversion losses
+   * pull the one shared room embedding in opposite directions. Off by default; drawn from its own
+   * generator, so switching it does not change any other part of the world.
+   */
+  public boolean roomBait = false;
+
+  public double roomBaitStrength = 1.0;
+
+  /** The conversion side of the room click-bait is this many times the click side. */
+  public double roomBaitCvrRatio = 1.5;
+
+  /**
+   * Taste seesaw (CGC): the conversion model's taste weights on the second half of the latent
+   * dimensions become −1 instead of +0.3 — what draws a user's click in those directions (the topic
+   * looks like theirs) makes them leave (the stream is not what they came for). The click model's
+   * taste is unchanged, so a representation of ⟨u, v⟩ shared by both tasks helps clicks and
+   * misleads conversion. Off by default (conversion weights 1 and 0.3, docs/DATA.md).
+   */
+  public boolean tasteSeesaw = false;
+
   // ---- conversion (effective watch) given click ----
   /** Base conversion-given-click logit. */
   public double cvrBias = -0.5;

@@ -49,6 +49,12 @@ public final class World {
   final int[] firstDay;
   final double[][] roomTaste;
 
+  /**
+   * Hidden click-bait score per room (N(0,1), {@link SimulatorConfig#roomBait}), from its own
+   * generator so that the rest of the world does not depend on it.
+   */
+  final double[] bait;
+
   /** audio, visual, text vectors concatenated: {@code 3 × MODALITY_DIM} floats per room. */
   final float[][] content;
 
@@ -148,6 +154,11 @@ public final class World {
     double sdLog = Math.sqrt(Math.max(1e-12, sumLog2 / m - meanLog * meanLog));
     for (int r = 0; r < m; r++) {
       logPopZ[r] = (Math.log(popularity[r]) - meanLog) / sdLog;
+    }
+    bait = new double[m];
+    SplittableRandom baitRng = new SplittableRandom(cfg.seed * 0x2545F4914F6CDD1DL + 0xB417L);
+    for (int r = 0; r < m; r++) {
+      bait[r] = gaussian(baitRng);
     }
     effects = new PlantedEffects(cfg, this, rng);
   }

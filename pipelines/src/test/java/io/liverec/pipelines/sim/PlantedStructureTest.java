@@ -190,6 +190,78 @@ class PlantedStructureTest {
     }
   }
 
+  @Test
+  void roomBaitMovesClickAndConversionOppositeWaysPerRoomAndNothingElse() {
+    SimulatorConfig base = Simulations.smallConfig(5);
+    SimulatorConfig on = base.copy();
+    on.roomBait = true;
+    on.roomBaitStrength = 0.8;
+    on.roomBaitCvrRatio = 2.0;
+    World a = new World(base);
+    World b = new World(on);
+    int surfaces = Surface.values().length;
+    double sumBait = 0;
+    double sumBait2 = 0;
+    for (int r = 0; r < base.rooms; r++) {
+      // the rest of the world is the same draw
+      assertThat(b.content[r]).containsExactly(a.content[r]);
+      assertThat(b.roomTaste[r]).containsExactly(a.roomTaste[r]);
+      assertThat(b.coverStyle[r]).isEqualTo(a.coverStyle[r]);
+      sumBait += b.bait[r];
+      sumBait2 += b.bait[r] * b.bait[r];
+      for (int u = 0; u < 5; u++) {
+        int hour = (7 * r + u) % 24;
+        int surface = (r + u) % surfaces;
+        double dClick =
+            b.effects.clickLogit(u, r, hour, surface, 2, false)
+                - a.effects.clickLogit(u, r, hour, surface, 2, false);
+        double dConv =
+            b.effects.conversionLogit(u, r, hour, surface)
+                - a.effects.conversionLogit(u, r, hour, surface);
+        assertThat(dClick).isCloseTo(0.8 * b.bait[r], org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(dConv).isCloseTo(-1.6 * b.bait[r], org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
+    // a standard normal score per room, not a constant
+    double mean = sumBait / base.rooms;
+    assertThat(mean).isBetween(-0.4, 0.4);
+    assertThat(sumBait2 / base.rooms - mean * mean).isBetween(0.6, 1.5);
+  }
+
+  @Test
+  void tasteSeesawFlipsTheConversionTasteOfTheSecondHalfOnly() {
+    SimulatorConfig base = Simulations.smallConfig(5);
+    SimulatorConfig on = base.copy();
+    on.tasteSeesaw = true;
+    World a = new World(base);
+    World b = new World(on);
+    int k = base.latentDim;
+    for (int u = 0; u < 20; u++) {
+      for (int r = 0; r < 10; r++) {
+        double first = 0;
+        double second = 0;
+        for (int d = 0; d < k; d++) {
+          double p = a.userTaste[u][d] * a.roomTaste[r][d];
+          if (d < k / 2) {
+            first += p;
+          } else {
+            second += p;
+          }
+        }
+        // conversion taste: (1·first + 0.3·second)/‖(1,…,0.3,…)‖ off, (first − second)/1 on
+        double normOff = Math.sqrt((k / 2 * 1.0 + k / 2 * 0.09) / k);
+        double dConv =
+            b.effects.conversionLogit(u, r, 20, 0) - a.effects.conversionLogit(u, r, 20, 0);
+        double expected =
+            base.cvrTasteStrength * ((first - second) - (first + 0.3 * second) / normOff);
+        assertThat(dConv).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        // clicks do not change
+        assertThat(b.effects.clickLogit(u, r, 20, 0, 1, false))
+            .isEqualTo(a.effects.clickLogit(u, r, 20, 0, 1, false));
+      }
+    }
+  }
+
   /**
    * A logistic regression on hashed one-hot features (ids, position, fields and a few crosses)
    * trained on the first two days and scored on the third reaches a clearly useful AUC, below the
