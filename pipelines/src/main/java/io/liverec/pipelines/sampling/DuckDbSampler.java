@@ -40,6 +40,72 @@ public final class DuckDbSampler {
    */
   static final int CONCURRENT_DAYS = Integer.getInteger("liverec.sampling.concurrentDays", 2);
 
+  private final int concurrentDays;
+  private final StepTimes times;
+
+  public DuckDbSampler() {
+    this(CONCURRENT_DAYS, null);
+  }
+
+  /**
+   * For benchmarks: {@code concurrentDays} days at once; {@code times} (may be null) collects the
+   * wall and process CPU time of every step.
+   */
+  public DuckDbSampler(int concurrentDays, StepTimes times) {
+    if (concurrentDays < 1) {
+      throw new IllegalArgumentException("concurrentDays must be >= 1, got " + concurrentDays);
+    }
+    this.concurrentDays = concurrentDays;
+    this.times = times;
+  }
+
+  /**
+   * Wall and process CPU seconds per step (schema check, each stage, samples, report, quarantine),
+   * summed over days. Process CPU counts every thread of the JVM and of DuckDB, so a step's CPU is
+   * only its own when one day runs at a time ({@code concurrentDays = 1}).
+   */
+  public static final class StepTimes {
+    private final java.util.Map<String, long[]> steps =
+        java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
+    void add(String step, long wallNs, long cpuNs) {
+      synchronized (steps) {
+        long[] t = steps.computeIfAbsent(step, k -> new long[2]);
+        t[0] += wallNs;
+        t[1] += cpuNs;
+      }
+    }
+
+    /** Step → {wall ns, process CPU ns}, in first-seen order. */
+    public java.util.Map<String, long[]> steps() {
+      synchronized (steps) {
+        java.util.Map<String, long[]> copy = new java.util.LinkedHashMap<>();
+        steps.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+      }
+    }
+  }
+
+  /** CPU time of the whole process (all threads, DuckDB's included), or -1 if unknown. */
+  public static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** Times one step: prints it with -Dliverec.sampling.trace=true and adds it to {@link #times}. */
+  private void step(String day, String step, long t0, long cpu0) {
+    long wall = System.nanoTime() - t0;
+    if (times != null) {
+      times.add(step, wall, processCpuNanos() - cpu0);
+    }
+    if (Boolean.getBoolean("liverec.sampling.trace")) {
+      System.err.printf("duckdb sampler: %s %-22s %7.2f s%n", day, step, wall / 1e9);
+    }
+  }
+
   /**
    * Samples the log under {@code events} into {@code out}; {@code onDay} sees each finished day.
    */
@@ -63,6 +129,8 @@ public final class DuckDbSampler {
       // every output is written with an explicit ORDER BY, so intermediate tables need no order
       st.execute("SET preserve_insertion_order = false");
       // Fail fast on the schema of every input file before any work.
+      long s0 = System.nanoTime();
+      long c0 = processCpuNanos();
       for (String day : days) {
         for (EventSchema.Table t : EventSchema.SAMPLER_INPUTS) {
           if (t.partitioned()) {
@@ -85,13 +153,14 @@ public final class DuckDbSampler {
                 + lit(f.toString())
                 + ")");
       }
+      step("all days", "schema check", s0, c0);
       deleteTree(out.resolve(EventSchema.SAMPLES.name()));
       deleteTree(out.resolve("quarantine"));
-      // Days are independent: up to CONCURRENT_DAYS run at once, each on its own connection (own
+      // Days are independent: up to concurrentDays run at once, each on its own connection (own
       // temp views and tables) sharing the database's thread pool, so one day's serial phases
       // overlap another's parallel ones.
       ExecutorService pool =
-          Executors.newFixedThreadPool(Math.min(CONCURRENT_DAYS, days.size()), daemonThreads());
+          Executors.newFixedThreadPool(Math.min(concurrentDays, days.size()), daemonThreads());
       try {
         List<Future<SamplingReport.Accumulator>> results = new ArrayList<>();
         for (String day : days) {
@@ -137,8 +206,13 @@ public final class DuckDbSampler {
     return report;
   }
 
+  /** How many impression days the log under {@code events} has. */
+  int days(Path events) {
+    return EventLog.open(events).days(null, null).size();
+  }
+
   /** One day: stages, samples, report counts and quarantine files; returns its counts. */
-  private static SamplingReport.Accumulator sampleDay(
+  private SamplingReport.Accumulator sampleDay(
       Connection conn, EventLog log, String day, Path out, SamplingOptions o)
       throws SQLException, IOException {
     SamplingSql sql = new SamplingSql(o, List.of(day));
@@ -155,23 +229,28 @@ public final class DuckDbSampler {
       for (SamplingSql.Stage s : sql.stages()) {
         // materialized: most stages are read by several later ones
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         st.execute("CREATE OR REPLACE TEMP TABLE " + s.name() + " AS " + s.sql());
-        trace(day, s.name(), t0);
+        step(day, s.name(), t0, c0);
       }
       Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
       Files.createDirectories(dayDir);
       long t1 = System.nanoTime();
+      long c1 = processCpuNanos();
       st.execute(
           "COPY (SELECT * EXCLUDE (day) FROM ("
               + sql.samplesQuery()
               + ") s ORDER BY request_id, position) TO "
               + lit(dayDir.resolve("part-00000.parquet").toString())
               + " (FORMAT parquet, COMPRESSION zstd)");
-      trace(day, "samples", t1);
+      step(day, "samples", t1, c1);
       SamplingReport.Accumulator dayAcc = new SamplingReport.Accumulator();
       long t2 = System.nanoTime();
+      long c2 = processCpuNanos();
       collect(st, sql, dayAcc);
-      trace(day, "report", t2);
+      step(day, "report", t2, c2);
+      long t3 = System.nanoTime();
+      long c3 = processCpuNanos();
       for (EventSchema.Table t : SamplingSql.quarantinable()) {
         if (dayAcc.quarantined.keySet().stream().noneMatch(k -> k.startsWith(t.name() + "/"))) {
           continue;
@@ -186,6 +265,7 @@ public final class DuckDbSampler {
                 + lit(qDir.resolve("part-00000.parquet").toString())
                 + " (FORMAT parquet, COMPRESSION zstd)");
       }
+      step(day, "quarantine", t3, c3);
       return dayAcc;
     }
   }
@@ -196,14 +276,6 @@ public final class DuckDbSampler {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** With -Dliverec.sampling.trace=true, prints how long each step took (for tuning). */
-  private static void trace(String day, String step, long t0) {
-    if (Boolean.getBoolean("liverec.sampling.trace")) {
-      System.err.printf(
-          "duckdb sampler: %s %-22s %7.2f s%n", day, step, (System.nanoTime() - t0) / 1e9);
-    }
   }
 
   static void collect(Statement st, SamplingSql sql, SamplingReport.Accumulator acc)

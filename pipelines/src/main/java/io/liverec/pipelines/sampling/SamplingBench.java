@@ -18,8 +18,10 @@ import java.time.LocalDate;
  * Skip-Above logic (labels, weights, side-table fields) written as one plain DuckDB SQL statement
  * without validation, quarantine or report, on the same simulated log in the same run. Prints, for
  * both, impressions per second and input events per second (impressions plus the behaviour rows
- * read: clicks, watches, gifts, flowers, follows, async views), their ratio and the machine's load
- * average. Run through {@code scripts/bench-sampling.sh}.
+ * read: clicks, watches, gifts, flowers, follows, async views), wall and process CPU seconds, their
+ * ratio and the machine's load average; the engine with every day at once as a variant; and a
+ * per-step breakdown (wall and CPU seconds of each stage, samples write and report) from one more
+ * run with one day at a time. Run through {@code scripts/bench-sampling.sh}.
  *
  * <p>Arguments: {@code [impressions (default 10000000)] [work dir (default
  * .cache/bench-sampling)]}. The simulated log is kept in the work dir and reused by later runs of
@@ -64,31 +66,49 @@ public final class SamplingBench {
     // warm-up of both paths (JVM, DuckDB, page cache), then each timed twice, interleaved; the
     // faster run of each counts (the machine is shared: the slower one measures the neighbours)
     plainSql(events, work.resolve("anchor-out"));
-    double anchorS = Double.MAX_VALUE;
-    double engineS = Double.MAX_VALUE;
+    int days = new DuckDbSampler().days(events);
+    double[] anchor = {Double.MAX_VALUE, 0};
+    double[] engine = {Double.MAX_VALUE, 0};
+    double[] allDays = {Double.MAX_VALUE, 0};
     for (int round = 1; round <= 2; round++) {
-      double a = time(() -> plainSql(events, work.resolve("anchor-out")));
-      double e =
+      double[] a = time(() -> plainSql(events, work.resolve("anchor-out")));
+      double[] e =
           time(
               () ->
                   new DuckDbSampler()
                       .sample(
                           events, work.resolve("engine-out"), SamplingOptions.defaults(), d -> {}));
+      // the same engine with every day at once (instead of DuckDbSampler.CONCURRENT_DAYS)
+      double[] all =
+          time(
+              () ->
+                  new DuckDbSampler(days, null)
+                      .sample(
+                          events, work.resolve("engine-out"), SamplingOptions.defaults(), d -> {}));
       System.out.printf(
-          "round %d: anchor %.2f s, engine %.2f s (load average %s)%n", round, a, e, loadAverage());
-      anchorS = Math.min(anchorS, a);
-      engineS = Math.min(engineS, e);
+          "round %d: anchor %.2f s (%.1f CPU-s), engine %.2f s (%.1f CPU-s), engine with all %d"
+              + " days at once %.2f s (%.1f CPU-s); load average %s%n",
+          round, a[0], a[1], e[0], e[1], days, all[0], all[1], loadAverage());
+      anchor = a[0] < anchor[0] ? a : anchor;
+      engine = e[0] < engine[0] ? e : engine;
+      allDays = all[0] < allDays[0] ? all : allDays;
     }
+    double anchorS = anchor[0];
+    double engineS = engine[0];
     double anchorRate = impressions / anchorS;
     double engineRate = impressions / engineS;
     System.out.printf(
-        "anchor  plain DuckDB SQL skip-above : %6.2f s  %,12.0f impressions/s  %,12.0f input"
-            + " events/s%n",
-        anchorS, anchorRate, inputEvents / anchorS);
+        "anchor  plain DuckDB SQL skip-above : %6.2f s %5.1f CPU-s %,12.0f impressions/s %,12.0f"
+            + " input events/s%n",
+        anchorS, anchor[1], anchorRate, inputEvents / anchorS);
     System.out.printf(
-        "figure  embedded engine skip-above  : %6.2f s  %,12.0f impressions/s  %,12.0f input"
-            + " events/s%n",
-        engineS, engineRate, inputEvents / engineS);
+        "figure  embedded engine skip-above  : %6.2f s %5.1f CPU-s %,12.0f impressions/s %,12.0f"
+            + " input events/s (%d days at a time)%n",
+        engineS, engine[1], engineRate, inputEvents / engineS, DuckDbSampler.CONCURRENT_DAYS);
+    System.out.printf(
+        "variant engine, all %d days at once : %6.2f s %5.1f CPU-s %,12.0f impressions/s %,12.0f"
+            + " input events/s%n",
+        days, allDays[0], allDays[1], impressions / allDays[0], inputEvents / allDays[0]);
     System.out.printf("ratio engine/anchor: %.2f%n", engineRate / anchorRate);
     System.out.printf(
         "target 2 M events/s: %s as impressions/s (%.2f M/s), %s as input events/s (%.2f M/s)%n",
@@ -96,6 +116,34 @@ public final class SamplingBench {
         engineRate / 1e6,
         inputEvents / engineS >= 2e6 ? "met" : "NOT met",
         inputEvents / engineS / 1e6);
+
+    // where the engine's time goes: one more run, one day at a time, so that the process CPU
+    // time around a step is that step's own
+    DuckDbSampler.StepTimes steps = new DuckDbSampler.StepTimes();
+    double[] prof =
+        time(
+            () ->
+                new DuckDbSampler(1, steps)
+                    .sample(
+                        events, work.resolve("engine-out"), SamplingOptions.defaults(), d -> {}));
+    System.out.printf(
+        "per-step breakdown (one day at a time: %.2f s wall, %.1f CPU-s; load average %s):%n",
+        prof[0], prof[1], loadAverage());
+    double stepCpu = 0;
+    for (long[] t : steps.steps().values()) {
+      stepCpu += t[1] / 1e9;
+    }
+    for (var en : steps.steps().entrySet()) {
+      System.out.printf(
+          "  %-22s %6.2f s wall %6.2f CPU-s %5.1f %%%n",
+          en.getKey(),
+          en.getValue()[0] / 1e9,
+          en.getValue()[1] / 1e9,
+          100 * en.getValue()[1] / 1e9 / prof[1]);
+    }
+    System.out.printf(
+        "  %-22s %6.2f CPU-s %5.1f %% (report file, JVM, outside the steps)%n",
+        "other", prof[1] - stepCpu, 100 * (prof[1] - stepCpu) / prof[1]);
     System.out.printf(
         "| embedded sampling (DuckDB engine, skip-above, validation+quarantine+report), %,d"
             + " impressions = %,d input events | plain DuckDB SQL, same rules | %.2f | %.2f M"
@@ -127,10 +175,14 @@ public final class SamplingBench {
     void run() throws Exception;
   }
 
-  static double time(Work w) throws Exception {
+  /** {wall seconds, process CPU seconds} of one run. */
+  static double[] time(Work w) throws Exception {
+    long c0 = DuckDbSampler.processCpuNanos();
     long t0 = System.nanoTime();
     w.run();
-    return (System.nanoTime() - t0) / 1e9;
+    return new double[] {
+      (System.nanoTime() - t0) / 1e9, (DuckDbSampler.processCpuNanos() - c0) / 1e9
+    };
   }
 
   static long countRows(Path events, String table) throws Exception {
