@@ -196,7 +196,10 @@ public final class SamplingBench {
     }
   }
 
-  /** The anchor: Skip-Above with labels and default weights as one DuckDB statement. */
+  /**
+   * The anchor: Skip-Above with labels and default weights as one DuckDB statement, written with
+   * the engine's Parquet options.
+   */
   static void plainSql(Path events, Path out) throws Exception {
     Files.createDirectories(out);
     String e = events.toString();
@@ -262,7 +265,9 @@ public final class SamplingBench {
             + " WHERE r.click = 1 OR r.position < r.last_click)"
             + " TO '"
             + out
-            + "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day),"
+            + "' ("
+            + DuckDbSampler.PARQUET_WRITE
+            + ", PARTITION_BY (day),"
             + " OVERWRITE_OR_IGNORE true)";
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
