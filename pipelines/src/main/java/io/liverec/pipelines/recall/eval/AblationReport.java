@@ -89,6 +89,31 @@ public final class AblationReport {
     return md.toString();
   }
 
+  /**
+   * The values behind the paired table, one row per seed and method, so that runs made separately
+   * (e.g. a variant behind a flag) can still be paired seed by seed.
+   */
+  String perSeedSection(List<String> methods) {
+    StringBuilder md = new StringBuilder();
+    md.append("\n## Per seed\n\n");
+    md.append("| seed | method | ").append(String.join(" | ", PAIRED_METRICS)).append(" |\n");
+    md.append("|---|---|").append("---|".repeat(PAIRED_METRICS.size())).append('\n');
+    bySeed.forEach(
+        (seed, results) -> {
+          for (String m : methods) {
+            md.append("| ").append(seed).append(" | ").append(m).append(" |");
+            for (String metric : PAIRED_METRICS) {
+              Double v = value(results, m, metric);
+              md.append(' ')
+                  .append(v == null ? "–" : String.format(Locale.ROOT, "%.4f", v))
+                  .append(" |");
+            }
+            md.append('\n');
+          }
+        });
+    return md.toString();
+  }
+
   private static Double value(
       List<RecallEvaluator.MethodResult> results, String method, String metric) {
     for (RecallEvaluator.MethodResult r : results) {
@@ -131,6 +156,7 @@ public final class AblationReport {
       md.append('\n');
     }
     md.append(pairedSection(methods));
+    md.append(perSeedSection(methods));
     md.append("\n## Data per seed\n\n");
     datasetBySeed.forEach(
         (seed, d) -> md.append("- seed ").append(seed).append(": ").append(d).append('\n'));

@@ -19,6 +19,7 @@ public enum RecallMethod {
   TWO_TOWER("two-tower"),
   TWO_TOWER_NO_LOGQ("two-tower-nologq"),
   TWO_TOWER_NO_MULTIMODAL("two-tower-nomm"),
+  TWO_TOWER_CONTENT_MLP("two-tower-mlpmm"),
   TWO_TOWER_MIXED("two-tower-mixed"),
   TWO_TOWER_NO_PRIOR("two-tower-noprior");
 
@@ -43,6 +44,7 @@ public enum RecallMethod {
       case TWO_TOWER -> twoTower(train, s, seed, true, true);
       case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false);
       case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true);
+      case TWO_TOWER_CONTENT_MLP -> twoTower(train, s, seed, true, true, 0, t(s).roomPrior(), true);
       case TWO_TOWER_MIXED ->
           twoTower(train, s, seed, true, true, MIXED_NEGATIVES, s.twoTower().roomPrior());
       case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false);
@@ -65,6 +67,22 @@ public enum RecallMethod {
       boolean logQ,
       int mixedNegatives,
       boolean roomPrior) {
+    return twoTower(train, s, seed, multimodal, logQ, mixedNegatives, roomPrior, false);
+  }
+
+  private static TwoTowerSettings t(AblationSettings s) {
+    return s.twoTower();
+  }
+
+  private Retriever twoTower(
+      RecallDataset train,
+      AblationSettings s,
+      long seed,
+      boolean multimodal,
+      boolean logQ,
+      int mixedNegatives,
+      boolean roomPrior,
+      boolean contentThroughMlp) {
     TwoTowerSettings t = s.twoTower();
     return TwoTowerRecall.fit(
         id,
@@ -72,6 +90,7 @@ public enum RecallMethod {
         TwoTowerRecall.configFor(
                 train,
                 multimodal,
+                contentThroughMlp,
                 logQ,
                 t.temperature(),
                 t.outputDim(),

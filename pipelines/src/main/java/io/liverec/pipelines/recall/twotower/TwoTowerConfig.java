@@ -14,7 +14,13 @@ import java.util.List;
  * @param profileSizes cardinality of each user profile field ({@code RecallDataset.PROFILE_FIELDS};
  *     value + 1 in the field, 0 = unknown); empty = no profile fields
  * @param seqLength recent rooms fed to the user tower
- * @param multimodalDim width of the room content vector; 0 switches the multimodal input off
+ * @param multimodalDim width of the room tower's content input; 0 switches the multimodal input off
+ * @param contentThroughMlp false (the default): the content input is the rooms' content vectors
+ *     projected on their leading principal axes ({@link ContentProjection}) and enters the room
+ *     vector through one linear map added to the MLP's output, and not the room prior; true: the
+ *     raw content vector is one more field of the room MLP (the first design, kept for the
+ *     ablation: it lets the tower learn each training room from its content and lowered cold-room
+ *     recall)
  * @param embeddingDim field embedding width
  * @param hiddenUnits ReLU MLP of each tower
  * @param outputDim width of the L2-normalised tower outputs
@@ -39,6 +45,7 @@ public record TwoTowerConfig(
     List<Integer> profileSizes,
     int seqLength,
     int multimodalDim,
+    boolean contentThroughMlp,
     int embeddingDim,
     List<Integer> hiddenUnits,
     int outputDim,
@@ -91,6 +98,7 @@ public record TwoTowerConfig(
         profileSizes,
         seqLength,
         multimodalDim,
+        contentThroughMlp,
         embeddingDim,
         hiddenUnits,
         outputDim,
@@ -115,6 +123,7 @@ public record TwoTowerConfig(
         profileSizes,
         seqLength,
         multimodalDim,
+        contentThroughMlp,
         embeddingDim,
         hiddenUnits,
         outputDim,
@@ -139,6 +148,7 @@ public record TwoTowerConfig(
         profileSizes,
         seqLength,
         multimodalDim,
+        contentThroughMlp,
         embeddingDim,
         hiddenUnits,
         outputDim,
@@ -165,8 +175,9 @@ public record TwoTowerConfig(
   }
 
   /**
-   * Room tower inputs: sparse [room id, category, language, tag]; dense real-time statistics; the
-   * multimodal content vector.
+   * Inputs of the room MLP: sparse [room id, category, language, tag]; dense real-time statistics;
+   * the content vector only when {@link #contentThroughMlp} (otherwise it enters after the MLP, see
+   * {@code TwoTowerNet}).
    */
   public FeatureSchema roomSchema() {
     return new FeatureSchema(
@@ -178,6 +189,6 @@ public record TwoTowerConfig(
         ROOM_DENSE,
         0,
         0,
-        multimodalDim);
+        contentThroughMlp ? multimodalDim : 0);
   }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
  *
  * <p>Defaults: a user without history has an all-pad sequence and their profile language (or 0 =
  * unknown); a room without clicks before the serving cutoff gets room id 0 (the "unknown room"
- * embedding, trained through {@link #ROOM_ID_DROPOUT}), zero statistics and, without content
- * vectors, a zero multimodal input.
+ * embedding, trained through {@link #ROOM_ID_DROPOUT}), zero statistics and, without a content
+ * vector, a zero content input.
  */
 public final class TwoTowerFeatures {
   /**
@@ -37,6 +37,7 @@ public final class TwoTowerFeatures {
   private final long firstDay;
   private final int[][] clicksByDay; // [day - firstDay][room]
   private final int[][] hourCounts;
+  private final ContentProjection projection; // null: raw content (or none)
 
   public TwoTowerFeatures(RecallDataset train, TwoTowerConfig config) {
     this.train = train;
@@ -55,6 +56,19 @@ public final class TwoTowerFeatures {
       hours[c.user()][hourOf(c.timestamp())]++;
     }
     this.hourCounts = hours;
+    if (config.multimodalDim() > 0 && !config.contentThroughMlp()) {
+      this.projection = ContentProjection.fit(train.rooms(), 0);
+      if (projection.dim() != config.multimodalDim()) {
+        throw new IllegalArgumentException(
+            "config expects a content input of width "
+                + config.multimodalDim()
+                + " but the catalogue's content projects on "
+                + projection.dim()
+                + " axes (build the config with TwoTowerRecall.configFor on the same data)");
+      }
+    } else {
+      this.projection = null;
+    }
   }
 
   /** Precomputed recent-room sequences per click (rooms + 1, newest first, 0-padded). */
@@ -163,8 +177,20 @@ public final class TwoTowerFeatures {
     roomDense[1] = 0;
   }
 
+  /**
+   * The room's content input: its principal-axis coordinates ({@link ContentProjection}), or the
+   * raw content vector when {@link TwoTowerConfig#contentThroughMlp()}; zeros for a room without
+   * content, empty when the input is off.
+   */
   public float[] multimodal(int room) {
-    return config.multimodalDim() > 0 ? train.rooms().content(room) : new float[0];
+    if (config.multimodalDim() == 0) {
+      return new float[0];
+    }
+    RoomCatalog rooms = train.rooms();
+    if (projection == null) {
+      return rooms.content(room);
+    }
+    return projection.project(rooms.hasContent(room) ? rooms.content(room) : null);
   }
 
   public static long day(long ts) {

@@ -31,7 +31,7 @@ public final class TwoTowerNet {
 
   /**
    * {@code [N, outputDim]} unit room vectors from sparse {@code [N, 4]}, dense {@code [N, 3]} and
-   * (when enabled) multimodal {@code [N, M]}.
+   * (when enabled) the content input {@code [N, M]}.
    */
   public static <T> T roomTower(Ops<T> ops, TwoTowerConfig c, T sparse, T dense, T multimodal) {
     return roomTowerAndPrior(ops, c, sparse, dense, multimodal).vectors();
@@ -41,23 +41,38 @@ public final class TwoTowerNet {
   public record RoomOutputs<T>(T vectors, T prior) {}
 
   /**
-   * The room tower and the room prior b_r: a linear read-out of the tower's last hidden layer (so a
-   * cold room gets a prior from its followers, category and content, not only from its id); null
-   * when the config has no prior.
+   * The room tower and the room prior b_r (null when the config has no prior).
+   *
+   * <p>The MLP sees the room's id, category, language, tag and statistics; b_r is a linear read-out
+   * of its last hidden layer. The content input (principal-axis coordinates, {@link
+   * ContentProjection}) is added to the MLP's output through one linear map before normalisation,
+   * so content can turn a room's vector towards the users whose taste it matches but cannot encode
+   * each training room's popularity or placement: a linear map of a few coordinates has far too few
+   * degrees of freedom to memorise hundreds of rooms, and the prior never sees content. With {@link
+   * TwoTowerConfig#contentThroughMlp()} the raw content vector is one more MLP field instead (the
+   * first design).
    */
   public static <T> RoomOutputs<T> roomTowerAndPrior(
       Ops<T> ops, TwoTowerConfig c, T sparse, T dense, T multimodal) {
+    boolean viaMlp = c.contentThroughMlp() && c.multimodalDim() > 0;
     Fields<T> f =
         Embeddings.apply(
             ops,
             "room",
             c.roomSchema(),
             c.embeddingDim(),
-            new Embeddings.Inputs<>(
-                sparse, dense, null, c.multimodalDim() > 0 ? multimodal : null));
+            new Embeddings.Inputs<>(sparse, dense, null, viaMlp ? multimodal : null));
     T h = Dense.mlp(ops, "room/mlp", f.flat(), f.flatWidth(), c.hiddenUnits());
     int width = hiddenWidth(c, f);
-    T vectors = l2Normalize(ops, Dense.layer(ops, "room/out", h, width, c.outputDim(), false));
+    T out = Dense.layer(ops, "room/out", h, width, c.outputDim(), false);
+    if (c.multimodalDim() > 0 && !viaMlp) {
+      out =
+          ops.add(
+              out,
+              Dense.layer(
+                  ops, "room/content", multimodal, c.multimodalDim(), c.outputDim(), false));
+    }
+    T vectors = l2Normalize(ops, out);
     if (!c.roomPrior()) {
       return new RoomOutputs<>(vectors, null);
     }

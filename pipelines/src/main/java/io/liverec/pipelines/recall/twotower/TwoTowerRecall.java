@@ -48,10 +48,32 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     this.epochLoss = epochLoss;
   }
 
-  /** A config sized for {@code train} with the given model settings. */
+  /** A config sized for {@code train} with the given model settings (content after the MLP). */
   public static TwoTowerConfig configFor(
       RecallDataset train,
       boolean multimodal,
+      boolean logQ,
+      double temperature,
+      int outputDim,
+      int embeddingDim,
+      List<Integer> hidden,
+      int epochs,
+      long seed) {
+    return configFor(
+        train, multimodal, false, logQ, temperature, outputDim, embeddingDim, hidden, epochs, seed);
+  }
+
+  /**
+   * A config sized for {@code train}. The content input is off when {@code multimodal} is false or
+   * fewer than two rooms have a content vector (documented default: nothing to learn from).
+   *
+   * @param contentThroughMlp raw content as an MLP field (the first design) instead of its
+   *     principal-axis coordinates after the MLP ({@link TwoTowerConfig#contentThroughMlp()})
+   */
+  public static TwoTowerConfig configFor(
+      RecallDataset train,
+      boolean multimodal,
+      boolean contentThroughMlp,
       boolean logQ,
       double temperature,
       int outputDim,
@@ -83,6 +105,10 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         anyProfile |= p[i] >= 0;
       }
     }
+    int contentDim = 0;
+    if (multimodal && ContentProjection.canFit(rooms)) {
+      contentDim = contentThroughMlp ? rooms.contentDim() : ContentProjection.fit(rooms, 0).dim();
+    }
     List<Integer> profileSizes =
         anyProfile
             ? java.util.Arrays.stream(sizes).map(x -> Math.max(1, x)).boxed().toList()
@@ -95,7 +121,8 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         tags,
         profileSizes,
         20,
-        multimodal ? rooms.contentDim() : 0,
+        contentDim,
+        contentThroughMlp,
         embeddingDim,
         hidden,
         outputDim,
