@@ -238,7 +238,17 @@ public final class DuckDbSampler {
         // materialized: most stages are read by several later ones
         long t0 = System.nanoTime();
         long c0 = processCpuNanos();
-        st.execute("CREATE OR REPLACE TEMP TABLE " + s.name() + " AS " + s.sql());
+        if (s.name().equals(SamplingSql.flagged(EventSchema.IMPRESSIONS))
+            && isEmpty(st, "impressions_dupkeys")) {
+          // no duplicated key: every impression keeps its basic reason, no need to copy the table
+          st.execute(
+              "CREATE OR REPLACE TEMP VIEW "
+                  + s.name()
+                  + " AS "
+                  + sql.impressionsFlaggedWithoutDuplicatesSql());
+        } else {
+          st.execute("CREATE OR REPLACE TEMP TABLE " + s.name() + " AS " + s.sql());
+        }
         step(day, s.name(), t0, c0);
       }
       Path dayDir = out.resolve(EventSchema.SAMPLES.name()).resolve(EventSchema.DAY + "=" + day);
@@ -288,6 +298,13 @@ public final class DuckDbSampler {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  private static boolean isEmpty(Statement st, String table) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1) == 0;
+    }
   }
 
   static void collect(Statement st, SamplingSql sql, SamplingReport.Accumulator acc)

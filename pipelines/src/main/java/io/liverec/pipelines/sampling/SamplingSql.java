@@ -243,6 +243,17 @@ public final class SamplingSql {
         + " WHERE b.basic_reason IS NULL";
   }
 
+  /**
+   * {@code impressions_flagged} when {@code impressions_dupkeys} is empty (the usual case): then
+   * {@link #impressionsSql()} gives every row its basic reason, so this is the same table without
+   * the copy. An engine may use it after checking that no key is duplicated.
+   */
+  public String impressionsFlaggedWithoutDuplicatesSql() {
+    return "SELECT request_id, user_id, room_id, position, ts, "
+        + ROW_ID
+        + ", day, basic_reason AS reason FROM impressions_base";
+  }
+
   private String impressionsSql() {
     return flagDuplicates(
         "b.request_id, b.user_id, b.room_id, b.position, b.ts, b." + ROW_ID,
