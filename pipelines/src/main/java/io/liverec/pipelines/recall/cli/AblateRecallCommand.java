@@ -114,6 +114,22 @@ public final class AblateRecallCommand implements Callable<Integer> {
   Double ttTemperature;
 
   @Option(
+      names = "--two-tower-output-dim",
+      description = "Width of the two-tower unit vectors (default: 32).")
+  Integer ttOutputDim;
+
+  @Option(
+      names = "--two-tower-embedding-dim",
+      description = "Two-tower field embedding width (default: 16).")
+  Integer ttEmbeddingDim;
+
+  @Option(
+      names = "--two-tower-hidden",
+      split = ",",
+      description = "Two-tower ReLU layers of each tower, e.g. 128 or 256,128 (default: 64).")
+  List<Integer> ttHidden;
+
+  @Option(
       names = "--out",
       defaultValue = "liverec-out/ablate-recall",
       description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -122,6 +138,26 @@ public final class AblateRecallCommand implements Callable<Integer> {
   /** {@link TwoTowerSettings#DEFAULT} with the flags given on the command line. */
   TwoTowerSettings twoTowerSettings() {
     TwoTowerSettings d = TwoTowerSettings.DEFAULT;
+    if (ttOutputDim != null || ttEmbeddingDim != null || ttHidden != null) {
+      int out = ttOutputDim != null ? ttOutputDim : d.outputDim();
+      int emb = ttEmbeddingDim != null ? ttEmbeddingDim : d.embeddingDim();
+      List<Integer> hidden = ttHidden != null ? ttHidden : d.hidden();
+      if (out <= 0 || emb <= 0 || hidden.stream().anyMatch(h -> h == null || h <= 0)) {
+        throw LiverecException.badInput(
+            "--two-tower-output-dim, --two-tower-embedding-dim, --two-tower-hidden: sizes must be"
+                + " positive");
+      }
+      d =
+          new TwoTowerSettings(
+              d.temperature(),
+              out,
+              emb,
+              hidden,
+              d.epochs(),
+              d.batchSize(),
+              d.learningRate(),
+              d.roomPrior());
+    }
     return d.withTraining(
             ttEpochs != null ? ttEpochs : d.epochs(),
             ttBatch != null ? ttBatch : d.batchSize(),
