@@ -95,7 +95,17 @@ public final class RankingAblation {
               m.interactions = list("kfm", "cross", "bitint");
               m.crossForm = "matrix";
             },
-            "multimodal (unit pairs)"));
+            "multimodal (unit pairs) on cold rooms"));
+    // the same comparison without the matrix cross layer, which already forms products of any two
+    // embedding units in both rows above (docs/ABLATIONS.md)
+    v.add(
+        new Variant("AutoInt (no cross)", "DeepKFM", m -> m.interactions = list("kfm", "autoint")));
+    v.add(
+        new Variant(
+            "BitInt (no cross)",
+            "AutoInt (no cross)",
+            m -> m.interactions = list("kfm", "bitint"),
+            "multimodal (unit pairs) on cold rooms"));
     v.add(new Variant("ESMM", null, m -> m.interactions = list()));
     v.add(
         new Variant(
@@ -133,7 +143,7 @@ public final class RankingAblation {
               m.multitask.balancing = "gradnorm";
               m.multitask.experts = "cgc";
             },
-            "conflict"));
+            "tasteSeesaw"));
     v.add(
         new Variant(
             "+PCGrad",
@@ -144,7 +154,7 @@ public final class RankingAblation {
               m.multitask.experts = "cgc";
               m.multitask.gradientSurgery = "pcgrad";
             },
-            "conflict"));
+            "roomBait"));
     return v;
   }
 
@@ -361,7 +371,8 @@ public final class RankingAblation {
         String.format(
             "Simulated log: %d users, %d rooms, %d days (seed %d), %s requests per user and day;"
                 + " planted click effects: pairwise %s, third order %s (rank %s), multimodal %s,"
-                + " conflict %s (docs/DATA.md); skip-above samples, last day held out (%s)."
+                + " conflict %s; cold rooms %s, room click-bait %s, taste seesaw %s"
+                + " (docs/DATA.md); skip-above samples, last day held out (%s)."
                 + " Training: %d epochs (early stopping, patience %d), batch %d, learning rate %s,"
                 + " embedding %d; seeds %s. Mean ± 95%% CI (Student t over seeds).%n%n",
             c.users,
@@ -374,6 +385,9 @@ public final class RankingAblation {
             c.thirdOrderRank == 0 ? "full" : c.thirdOrderRank,
             c.multimodal ? c.multimodalStrength : "off",
             c.conflict ? c.conflictStrength : "off",
+            c.coldRoomFraction,
+            c.roomBait ? c.roomBaitStrength : "off",
+            c.tasteSeesaw ? "on" : "off",
             r.data(),
             s.epochs(),
             s.patience(),

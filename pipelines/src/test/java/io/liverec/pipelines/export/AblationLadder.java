@@ -45,6 +45,8 @@ final class AblationLadder {
           m.interactions = list("kfm", "cross", "bitint");
           m.crossForm = "matrix";
         });
+    r.put("AutoInt (no cross)", m -> m.interactions = list("kfm", "autoint"));
+    r.put("BitInt (no cross)", m -> m.interactions = list("kfm", "bitint"));
     r.put("ESMM", m -> m.multitask.structure = "esmm");
     r.put(
         "+GradNorm",
