@@ -35,44 +35,24 @@ public enum RecallMethod {
 
   /** Fits the method on the training part with the run's settings and seed. */
   public Retriever fit(RecallDataset train, AblationSettings s, long seed) {
+    boolean prior = s.twoTower().roomPrior();
     return switch (this) {
       case POPULAR -> Popular.fit(train);
       case CONTENT -> ContentBased.fit(train);
       case I2I -> CoClick.fit(train);
       case VECTOR_I2I ->
           VectorI2I.fit(train, s.item2vec().withSeed(seed), s.index(), s.indexParams());
-      case TWO_TOWER -> twoTower(train, s, seed, true, true);
-      case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false);
-      case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true);
-      case TWO_TOWER_CONTENT_MLP -> twoTower(train, s, seed, true, true, 0, t(s).roomPrior(), true);
-      case TWO_TOWER_MIXED ->
-          twoTower(train, s, seed, true, true, MIXED_NEGATIVES, s.twoTower().roomPrior());
-      case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false);
+      case TWO_TOWER -> twoTower(train, s, seed, true, true, 0, prior, false);
+      case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false, 0, prior, false);
+      case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true, 0, prior, false);
+      case TWO_TOWER_CONTENT_MLP -> twoTower(train, s, seed, true, true, 0, prior, true);
+      case TWO_TOWER_MIXED -> twoTower(train, s, seed, true, true, MIXED_NEGATIVES, prior, false);
+      case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false, false);
     };
   }
 
   /** Uniform extra negatives per batch of the {@code two-tower-mixed} variant. */
   static final int MIXED_NEGATIVES = 256;
-
-  private Retriever twoTower(
-      RecallDataset train, AblationSettings s, long seed, boolean multimodal, boolean logQ) {
-    return twoTower(train, s, seed, multimodal, logQ, 0, s.twoTower().roomPrior());
-  }
-
-  private Retriever twoTower(
-      RecallDataset train,
-      AblationSettings s,
-      long seed,
-      boolean multimodal,
-      boolean logQ,
-      int mixedNegatives,
-      boolean roomPrior) {
-    return twoTower(train, s, seed, multimodal, logQ, mixedNegatives, roomPrior, false);
-  }
-
-  private static TwoTowerSettings t(AblationSettings s) {
-    return s.twoTower();
-  }
 
   private Retriever twoTower(
       RecallDataset train,
