@@ -51,7 +51,13 @@ public final class AblationReport {
 
   /** Metrics compared pairwise (same seed, same split) in the report's second table. */
   static final List<String> PAIRED_METRICS =
-      List.of("recall@100", "ndcg@100", "coverage@100", "tailCoverage@100", "coldRecall@100");
+      List.of(
+          "recall@100",
+          "ndcg@100",
+          "coverage@100",
+          "tailCoverage@100",
+          "tailRecall@100",
+          "coldRecall@100");
 
   /**
    * Per-seed differences (method − reference) of {@link #PAIRED_METRICS}, mean ± 95% CI: the seeds

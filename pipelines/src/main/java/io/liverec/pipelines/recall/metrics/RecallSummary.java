@@ -17,6 +17,10 @@ import java.util.Set;
  *       (cold recall is reported as 0 when it is 0);
  *   <li>{@code tailCoverage@K}: distinct tail rooms returned / live tail rooms (tail = below the
  *       median training popularity among live rooms with history, see {@link #RecallSummary});
+ *   <li>{@code tailRecall@K}: hits on tail truth rooms / tail truth pairs, micro-averaged over
+ *       requests like cold recall, and {@code tailTruth}, its denominator: whether the tail rooms
+ *       users did click are found (tail coverage says only how many tail rooms are returned at
+ *       all);
  *   <li>when requests come with the user's training rooms ({@link #add(int[], Set, Set)}): {@code
  *       repeatRecall@K} / {@code newRecall@K}, hits / truth pairs micro-averaged over requests,
  *       split by whether the truth room is one the user already clicked in training (a re-visit) or
@@ -32,10 +36,12 @@ public final class RecallSummary {
   private final double[] recallSum;
   private final double[] ndcgSum;
   private final long[] coldHits;
+  private final long[] tailHits;
   private final BitSet[] returned;
   private final long[] repeatHits;
   private final long[] newHits;
   private long coldTotal;
+  private long tailTotal;
   private long repeatTotal;
   private long truthTotal;
   private boolean repeatTracked;
@@ -58,6 +64,7 @@ public final class RecallSummary {
     this.recallSum = new double[ks.length];
     this.ndcgSum = new double[ks.length];
     this.coldHits = new long[ks.length];
+    this.tailHits = new long[ks.length];
     this.repeatHits = new long[ks.length];
     this.newHits = new long[ks.length];
     this.returned = new BitSet[ks.length];
@@ -83,6 +90,9 @@ public final class RecallSummary {
       if (cold.get(room)) {
         coldTotal++;
       }
+      if (tail.get(room)) {
+        tailTotal++;
+      }
       if (seen != null && seen.contains(room)) {
         repeatTotal++;
       }
@@ -96,6 +106,9 @@ public final class RecallSummary {
         if (truth.contains(ranked[j])) {
           if (cold.get(ranked[j])) {
             coldHits[i]++;
+          }
+          if (tail.get(ranked[j])) {
+            tailHits[i]++;
           }
           if (seen != null && seen.contains(ranked[j])) {
             repeatHits[i]++;
@@ -135,6 +148,10 @@ public final class RecallSummary {
           "tailCoverage@" + ks[i],
           liveTailCount == 0 ? 0 : (double) t.cardinality() / liveTailCount);
     }
+    for (int i = 0; i < ks.length; i++) {
+      m.put("tailRecall@" + ks[i], tailTotal == 0 ? 0 : (double) tailHits[i] / tailTotal);
+    }
+    m.put("tailTruth", (double) tailTotal);
     if (repeatTracked) {
       long fresh = truthTotal - repeatTotal;
       for (int i = 0; i < ks.length; i++) {

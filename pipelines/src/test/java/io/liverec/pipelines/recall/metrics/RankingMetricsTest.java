@@ -47,11 +47,18 @@ class RankingMetricsTest {
     RecallSummary s = new RecallSummary(new int[] {2}, cold, tail, live);
     s.add(new int[] {4, 1, 2}, Set.of(4, 2)); // recall@2 = 1/2, cold hit 1 of 1
     s.add(new int[] {7, 3}, Set.of(3, 4)); // recall@2 = 1/2, cold 4 missed
+    s.add(new int[] {9, 0}, Set.of(0, 7)); // recall@2 = 1/2, tail 7 missed (9 is not truth)
     var m = s.metrics();
     assertThat(m.get("recall@2")).isCloseTo(0.5, within(1e-12));
-    assertThat(m.get("coverage@2")).isCloseTo(4.0 / 10, within(1e-12)); // {4,1,7,3}
+    assertThat(m.get("coverage@2")).isCloseTo(6.0 / 10, within(1e-12)); // {4,1,7,3,9,0}
     assertThat(m.get("coldRecall@2")).isCloseTo(1.0 / 2, within(1e-12));
-    assertThat(m.get("tailCoverage@2")).isCloseTo(1.0 / 2, within(1e-12)); // 7 of {7,9}
+    assertThat(m.get("tailCoverage@2")).isCloseTo(2.0 / 2, within(1e-12)); // 7 and 9 returned
+    // tail truth: 7 (third request) only; 7 was returned in the second request, where it was not
+    // truth, and missed in the third: 0 of 1
+    assertThat(m.get("tailTruth")).isEqualTo(1.0);
+    assertThat(m.get("tailRecall@2")).isZero();
+    s.add(new int[] {7, 1}, Set.of(7)); // tail 7 found: 1 of 2
+    assertThat(s.metrics().get("tailRecall@2")).isCloseTo(1.0 / 2, within(1e-12));
   }
 
   @Test
