@@ -98,6 +98,24 @@ public record ColumnSpec(
    */
   public record RoomsTable(String path, String key) {}
 
+  /**
+   * The same spec without the named features.
+   *
+   * @throws IllegalArgumentException naming a feature the spec does not have
+   */
+  public ColumnSpec without(java.util.Collection<String> names) {
+    Set<String> known = new LinkedHashSet<>();
+    features.forEach(f -> known.add(f.name()));
+    for (String n : names) {
+      if (!known.contains(n)) {
+        throw new IllegalArgumentException(
+            "column spec: no feature '" + n + "' to leave out (features: " + known + ")");
+      }
+    }
+    List<FeatureColumn> kept = features.stream().filter(f -> !names.contains(f.name())).toList();
+    return new ColumnSpec(userId, click, conversion, weight, day, kept, oracle, rooms);
+  }
+
   /** Raw columns a row must provide to be transformed (features only, no labels). */
   public Set<String> featureSources() {
     Set<String> s = new LinkedHashSet<>();

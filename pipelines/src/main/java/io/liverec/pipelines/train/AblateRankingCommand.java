@@ -48,6 +48,16 @@ public final class AblateRankingCommand implements Callable<Integer> {
   Integer patience;
 
   @Option(
+      names = "--drop-features",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "leave these features of the default column spec out of every row, e.g."
+              + " --drop-features room_id,host_id (what ids would memorise per room must then be"
+              + " read from the room's content and fields)")
+  List<String> dropFeatures;
+
+  @Option(
       names = "--sim",
       paramLabel = "NAME=VALUE",
       description =
@@ -76,6 +86,13 @@ public final class AblateRankingCommand implements Callable<Integer> {
             patience == null ? s.patience() : patience,
             only == null ? List.of() : new ArrayList<>(only));
     s = s.withSim(SimOverrides.apply(s.sim(), sim));
+    if (dropFeatures != null) {
+      try {
+        s = s.withDropped(dropFeatures);
+      } catch (IllegalArgumentException e) {
+        throw io.liverec.api.errors.LiverecException.badInput("--drop-features: " + e.getMessage());
+      }
+    }
     if (s.seeds().size() < 2) {
       throw io.liverec.api.errors.LiverecException.badInput(
           "--seeds: a confidence interval needs at least 2 seeds (3 or more recommended)");

@@ -5,6 +5,7 @@ import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.pipelines.eval.MeanCi;
+import io.liverec.pipelines.features.ColumnSpec;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sim.SimOverrides;
@@ -169,6 +170,9 @@ public final class RankingAblation {
    * @param seeds training seeds
    * @param epochs, batchSize, learningRate training settings shared by every variant
    * @param only variant names to run (empty = all)
+   * @param dropFeatures features of {@link ColumnSpec#defaults()} left out of every variant (empty
+   *     = none), e.g. {@code room_id, host_id} so that what ids would memorise per room must be
+   *     read from the room's other features
    */
   public record Settings(
       SimulatorConfig sim,
@@ -178,7 +182,35 @@ public final class RankingAblation {
       double learningRate,
       int embeddingDim,
       int patience,
-      List<String> only) {
+      List<String> only,
+      List<String> dropFeatures) {
+
+    public Settings {
+      dropFeatures = dropFeatures == null ? List.of() : List.copyOf(dropFeatures);
+      // fails on an unknown name before anything is simulated or read
+      columns(dropFeatures);
+    }
+
+    public Settings(
+        SimulatorConfig sim,
+        List<Long> seeds,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        int embeddingDim,
+        int patience,
+        List<String> only) {
+      this(sim, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, List.of());
+    }
+
+    /** The column spec every variant trains on. */
+    ColumnSpec columns() {
+      return columns(dropFeatures);
+    }
+
+    private static ColumnSpec columns(List<String> drop) {
+      return ColumnSpec.defaults().without(drop);
+    }
 
     /**
      * What must match for finished runs to be reused (seeds and row choice may differ): every
@@ -186,13 +218,21 @@ public final class RankingAblation {
      */
     String key() {
       return String.format(
-          "%s%nepochs=%d batch=%d lr=%s embedding=%d patience=%d%n",
-          SimOverrides.describe(sim), epochs, batchSize, learningRate, embeddingDim, patience);
+              "%s%nepochs=%d batch=%d lr=%s embedding=%d patience=%d%n",
+              SimOverrides.describe(sim), epochs, batchSize, learningRate, embeddingDim, patience)
+          + (dropFeatures.isEmpty() ? "" : "dropped features=" + dropFeatures + "\n");
     }
 
     /** The same settings with the simulator replaced. */
     public Settings withSim(SimulatorConfig c) {
-      return new Settings(c, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only);
+      return new Settings(
+          c, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, dropFeatures);
+    }
+
+    /** The same settings with these features left out. */
+    public Settings withDropped(List<String> features) {
+      return new Settings(
+          sim, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, features);
     }
 
     /** Small enough for a few minutes on 2 cores: the ablation world at 600 users, 120 rooms. */
@@ -295,6 +335,7 @@ public final class RankingAblation {
                   runDir,
                   RankingTrainer.Options.defaults()
                       .withSamples(samples)
+                      .withColumns(s.columns())
                       .withExport(false)
                       .withCheckpointEverySteps(0));
           m = r.flatMetrics();
@@ -395,6 +436,12 @@ public final class RankingAblation {
             s.learningRate(),
             s.embeddingDim(),
             s.seeds()));
+    if (!s.dropFeatures().isEmpty()) {
+      md.append(
+          "Features left out of every row (`--drop-features`): "
+              + String.join(", ", s.dropFeatures())
+              + ".\n\n");
+    }
     md.append(
         "| model | ctr AUC | cvr AUC | ctcvr AUC | ctr GAUC | vs | planted effect implying a"
             + " gain | paired Δ ctr AUC | paired Δ cvr AUC | paired Δ ctcvr AUC | verdict |\n");

@@ -72,5 +72,27 @@ class RankingAblationTest {
             List.of());
     assertThat(moreSeeds.key()).isEqualTo(q.key());
     assertThat(otherLr.key()).isNotEqualTo(q.key());
+    // leaving features out changes what every run trains on
+    assertThat(q.withDropped(List.of("room_id")).key()).isNotEqualTo(q.key());
+    assertThat(q.withDropped(List.of()).key()).isEqualTo(q.key());
+  }
+
+  @Test
+  void droppedFeaturesLeaveTheColumnSpecAndAnUnknownNameFailsBeforeAnyRun() {
+    RankingAblation.Settings q =
+        RankingAblation.Settings.quick().withDropped(List.of("room_id", "host_id"));
+    List<String> names = q.columns().features().stream().map(f -> f.name()).toList();
+    assertThat(names).doesNotContain("room_id", "host_id").contains("user_id", "audio_vec");
+    assertThat(names).hasSize(RankingAblation.Settings.quick().columns().features().size() - 2);
+    // the rooms side table (joined by room id, not a feature) stays
+    assertThat(q.columns().rooms()).isEqualTo(RankingAblation.Settings.quick().columns().rooms());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RankingAblation.Settings.quick().withDropped(List.of("room_idd")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("room_idd");
+    String md =
+        RankingAblation.markdown(
+            new RankingAblation.Result(List.of(), Map.of(), "x", Path.of("."), Duration.ZERO), q);
+    assertThat(md).contains("Features left out of every row (`--drop-features`): room_id, host_id");
   }
 }
