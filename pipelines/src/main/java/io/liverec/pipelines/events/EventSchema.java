@@ -119,6 +119,20 @@ public final class EventSchema {
               c("watch_seconds", BIGINT),
               c("gift_value", BIGINT)));
 
+  /**
+   * Per room and day, the multimodal vectors of that day's live session; written only when the
+   * simulator's {@code sessionContent} share is above 0 (docs/DATA.md), joined by (room_id, day).
+   */
+  public static final Table ROOM_SESSIONS =
+      new Table(
+          "room_sessions",
+          true,
+          List.of(
+              c("room_id", BIGINT),
+              c("audio_vec", FLOAT_LIST),
+              c("visual_vec", FLOAT_LIST),
+              c("text_vec", FLOAT_LIST)));
+
   /** User profile side table. */
   public static final Table USERS =
       new Table(

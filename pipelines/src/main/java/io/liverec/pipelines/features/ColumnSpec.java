@@ -89,14 +89,32 @@ public record ColumnSpec(
         userId, click, conversion, weight, day, features, oracle, new RoomsTable(path, key));
   }
 
+  /** The same spec joining its room-side features from {@code table} instead. */
+  public ColumnSpec withRooms(RoomsTable table) {
+    return new ColumnSpec(userId, click, conversion, weight, day, features, oracle, table);
+  }
+
   /**
    * A room side table.
    *
    * @param path Parquet file or glob; relative paths resolve against the sample directory (the
    *     default {@code ../rooms.parquet} fits a log sampled into its own directory)
-   * @param key join key, present in both the sample and the table
+   * @param key join key, present in both the sample and the table: one column, or several separated
+   *     by commas (e.g. {@code room_id, day} for {@link #SESSIONS})
    */
-  public record RoomsTable(String path, String key) {}
+  public record RoomsTable(String path, String key) {
+    /** The key columns, in order. */
+    public List<String> keyColumns() {
+      return java.util.Arrays.stream(key.split(",")).map(String::strip).toList();
+    }
+
+    /**
+     * The simulator's per-day live-session content ({@code room_sessions/day=D/}, written when
+     * {@code sessionContent} is above 0), joined by room and day, relative to the samples.
+     */
+    public static final RoomsTable SESSIONS =
+        new RoomsTable("../room_sessions/*/*.parquet", "room_id, day");
+  }
 
   /**
    * The same spec without the named features.

@@ -28,6 +28,8 @@ final class PlantedEffects {
   private final int[] unitA = new int[MULTIMODAL_PAIRS];
   private final int[] unitB = new int[MULTIMODAL_PAIRS];
   private final double[] unitSign = new double[MULTIMODAL_PAIRS];
+  // the multimodal vectors the unit pairs read: the rooms' own, or the current day's sessions
+  private float[][] content;
   // conversion tables
   private final double[][] spenderCategory;
   private final double[][] hourSurface;
@@ -40,6 +42,7 @@ final class PlantedEffects {
   PlantedEffects(SimulatorConfig cfg, World w, SplittableRandom rng) {
     this.cfg = cfg;
     this.w = w;
+    this.content = w.content;
     int surfaces = Surface.values().length;
     ageCategory = table(rng, World.AGE_BUCKETS, World.CATEGORIES);
     genderCategory = table(rng, World.GENDERS, World.CATEGORIES);
@@ -195,9 +198,14 @@ final class PlantedEffects {
     return s;
   }
 
+  /** From now on the unit pairs read these vectors (one per room: the day's live sessions). */
+  void useContent(float[][] dayContent) {
+    this.content = dayContent;
+  }
+
   /** BitInt signal: products of multimodal units, half of them flipped by the user's gender. */
   double multimodalTerm(int u, int r) {
-    float[] x = w.content[r];
+    float[] x = content[r];
     double genderSign = w.gender[u] == 0 ? 1 : w.gender[u] == 1 ? -1 : 0;
     double s = 0;
     for (int p = 0; p < MULTIMODAL_PAIRS; p++) {

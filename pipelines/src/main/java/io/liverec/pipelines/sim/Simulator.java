@@ -80,6 +80,8 @@ public final class Simulator {
       ParquetLogWriter.Sink follows = writer.sink(EventSchema.FOLLOWS);
       ParquetLogWriter.Sink asyncViews = writer.sink(EventSchema.ASYNC_VIEWS);
       ParquetLogWriter.Sink roomStats = writer.sink(EventSchema.ROOM_STATS);
+      ParquetLogWriter.Sink sessions =
+          cfg.sessionContent > 0 ? writer.sink(EventSchema.ROOM_SESSIONS) : null;
       long[] statImp = new long[cfg.rooms];
       long[] statClicks = new long[cfg.rooms];
       long[] statConv = new long[cfg.rooms];
@@ -94,6 +96,9 @@ public final class Simulator {
         String day = date.toString();
         long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         writer.startDay(day);
+        if (cfg.sessionContent > 0) {
+          writeSessions(sessions, world.sessionContent(d));
+        }
         for (int h = 0; h < 24; h++) {
           Arrays.fill(statImp, 0);
           Arrays.fill(statClicks, 0);
@@ -264,6 +269,21 @@ public final class Simulator {
           .append(Arrays.copyOfRange(c, dim, 2 * dim))
           .append(Arrays.copyOfRange(c, 2 * dim, 3 * dim));
       rooms.end();
+    }
+  }
+
+  /** The day's session vectors: written for every room, and read by the unit-pair term. */
+  private void writeSessions(ParquetLogWriter.Sink sessions, float[][] c) throws SQLException {
+    world.effects.useContent(c);
+    int dim = EventSchema.MODALITY_DIM;
+    for (int r = 0; r < cfg.rooms; r++) {
+      sessions
+          .begin()
+          .append(r + 1L)
+          .append(Arrays.copyOfRange(c[r], 0, dim))
+          .append(Arrays.copyOfRange(c[r], dim, 2 * dim))
+          .append(Arrays.copyOfRange(c[r], 2 * dim, 3 * dim));
+      sessions.end();
     }
   }
 

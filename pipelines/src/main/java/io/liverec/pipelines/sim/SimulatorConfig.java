@@ -134,6 +134,17 @@ public final class SimulatorConfig implements Cloneable {
    */
   public boolean tasteSeesaw = false;
 
+  /**
+   * Live-session content (BitInt): share of each multimodal unit's variance drawn anew for every
+   * room and day — what the streamer sings, wears and talks about today — so that x = √(1−s)·(the
+   * room's usual content) + √s·(today's noise). 0 (default) = content fixed per room. When above 0,
+   * the multimodal unit pairs read the day's vector and the simulator writes the vectors to {@code
+   * room_sessions/day=D/} (docs/DATA.md); a room id can then carry only the part of the unit-pair
+   * term that its usual content explains. Drawn from a generator of its own: nothing else in the
+   * world changes.
+   */
+  public double sessionContent = 0;
+
   // ---- conversion (effective watch) given click ----
   /** Base conversion-given-click logit. */
   public double cvrBias = -0.5;

@@ -163,6 +163,29 @@ public final class World {
     effects = new PlantedEffects(cfg, this, rng);
   }
 
+  /**
+   * The multimodal vectors of every room on day index {@code day} (see {@link
+   * SimulatorConfig#sessionContent}); the rooms' fixed vectors when that share is 0.
+   */
+  float[][] sessionContent(int day) {
+    double s = cfg.sessionContent;
+    if (s <= 0) {
+      return content;
+    }
+    double keep = Math.sqrt(1 - s);
+    double fresh = Math.sqrt(s);
+    SplittableRandom r =
+        new SplittableRandom((cfg.seed * 0x9E3779B97F4A7C15L) ^ (0x5E55101L + 31L * day));
+    float[][] c = new float[content.length][];
+    for (int room = 0; room < content.length; room++) {
+      c[room] = new float[content[room].length];
+      for (int j = 0; j < c[room].length; j++) {
+        c[room][j] = (float) (keep * content[room][j] + fresh * gaussian(r));
+      }
+    }
+    return c;
+  }
+
   /** Live-start hours favour the evening, like real streamers. */
   private static int sampleStartHour(SplittableRandom rng) {
     if (rng.nextDouble() < 0.6) {

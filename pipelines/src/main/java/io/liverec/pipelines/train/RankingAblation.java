@@ -335,7 +335,10 @@ public final class RankingAblation {
                   runDir,
                   RankingTrainer.Options.defaults()
                       .withSamples(samples)
-                      .withColumns(s.columns())
+                      .withColumns(
+                          s.sim().sessionContent > 0
+                              ? s.columns().withRooms(ColumnSpec.RoomsTable.SESSIONS)
+                              : s.columns())
                       .withExport(false)
                       .withCheckpointEverySteps(0));
           m = r.flatMetrics();
@@ -412,7 +415,8 @@ public final class RankingAblation {
         String.format(
             "Simulated log: %d users, %d rooms, %d days (seed %d), %s requests per user and day;"
                 + " planted click effects: pairwise %s, third order %s (rank %s), multimodal %s,"
-                + " conflict %s; cold rooms %s, room click-bait %s, taste seesaw %s"
+                + " conflict %s; cold rooms %s, room click-bait %s, taste seesaw %s,"
+                + " session content %s"
                 + " (docs/DATA.md); skip-above samples, last day held out (%s)."
                 + " Training: %d epochs (early stopping, patience %d), batch %d, learning rate %s,"
                 + " embedding %d; seeds %s. Mean ± 95%% CI (Student t over seeds).%n%n",
@@ -429,6 +433,7 @@ public final class RankingAblation {
             c.coldRoomFraction,
             c.roomBait ? c.roomBaitStrength : "off",
             c.tasteSeesaw ? "on" : "off",
+            c.sessionContent > 0 ? c.sessionContent : "off",
             r.data(),
             s.epochs(),
             s.patience(),

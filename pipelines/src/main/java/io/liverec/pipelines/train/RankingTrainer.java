@@ -13,6 +13,7 @@ import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.eval.HoldoutPredictions;
 import io.liverec.pipelines.eval.RankingReport;
 import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.events.EventSchema;
 import io.liverec.pipelines.export.TritonRepository;
 import io.liverec.pipelines.features.ColumnSpec;
 import io.liverec.pipelines.features.FeatureCounters;
@@ -159,7 +160,15 @@ public final class RankingTrainer {
                 });
       }
       if (columns.rooms() != null) {
-        columns = columns.withRoomsPath(log.resolve("rooms.parquet").toAbsolutePath().toString());
+        Path sessions = log.resolve(EventSchema.ROOM_SESSIONS.name());
+        // a log with per-day session content: the vectors of the day's session, not the room's
+        columns =
+            Files.isDirectory(sessions) && options.columns() == null
+                ? columns.withRooms(
+                    new ColumnSpec.RoomsTable(
+                        sessions.toAbsolutePath() + "/*/*.parquet",
+                        ColumnSpec.RoomsTable.SESSIONS.key()))
+                : columns.withRoomsPath(log.resolve("rooms.parquet").toAbsolutePath().toString());
       }
     }
     int holdoutDays = spec.data.holdoutDays == null ? 1 : spec.data.holdoutDays;

@@ -119,7 +119,7 @@ public final class SampleData implements AutoCloseable {
         try (Statement st = conn.createStatement()) {
           st.execute(
               "CREATE VIEW rooms AS SELECT * FROM read_parquet("
-                  + sqlString(rooms.toAbsolutePath().toString())
+                  + sqlString(rooms.toAbsolutePath().normalize().toString())
                   + ")");
         } catch (SQLException e) {
           throw LiverecException.badInput(
@@ -164,12 +164,17 @@ public final class SampleData implements AutoCloseable {
           oracle.add(c);
         }
       }
-      String key = spec.rooms() == null ? null : quote(spec.rooms().key());
+      String on =
+          spec.rooms() == null
+              ? null
+              : spec.rooms().keyColumns().stream()
+                  .map(k -> "s." + quote(k) + " = r." + quote(k))
+                  .collect(java.util.stream.Collectors.joining(" AND "));
       String joined =
           "CREATE VIEW joined AS SELECT s.*"
               + roomsJoin
               + " FROM raw_samples s"
-              + (roomsJoin.isEmpty() ? "" : " LEFT JOIN rooms r ON s." + key + " = r." + key);
+              + (roomsJoin.isEmpty() ? "" : " LEFT JOIN rooms r ON " + on);
       String view =
           "CREATE VIEW samples AS SELECT * FROM (SELECT *, CAST("
               + spec.day()

@@ -18,7 +18,8 @@ class AblateRankingCommandTest {
     Path out = dir.resolve("out");
     AblateRankingCommand cmd = new AblateRankingCommand();
     new CommandLine(cmd)
-        .parseArgs("--quick", "--drop-features", "room_id,no_such_feature", "--out", out.toString());
+        .parseArgs(
+            "--quick", "--drop-features", "room_id,no_such_feature", "--out", out.toString());
     assertThatThrownBy(cmd::call)
         .isInstanceOfSatisfying(
             LiverecException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
