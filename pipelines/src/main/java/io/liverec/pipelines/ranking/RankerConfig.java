@@ -19,6 +19,7 @@ import java.util.Locale;
 public record RankerConfig(
     FeatureSchema schema,
     int embeddingDim,
+    int multimodalFields,
     List<Integer> hiddenUnits,
     List<Interactions> interactions,
     Kfm.Sharing kfmSharing,
@@ -53,6 +54,10 @@ public record RankerConfig(
     }
     TrainingSpec t = training == null ? new TrainingSpec() : training;
     int dim = positive(model.embeddingDim, "model.embeddingDim");
+    int mmFields =
+        model.multimodalFields == null
+            ? 1
+            : positive(model.multimodalFields, "model.multimodalFields");
     List<Integer> hidden = model.hiddenUnits == null ? List.of() : List.copyOf(model.hiddenUnits);
     if (hidden.isEmpty()) {
       throw bad("model.hiddenUnits", "needs at least one layer");
@@ -159,6 +164,7 @@ public record RankerConfig(
         new RankerConfig(
             schema,
             dim,
+            mmFields,
             hidden,
             List.copyOf(interactions),
             sharing,
@@ -208,6 +214,7 @@ public record RankerConfig(
     return new RankerConfig(
         schema,
         embeddingDim,
+        multimodalFields,
         hiddenUnits,
         interactions,
         kfmSharing,
@@ -228,12 +235,15 @@ public record RankerConfig(
         sparse);
   }
 
-  /** Fields entering interactions: sparse fields plus one each for seq, dense and multimodal. */
+  /**
+   * Fields entering interactions: sparse fields, one each for seq and dense, and {@link
+   * #multimodalFields} for the multimodal vectors.
+   */
   public int numFields() {
     return schema.numSparse()
         + (schema.seqLength() > 0 ? 1 : 0)
         + (schema.denseDim() > 0 ? 1 : 0)
-        + (schema.multimodalDim() > 0 ? 1 : 0);
+        + (schema.multimodalDim() > 0 ? multimodalFields : 0);
   }
 
   public boolean has(Interactions i) {

@@ -36,7 +36,9 @@ public final class RankerNet {
       Map<String, T> logits, Map<String, T> probabilities, List<String> lastSharedKernels) {}
 
   public static <T> Outputs<T> build(Ops<T> ops, RankerConfig c, Embeddings.Inputs<T> inputs) {
-    Fields<T> fields = Embeddings.apply(ops, "embedding", c.schema(), c.embeddingDim(), inputs);
+    Fields<T> fields =
+        Embeddings.apply(
+            ops, "embedding", c.schema(), c.embeddingDim(), c.multimodalFields(), inputs);
     List<T> deep = new ArrayList<>(List.of(fields.flat()));
     int deepWidth = fields.flatWidth();
     List<T> wide = new ArrayList<>();

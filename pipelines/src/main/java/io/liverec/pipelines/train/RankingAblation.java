@@ -49,6 +49,12 @@ public final class RankingAblation {
     }
   }
 
+  /**
+   * Content field embeddings of the "content fields" rows: 4 × embedding 8 = 32 units, enough for
+   * the 16 raw units the 8 planted unit pairs touch.
+   */
+  static final int CONTENT_FIELDS = 4;
+
   /** The ladder: interaction layers, then multi-task structure and balancing. */
   public static List<Variant> ladder() {
     List<Variant> v = new ArrayList<>();
@@ -97,6 +103,28 @@ public final class RankingAblation {
               m.crossForm = "matrix";
             },
             "multimodal (unit pairs) on cold rooms"));
+    // the same comparison with the content projected into several field embeddings: one field of
+    // embeddingDim units cannot carry a quadratic form of the content of higher rank, such as the
+    // planted unit pairs (docs/ABLATIONS.md)
+    v.add(
+        new Variant(
+            "+AutoInt (" + CONTENT_FIELDS + " content fields)",
+            "+AutoInt",
+            m -> {
+              m.interactions = list("kfm", "cross", "autoint");
+              m.crossForm = "matrix";
+              m.multimodalFields = CONTENT_FIELDS;
+            }));
+    v.add(
+        new Variant(
+            "BitInt (" + CONTENT_FIELDS + " content fields)",
+            "+AutoInt (" + CONTENT_FIELDS + " content fields)",
+            m -> {
+              m.interactions = list("kfm", "cross", "bitint");
+              m.crossForm = "matrix";
+              m.multimodalFields = CONTENT_FIELDS;
+            },
+            "multimodal (unit pairs)"));
     // the same comparison without the matrix cross layer, which already forms products of any two
     // embedding units in both rows above (docs/ABLATIONS.md)
     v.add(

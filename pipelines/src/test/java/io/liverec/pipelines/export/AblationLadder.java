@@ -45,6 +45,20 @@ final class AblationLadder {
           m.interactions = list("kfm", "cross", "bitint");
           m.crossForm = "matrix";
         });
+    r.put(
+        "+AutoInt (4 content fields)",
+        m -> {
+          m.interactions = list("kfm", "cross", "autoint");
+          m.crossForm = "matrix";
+          m.multimodalFields = 4;
+        });
+    r.put(
+        "BitInt (4 content fields)",
+        m -> {
+          m.interactions = list("kfm", "cross", "bitint");
+          m.crossForm = "matrix";
+          m.multimodalFields = 4;
+        });
     r.put("AutoInt (no cross)", m -> m.interactions = list("kfm", "autoint"));
     r.put("BitInt (no cross)", m -> m.interactions = list("kfm", "bitint"));
     r.put("ESMM", m -> m.multitask.structure = "esmm");

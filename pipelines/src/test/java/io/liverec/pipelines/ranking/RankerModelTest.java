@@ -51,6 +51,16 @@ class RankerModelTest {
   }
 
   @Test
+  void everyVariableGetsAGradientWithSeveralContentFields() {
+    check(
+        m -> {
+          m.interactions = new ArrayList<>(List.of("kfm", "cross", "autoint", "bitint"));
+          m.crossForm = "matrix";
+          m.multimodalFields = 3;
+        });
+  }
+
+  @Test
   void everyVariableGetsAGradientWithTheMatrixCrossLayer() {
     check(
         m -> {
@@ -112,6 +122,7 @@ class RankerModelTest {
     assertInvalid(m -> m.multitask.alpha = -1.0, "model.multitask.alpha");
     assertInvalid(m -> m.hiddenUnits = new ArrayList<>(), "model.hiddenUnits");
     assertInvalid(m -> m.embeddingDim = 0, "model.embeddingDim");
+    assertInvalid(m -> m.multimodalFields = 0, "model.multimodalFields");
     assertInvalid(
         m -> {
           m.interactions = new ArrayList<>(List.of("cross"));

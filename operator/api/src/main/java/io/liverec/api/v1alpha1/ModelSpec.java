@@ -67,6 +67,16 @@ public class ModelSpec {
   @Max(512)
   public Integer embeddingDim = 16;
 
+  /**
+   * Field embeddings the multimodal content vectors are projected into (each of embeddingDim
+   * units). 1 (default): one field, so interaction layers see the content through embeddingDim
+   * linear features; more fields let them form products of more content directions (a quadratic
+   * form of the content of rank r needs about r / embeddingDim fields; docs/ABLATIONS.md).
+   */
+  @Min(1)
+  @Max(16)
+  public Integer multimodalFields = 1;
+
   public MultitaskSpec multitask = new MultitaskSpec();
 
   /** Recall (two-tower) settings; used when {@code task: recall}. */

@@ -10,8 +10,9 @@ import java.util.List;
  * Input embeddings. Sparse fields share one table (each field's ids offset into its own row range,
  * so one gather serves all fields); the padded recent-room sequence is embedded with its own table
  * and mean-pooled over non-pad positions (pad id 0 is masked, an all-pad row pools to zero); dense
- * inputs and multimodal vectors are each projected into one extra field embedding so interaction
- * layers see them too. The raw dense inputs are also appended to the flat deep input.
+ * inputs are projected into one extra field embedding and the multimodal vectors into {@code
+ * multimodalFields} of them (one linear map, its output split into fields), so interaction layers
+ * see them too. The raw dense inputs are also appended to the flat deep input.
  *
  * <p>TF Java returns embedding gradients dense (a [V, d] tensor per step), so the cost of a step
  * grows with the total vocabulary: keep hashed vocabularies modest (tens of thousands of rows).
@@ -22,9 +23,19 @@ public final class Embeddings {
   /** Graph inputs; absent ones (zero width in the schema) are null. */
   public record Inputs<T>(T sparse, T dense, T seq, T multimodal) {}
 
+  /** One multimodal field. */
   public static <T> Fields<T> apply(
       Ops<T> ops, String scope, FeatureSchema schema, int d, Inputs<T> in) {
+    return apply(ops, scope, schema, d, 1, in);
+  }
+
+  public static <T> Fields<T> apply(
+      Ops<T> ops, String scope, FeatureSchema schema, int d, int multimodalFields, Inputs<T> in) {
+    if (multimodalFields < 1) {
+      throw new IllegalArgumentException("multimodalFields must be >= 1, got " + multimodalFields);
+    }
     List<T> fields = new ArrayList<>();
+    int extraFields = 0;
     T ids = null;
     long totalVocab = 0;
     int f = schema.numSparse();
@@ -56,16 +67,23 @@ public final class Embeddings {
               d));
     }
     if (schema.multimodalDim() > 0) {
+      int k = multimodalFields;
       fields.add(
           ops.reshape(
               Dense.layer(
-                  ops, scope + "/multimodal", in.multimodal(), schema.multimodalDim(), d, false),
+                  ops,
+                  scope + "/multimodal",
+                  in.multimodal(),
+                  schema.multimodalDim(),
+                  k * d,
+                  false),
               -1,
-              1,
+              k,
               d));
+      extraFields += k - 1;
     }
-    // the sparse part is one [N, F, d] block; every other part is one field
-    int n = f + fields.size() - (f > 0 ? 1 : 0);
+    // the sparse part is one [N, F, d] block, the multimodal part k fields; every other one field
+    int n = f + fields.size() - (f > 0 ? 1 : 0) + extraFields;
     T stacked = ops.concat(fields, 1); // [N, n, d]
     List<T> flatParts = new ArrayList<>();
     flatParts.add(ops.reshape(stacked, -1, (long) n * d));

@@ -58,4 +58,36 @@ class EmbeddingsTest {
     assertThat(v.get(1).shape()).containsExactly(2, 4 * d + 1);
     assertThat(v.get(1).data()[4 * d]).isEqualTo(5f);
   }
+
+  @Test
+  void multimodalVectorsAreProjectedOnceAndSplitIntoFields() {
+    int d = 2;
+    FeatureSchema schema =
+        new FeatureSchema(List.of(new FeatureSchema.SparseField("a", 3)), List.of(), 0, 0, 2);
+    // kernel [2 inputs, 2 fields × d]: unit j of the output is 1·k[0][j] + 2·k[1][j]
+    float[] kernel = {1, 2, 3, 4, 10, 20, 30, 40};
+    List<Value> v =
+        GraphRunner.run(
+            Map.of(
+                "emb/sparse",
+                new float[] {0, 0, 7, 7, 8, 8},
+                "emb/multimodal/kernel",
+                kernel,
+                "emb/multimodal/bias",
+                new float[] {0, 0, 0, 0}),
+            ops -> {
+              org.tensorflow.op.Ops tf = ops.tf();
+              var sparse = tf.constant(new long[][] {{1}});
+              var mm = tf.constant(new float[][] {{1, 2}});
+              Fields<org.tensorflow.Operand<?>> f =
+                  Embeddings.apply(
+                      ops, "emb", schema, d, 2, new Embeddings.Inputs<>(sparse, null, null, mm));
+              assertThat(f.numFields()).isEqualTo(3);
+              assertThat(f.flatWidth()).isEqualTo(3 * d);
+              return List.of(f.embeddings());
+            });
+    assertThat(v.get(0).shape()).containsExactly(1, 3, d);
+    // field a id 1 -> (7, 7); content -> (21, 42 | 63, 84) as two fields of d units
+    assertThat(v.get(0).data()).containsExactly(7, 7, 21, 42, 63, 84);
+  }
 }
