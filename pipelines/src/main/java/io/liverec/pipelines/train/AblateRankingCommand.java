@@ -58,6 +58,14 @@ public final class AblateRankingCommand implements Callable<Integer> {
   List<String> dropFeatures;
 
   @Option(
+      names = "--validation-days",
+      paramLabel = "N",
+      description =
+          "early-stop on the last N whole training days instead of the latest tenth of the"
+              + " training rows (data.validationDays of a TrainingRun)")
+  Integer validationDays;
+
+  @Option(
       names = "--sim",
       paramLabel = "NAME=VALUE",
       description =
@@ -92,6 +100,13 @@ public final class AblateRankingCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw io.liverec.api.errors.LiverecException.badInput("--drop-features: " + e.getMessage());
       }
+    }
+    if (validationDays != null) {
+      if (validationDays < 0) {
+        throw io.liverec.api.errors.LiverecException.badInput(
+            "--validation-days must be ≥ 0, got " + validationDays);
+      }
+      s = s.withValidationDays(validationDays);
     }
     if (s.seeds().size() < 2) {
       throw io.liverec.api.errors.LiverecException.badInput(

@@ -201,6 +201,8 @@ public final class RankingAblation {
    * @param dropFeatures features of {@link ColumnSpec#defaults()} left out of every variant (empty
    *     = none), e.g. {@code room_id, host_id} so that what ids would memorise per room must be
    *     read from the room's other features
+   * @param validationDays whole days before the holdout used as the early-stopping validation (0 =
+   *     the trainer's default, the latest tenth of the training rows)
    */
   public record Settings(
       SimulatorConfig sim,
@@ -211,9 +213,13 @@ public final class RankingAblation {
       int embeddingDim,
       int patience,
       List<String> only,
-      List<String> dropFeatures) {
+      List<String> dropFeatures,
+      int validationDays) {
 
     public Settings {
+      if (validationDays < 0) {
+        throw new IllegalArgumentException("validationDays must be ≥ 0, got " + validationDays);
+      }
       dropFeatures = dropFeatures == null ? List.of() : List.copyOf(dropFeatures);
       // fails on an unknown name before anything is simulated or read
       columns(dropFeatures);
@@ -228,7 +234,7 @@ public final class RankingAblation {
         int embeddingDim,
         int patience,
         List<String> only) {
-      this(sim, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, List.of());
+      this(sim, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, List.of(), 0);
     }
 
     /** The column spec every variant trains on. */
@@ -248,19 +254,53 @@ public final class RankingAblation {
       return String.format(
               "%s%nepochs=%d batch=%d lr=%s embedding=%d patience=%d%n",
               SimOverrides.describe(sim), epochs, batchSize, learningRate, embeddingDim, patience)
-          + (dropFeatures.isEmpty() ? "" : "dropped features=" + dropFeatures + "\n");
+          + (dropFeatures.isEmpty() ? "" : "dropped features=" + dropFeatures + "\n")
+          + (validationDays == 0 ? "" : "validation days=" + validationDays + "\n");
     }
 
     /** The same settings with the simulator replaced. */
     public Settings withSim(SimulatorConfig c) {
       return new Settings(
-          c, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, dropFeatures);
+          c,
+          seeds,
+          epochs,
+          batchSize,
+          learningRate,
+          embeddingDim,
+          patience,
+          only,
+          dropFeatures,
+          validationDays);
     }
 
     /** The same settings with these features left out. */
     public Settings withDropped(List<String> features) {
       return new Settings(
-          sim, seeds, epochs, batchSize, learningRate, embeddingDim, patience, only, features);
+          sim,
+          seeds,
+          epochs,
+          batchSize,
+          learningRate,
+          embeddingDim,
+          patience,
+          only,
+          features,
+          validationDays);
+    }
+
+    /** The same settings with {@code days} whole days as the validation. */
+    public Settings withValidationDays(int days) {
+      return new Settings(
+          sim,
+          seeds,
+          epochs,
+          batchSize,
+          learningRate,
+          embeddingDim,
+          patience,
+          only,
+          dropFeatures,
+          days);
     }
 
     /** Small enough for a few minutes on 2 cores: the ablation world at 600 users, 120 rooms. */
@@ -425,6 +465,9 @@ public final class RankingAblation {
     spec.training.learningRate = s.learningRate();
     spec.training.seed = seed;
     spec.training.earlyStoppingPatience = s.patience();
+    if (s.validationDays() > 0) {
+      spec.data.validationDays = s.validationDays();
+    }
     spec.model.embeddingDim = s.embeddingDim();
     v.model().accept(spec.model);
     run.setSpec(spec);
@@ -474,6 +517,13 @@ public final class RankingAblation {
           "Features left out of every row (`--drop-features`): "
               + String.join(", ", s.dropFeatures())
               + ".\n\n");
+    }
+    if (s.validationDays() > 0) {
+      md.append(
+          "Early stopping validates on the last "
+              + s.validationDays()
+              + " whole training day(s) (`--validation-days`), not on the latest tenth of the"
+              + " training rows.\n\n");
     }
     md.append(
         "| model | ctr AUC | cvr AUC | ctcvr AUC | ctr GAUC | vs | planted effect implying a"

@@ -172,8 +172,10 @@ public final class RankingTrainer {
       }
     }
     int holdoutDays = spec.data.holdoutDays == null ? 1 : spec.data.holdoutDays;
+    int validationDays = spec.data.validationDays == null ? 0 : spec.data.validationDays;
     try (SampleData data =
-        SampleData.open(samples, columns, spec.data.from, spec.data.to, holdoutDays)) {
+        SampleData.open(
+            samples, columns, spec.data.from, spec.data.to, holdoutDays, validationDays)) {
       boolean resuming = Files.exists(layout.state());
       TransformSpec transformSpec;
       if (resuming) {
@@ -273,6 +275,10 @@ public final class RankingTrainer {
       throw LiverecException.badInput(
           "spec.data.holdoutDays must be ≥ 1 for ranking (the holdout is the evaluation), got "
               + spec.data.holdoutDays);
+    }
+    if (spec.data.validationDays != null && spec.data.validationDays < 0) {
+      throw LiverecException.badInput(
+          "spec.data.validationDays must be ≥ 0, got " + spec.data.validationDays);
     }
     try {
       Rankers.validate(spec.model, t);

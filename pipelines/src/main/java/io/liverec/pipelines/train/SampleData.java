@@ -47,6 +47,9 @@ public final class SampleData implements AutoCloseable {
   /** True when validation is the latest tenth by time (else a hashed tenth: no {@code ts}). */
   private final boolean validationByTime;
 
+  /** First day of a whole-day validation, or null (validation is a tenth of the rows). */
+  private final LocalDate validationFrom;
+
   private SampleData(
       Connection conn,
       String source,
@@ -55,10 +58,12 @@ public final class SampleData implements AutoCloseable {
       LocalDate lastDay,
       LocalDate holdoutFrom,
       Set<String> oracleColumns,
-      String validation) {
+      String validation,
+      LocalDate validationFrom) {
     this.conn = conn;
     this.validation = validation;
     this.validationByTime = !validation.equals(HASHED_VALIDATION);
+    this.validationFrom = validationFrom;
     this.source = source;
     this.spec = spec;
     this.firstDay = firstDay;
@@ -78,6 +83,19 @@ public final class SampleData implements AutoCloseable {
    */
   public static SampleData open(
       Path samples, ColumnSpec spec, String from, String to, int holdoutDays) {
+    return open(samples, spec, from, to, holdoutDays, 0);
+  }
+
+  /**
+   * As {@link #open(Path, ColumnSpec, String, String, int)}, with {@code validationDays} whole days
+   * before the holdout as the validation (0 = the latest tenth of the training rows by time).
+   */
+  public static SampleData open(
+      Path samples, ColumnSpec spec, String from, String to, int holdoutDays, int validationDays) {
+    if (validationDays < 0) {
+      throw LiverecException.badInput(
+          "data.validationDays must be ≥ 0 for ranking, was " + validationDays);
+    }
     if (!Files.exists(samples)) {
       throw LiverecException.badInput("sample path does not exist: " + samples);
     }
@@ -213,12 +231,38 @@ public final class SampleData implements AutoCloseable {
                 + " .. "
                 + last);
       }
-      String validation =
-          sampleCols.contains(TIME_COLUMN)
-              ? latestTenth(conn, "NOT (" + holdoutPredicate(holdoutFrom) + ")")
-              : HASHED_VALIDATION;
+      LocalDate validationFrom = null;
+      String validation;
+      if (validationDays > 0) {
+        validationFrom = holdoutFrom.minusDays(validationDays);
+        if (!validationFrom.isAfter(first)) {
+          throw LiverecException.badInput(
+              "data.validationDays="
+                  + validationDays
+                  + " with data.holdoutDays="
+                  + holdoutDays
+                  + " leaves no training days: the samples span "
+                  + first
+                  + " .. "
+                  + last);
+        }
+        validation = "_day >= DATE '" + validationFrom + "'";
+      } else {
+        validation =
+            sampleCols.contains(TIME_COLUMN)
+                ? latestTenth(conn, "NOT (" + holdoutPredicate(holdoutFrom) + ")")
+                : HASHED_VALIDATION;
+      }
       return new SampleData(
-          conn, samples.toString(), spec, first, last, holdoutFrom, oracle, validation);
+          conn,
+          samples.toString(),
+          spec,
+          first,
+          last,
+          holdoutFrom,
+          oracle,
+          validation,
+          validationFrom);
     } catch (SQLException e) {
       closeQuietly(conn);
       throw LiverecException.badInput("cannot read samples " + samples + ": " + firstLine(e));
@@ -331,15 +375,20 @@ public final class SampleData implements AutoCloseable {
     return switch (split) {
       case HOLDOUT -> "days " + holdoutFrom + " .. " + lastDay;
       case VALIDATION ->
-          (validationByTime ? "the latest 1/" : "a hashed 1/")
-              + Split.VALIDATION_MODULUS
-              + " (by "
-              + (validationByTime ? TIME_COLUMN : "row")
-              + ") of days "
-              + firstDay
-              + " .. "
-              + holdoutFrom.minusDays(1);
-      case TRAIN -> "days " + firstDay + " .. " + holdoutFrom.minusDays(1) + " minus validation";
+          validationFrom != null
+              ? "days " + validationFrom + " .. " + holdoutFrom.minusDays(1)
+              : (validationByTime ? "the latest 1/" : "a hashed 1/")
+                  + Split.VALIDATION_MODULUS
+                  + " (by "
+                  + (validationByTime ? TIME_COLUMN : "row")
+                  + ") of days "
+                  + firstDay
+                  + " .. "
+                  + holdoutFrom.minusDays(1);
+      case TRAIN ->
+          validationFrom != null
+              ? "days " + firstDay + " .. " + validationFrom.minusDays(1)
+              : "days " + firstDay + " .. " + holdoutFrom.minusDays(1) + " minus validation";
     };
   }
 

@@ -27,4 +27,16 @@ class AblateRankingCommandTest {
         .hasMessageContaining("no_such_feature");
     assertThat(out).doesNotExist();
   }
+
+  @Test
+  void aNegativeValidationDayCountIsBadInputBeforeAnythingIsSimulated() {
+    Path out = dir.resolve("out");
+    AblateRankingCommand cmd = new AblateRankingCommand();
+    new CommandLine(cmd).parseArgs("--quick", "--validation-days", "-1", "--out", out.toString());
+    assertThatThrownBy(cmd::call)
+        .isInstanceOfSatisfying(
+            LiverecException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BAD_INPUT))
+        .hasMessageContaining("--validation-days");
+    assertThat(out).doesNotExist();
+  }
 }

@@ -145,6 +145,41 @@ class FeatureProcessingTest {
   }
 
   @Test
+  void validationDaysMakesTheLastWholeTrainingDaysTheValidation() throws Exception {
+    // days 0..2 train+validation (500 rows each), day 3 holdout
+    try (SampleData data = SampleData.open(samples, TestSamples.spec(), null, null, 1, 2)) {
+      assertThat(data.count(Split.HOLDOUT)).isEqualTo(500);
+      assertThat(data.count(Split.VALIDATION)).isEqualTo(1000);
+      assertThat(data.count(Split.TRAIN)).isEqualTo(500);
+      for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+        try (java.sql.Statement st = data.connection().createStatement();
+            java.sql.ResultSet rs =
+                st.executeQuery(
+                    "SELECT min(_day), max(_day) FROM samples WHERE " + data.where(split))) {
+          rs.next();
+          if (split == Split.TRAIN) {
+            assertThat(rs.getString(1)).isEqualTo("2026-01-01");
+            assertThat(rs.getString(2)).isEqualTo("2026-01-01");
+          } else {
+            assertThat(rs.getString(1)).isEqualTo("2026-01-02");
+            assertThat(rs.getString(2)).isEqualTo("2026-01-03");
+          }
+        }
+      }
+      assertThat(data.describe(Split.VALIDATION)).isEqualTo("days 2026-01-02 .. 2026-01-03");
+      assertThat(data.describe(Split.TRAIN)).isEqualTo("days 2026-01-01 .. 2026-01-01");
+    }
+    // three validation days leave nothing to train on
+    assertThatThrownBy(() -> SampleData.open(samples, TestSamples.spec(), null, null, 1, 3))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining("data.validationDays=3")
+        .hasMessageContaining("leaves no training days");
+    assertThatThrownBy(() -> SampleData.open(samples, TestSamples.spec(), null, null, 1, -1))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining("data.validationDays");
+  }
+
+  @Test
   void fromAndToRestrictTheDays() {
     try (SampleData data = SampleData.open(samples, TestSamples.spec(), "2026-01-02", null, 1)) {
       assertThat(data.firstDay()).hasToString("2026-01-02");

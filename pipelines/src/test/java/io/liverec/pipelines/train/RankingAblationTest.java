@@ -75,6 +75,18 @@ class RankingAblationTest {
     // leaving features out changes what every run trains on
     assertThat(q.withDropped(List.of("room_id")).key()).isNotEqualTo(q.key());
     assertThat(q.withDropped(List.of()).key()).isEqualTo(q.key());
+    // so does the validation split, and the runs carry it to the trainer
+    assertThat(q.withValidationDays(1).key()).isNotEqualTo(q.key());
+    assertThat(q.withValidationDays(0).key()).isEqualTo(q.key());
+    RankingAblation.Variant v = RankingAblation.ladder().get(0);
+    assertThat(
+            RankingAblation.trainingRun(q.withValidationDays(1), v, 1, Path.of("s"))
+                .getSpec()
+                .data
+                .validationDays)
+        .isEqualTo(1);
+    assertThat(RankingAblation.trainingRun(q, v, 1, Path.of("s")).getSpec().data.validationDays)
+        .isNull();
   }
 
   @Test

@@ -38,6 +38,16 @@ public class DataSpec {
   @Max(365)
   public Integer holdoutDays = 1;
 
+  /**
+   * Whole days at the end of the training window (before the holdout) used as the early-stopping
+   * validation; unset or 0 = the latest tenth of the training rows by time. Whole days matter when
+   * a feature is fixed within a day (a live session's content): a validation inside the training
+   * days sees the same sessions and rewards memorising them.
+   */
+  @Min(0)
+  @Max(365)
+  public Integer validationDays;
+
   public SamplingSpec sampling = new SamplingSpec();
   public LabelsSpec labels = new LabelsSpec();
   public WeightsSpec weights = new WeightsSpec();
