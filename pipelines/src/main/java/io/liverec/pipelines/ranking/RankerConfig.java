@@ -7,6 +7,7 @@ import io.liverec.pipelines.ranking.layers.Cross;
 import io.liverec.pipelines.ranking.layers.Interactions;
 import io.liverec.pipelines.ranking.layers.Kfm;
 import io.liverec.pipelines.ranking.multitask.Experts;
+import io.liverec.pipelines.ranking.multitask.PcGrad;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,7 @@ public record RankerConfig(
     boolean gradNorm,
     double gradNormAlpha,
     boolean pcGrad,
+    PcGrad.Scope pcGradScope,
     double learningRate,
     long seed,
     boolean sparseEmbeddingUpdates) {
@@ -152,6 +154,19 @@ public record RankerConfig(
     if (pcGrad && tasks.size() < 2) {
       throw bad("model.multitask.gradientSurgery", "pcgrad needs at least 2 tasks");
     }
+    PcGrad.Scope pcGradScope;
+    switch (lower(mt.pcgradScope, "global")) {
+      case "global" -> pcGradScope = PcGrad.Scope.GLOBAL;
+      case "variable" -> pcGradScope = PcGrad.Scope.VARIABLE;
+      default ->
+          throw bad(
+              "model.multitask.pcgradScope", "unknown '" + mt.pcgradScope + "' (global, variable)");
+    }
+    if (mt.pcgradScope != null && !pcGrad) {
+      throw bad(
+          "model.multitask.pcgradScope",
+          "is set but gradientSurgery is '" + surgery + "', not pcgrad");
+    }
     double lr = t.learningRate == null ? 0.001 : t.learningRate;
     if (!(lr > 0) || Double.isInfinite(lr)) {
       throw bad("training.learningRate", "must be > 0, got " + t.learningRate);
@@ -180,6 +195,7 @@ public record RankerConfig(
             gradNorm,
             alpha,
             pcGrad,
+            pcGradScope,
             lr,
             seed,
             true);
@@ -230,6 +246,7 @@ public record RankerConfig(
         gradNorm,
         gradNormAlpha,
         pcGrad,
+        pcGradScope,
         learningRate,
         seed,
         sparse);

@@ -184,6 +184,20 @@ public final class RankingAblation {
               m.multitask.gradientSurgery = "pcgrad";
             },
             "roomBait"));
+    // the projection per shared variable: a conflict on the room embedding alone is projected even
+    // when the tasks agree on the other shared tensors (docs/ABLATIONS.md)
+    v.add(
+        new Variant(
+            "+PCGrad (per variable)",
+            "+CGC",
+            m -> {
+              m.interactions = list("fm");
+              m.multitask.balancing = "gradnorm";
+              m.multitask.experts = "cgc";
+              m.multitask.gradientSurgery = "pcgrad";
+              m.multitask.pcgradScope = "variable";
+            },
+            "roomBait"));
     return v;
   }
 

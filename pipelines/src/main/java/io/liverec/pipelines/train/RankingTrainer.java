@@ -527,6 +527,9 @@ public final class RankingTrainer {
     }
     if (mt.gradientSurgery != null && !"none".equals(mt.gradientSurgery)) {
       s.append('+').append(mt.gradientSurgery);
+      if (mt.pcgradScope != null && !"global".equals(mt.pcgradScope)) {
+        s.append('/').append(mt.pcgradScope);
+      }
     }
     return s.toString();
   }

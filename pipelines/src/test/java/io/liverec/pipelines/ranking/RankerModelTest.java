@@ -94,6 +94,17 @@ class RankerModelTest {
   }
 
   @Test
+  void everyVariableGetsAGradientWithPerVariablePcGrad() {
+    check(
+        m -> {
+          m.multitask.experts = "cgc";
+          m.multitask.gradientSurgery = "pcgrad";
+          m.multitask.pcgradScope = "variable";
+          m.interactions = new ArrayList<>(List.of("fm"));
+        });
+  }
+
+  @Test
   void validationNamesTheField() {
     assertInvalid(
         m -> m.interactions = new ArrayList<>(List.of("fm", "wide")), "model.interactions");
@@ -123,6 +134,14 @@ class RankerModelTest {
     assertInvalid(m -> m.hiddenUnits = new ArrayList<>(), "model.hiddenUnits");
     assertInvalid(m -> m.embeddingDim = 0, "model.embeddingDim");
     assertInvalid(m -> m.multimodalFields = 0, "model.multimodalFields");
+    assertInvalid(
+        m -> {
+          m.multitask.gradientSurgery = "pcgrad";
+          m.multitask.pcgradScope = "row";
+        },
+        "model.multitask.pcgradScope");
+    // a scope without the surgery it belongs to is a mistake, not silently ignored
+    assertInvalid(m -> m.multitask.pcgradScope = "variable", "model.multitask.pcgradScope");
     assertInvalid(
         m -> {
           m.interactions = new ArrayList<>(List.of("cross"));

@@ -143,6 +143,16 @@ public class ModelSpec {
     @Pattern("^(none|pcgrad)$")
     @Size(max = 16)
     public String gradientSurgery = "none";
+
+    /**
+     * PCGrad only: over what a conflict is measured. {@code global} (default, the paper's form):
+     * one dot product over every shared variable, so the whole gradient is projected or none of it.
+     * {@code variable}: a dot product and projection per shared variable, so a conflict on one
+     * tensor (say the room embedding table) is projected even when the tasks agree elsewhere.
+     */
+    @Pattern("^(global|variable)$")
+    @Size(max = 16)
+    public String pcgradScope;
   }
 
   /** Two-tower recall settings. */

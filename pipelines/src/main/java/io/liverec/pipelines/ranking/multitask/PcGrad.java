@@ -13,7 +13,9 @@ import java.util.Random;
  * them, so no flattening is needed.
  *
  * <p>The order is drawn from a seeded generator when the graph is built and then fixed; with the
- * two supported tasks (ctr, cvr) the order has no effect.
+ * two supported tasks (ctr, cvr) the order has no effect. {@link Scope#VARIABLE} measures and
+ * projects each shared variable on its own (a conflict on one tensor is projected even when the
+ * tasks agree on the rest), {@link Scope#GLOBAL} over all of them at once.
  */
 public final class PcGrad {
   private PcGrad() {}
@@ -21,14 +23,29 @@ public final class PcGrad {
   /** Guards ‖gⱼ‖² = 0. */
   public static final float NORM_EPSILON = 1e-20f;
 
-  /** Projected, summed gradients, one per shared variable. */
+  /** Over what a conflict is measured and projected. */
+  public enum Scope {
+    /** One dot product over every shared variable (the paper's form). */
+    GLOBAL,
+    /** A dot product and projection per shared variable. */
+    VARIABLE
+  }
+
+  /** Projected, summed gradients over all shared variables at once ({@link Scope#GLOBAL}). */
   public static <T> List<T> combine(Ops<T> ops, List<List<T>> taskGrads, long seed) {
+    return combine(ops, taskGrads, seed, Scope.GLOBAL);
+  }
+
+  /**
+   * Projected, summed gradients, one per shared variable. With {@link Scope#VARIABLE} each variable
+   * is treated as its own parameter vector; the random task order is the same for every variable.
+   */
+  public static <T> List<T> combine(Ops<T> ops, List<List<T>> taskGrads, long seed, Scope scope) {
     int tasks = taskGrads.size();
     int vars = taskGrads.get(0).size();
     Random random = new Random(seed);
-    List<T> sum = null;
+    List<List<Integer>> orders = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
-      List<T> gi = new ArrayList<>(taskGrads.get(i));
       List<Integer> others = new ArrayList<>();
       for (int j = 0; j < tasks; j++) {
         if (j != i) {
@@ -36,7 +53,31 @@ public final class PcGrad {
         }
       }
       java.util.Collections.shuffle(others, random);
-      for (int j : others) {
+      orders.add(others);
+    }
+    if (scope == Scope.GLOBAL) {
+      return project(ops, taskGrads, orders);
+    }
+    List<T> out = new ArrayList<>();
+    for (int v = 0; v < vars; v++) {
+      List<List<T>> one = new ArrayList<>();
+      for (List<T> g : taskGrads) {
+        one.add(List.of(g.get(v)));
+      }
+      out.add(project(ops, one, orders).get(0));
+    }
+    return out;
+  }
+
+  /** gᵢ projected against the others in {@code orders.get(i)}, summed over i. */
+  private static <T> List<T> project(
+      Ops<T> ops, List<List<T>> taskGrads, List<List<Integer>> orders) {
+    int tasks = taskGrads.size();
+    int vars = taskGrads.get(0).size();
+    List<T> sum = null;
+    for (int i = 0; i < tasks; i++) {
+      List<T> gi = new ArrayList<>(taskGrads.get(i));
+      for (int j : orders.get(i)) {
         List<T> gj = taskGrads.get(j);
         T dot = dot(ops, gi, gj);
         T normSq = ops.maximum(dot(ops, gj, gj), ops.scalar(NORM_EPSILON));

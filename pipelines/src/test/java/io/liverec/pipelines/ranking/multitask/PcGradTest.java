@@ -13,6 +13,10 @@ class PcGradTest {
 
   /** Two tasks, each gradient split over two variables (a 2-vector and a scalar-like 1-vector). */
   static float[][] combine(float[] g1, float[] g2) {
+    return combine(g1, g2, PcGrad.Scope.GLOBAL);
+  }
+
+  static float[][] combine(float[] g1, float[] g2, PcGrad.Scope scope) {
     List<Value> v =
         GraphRunner.run(
             Map.of(),
@@ -26,7 +30,8 @@ class PcGradTest {
                         List.of(
                             ops.constant(new float[] {g2[0], g2[1]}, 2),
                             ops.constant(new float[] {g2[2]}, 1))),
-                    7));
+                    7,
+                    scope));
     return new float[][] {v.get(0).data(), v.get(1).data()};
   }
 
@@ -62,5 +67,21 @@ class PcGradTest {
     float[][] out = combine(g1, g2);
     assertThat(out[0]).containsExactly(g1[0] + g2[0], g1[1] + g2[1]);
     assertThat(out[1]).containsExactly(g1[2] + g2[2]);
+  }
+
+  @Test
+  void perVariableScopeProjectsAConflictThatTheGlobalDotProductHides() {
+    // the tasks agree on the first variable (dot 2 + 1 = 3) and conflict on the second (-1 · 2 =
+    // -2); over both the dot product is 1 > 0, so the global form changes nothing
+    float[] g1 = {1, 2, -1};
+    float[] g2 = {2, 0.5f, 2};
+    float[][] global = combine(g1, g2, PcGrad.Scope.GLOBAL);
+    assertThat(global[0]).containsExactly(3f, 2.5f);
+    assertThat(global[1]).containsExactly(1f);
+    float[][] perVariable = combine(g1, g2, PcGrad.Scope.VARIABLE);
+    // first variable: no conflict, unchanged
+    assertThat(perVariable[0]).containsExactly(3f, 2.5f);
+    // second: p1 = -1 - (-2 / 4) · 2 = 0 and p2 = 2 - (-2 / 1) · (-1) = 0
+    assertThat(perVariable[1][0]).isCloseTo(0f, offset(1e-6f));
   }
 }
