@@ -158,9 +158,11 @@ public record RankerConfig(
     switch (lower(mt.pcgradScope, "global")) {
       case "global" -> pcGradScope = PcGrad.Scope.GLOBAL;
       case "variable" -> pcGradScope = PcGrad.Scope.VARIABLE;
+      case "row" -> pcGradScope = PcGrad.Scope.ROW;
       default ->
           throw bad(
-              "model.multitask.pcgradScope", "unknown '" + mt.pcgradScope + "' (global, variable)");
+              "model.multitask.pcgradScope",
+              "unknown '" + mt.pcgradScope + "' (global, variable, row)");
     }
     if (mt.pcgradScope != null && !pcGrad) {
       throw bad(

@@ -259,7 +259,13 @@ public final class TfRanker implements Ranker {
       }
       taskGrads.add(g);
     }
-    List<Operand<?>> combined = PcGrad.combine(ops, taskGrads, config.seed(), config.pcGradScope());
+    List<Operand<?>> combined =
+        PcGrad.combine(
+            ops,
+            taskGrads,
+            config.seed(),
+            config.pcGradScope(),
+            commonList.stream().map(ops::onlyGathered).toList());
     for (int i = 0; i < commonList.size(); i++) {
       gradients.put(commonList.get(i), combined.get(i));
     }

@@ -198,6 +198,19 @@ public final class RankingAblation {
               m.multitask.pcgradScope = "variable";
             },
             "roomBait"));
+    // finer still: per embedding row, so only the bait rooms' rows are projected
+    v.add(
+        new Variant(
+            "+PCGrad (per row)",
+            "+CGC",
+            m -> {
+              m.interactions = list("fm");
+              m.multitask.balancing = "gradnorm";
+              m.multitask.experts = "cgc";
+              m.multitask.gradientSurgery = "pcgrad";
+              m.multitask.pcgradScope = "row";
+            },
+            "roomBait"));
     return v;
   }
 

@@ -94,6 +94,17 @@ class RankerModelTest {
   }
 
   @Test
+  void everyVariableGetsAGradientWithPerRowPcGrad() {
+    check(
+        m -> {
+          m.multitask.experts = "mmoe";
+          m.multitask.gradientSurgery = "pcgrad";
+          m.multitask.pcgradScope = "row";
+          m.interactions = new ArrayList<>(List.of("fm"));
+        });
+  }
+
+  @Test
   void everyVariableGetsAGradientWithPerVariablePcGrad() {
     check(
         m -> {
@@ -137,7 +148,7 @@ class RankerModelTest {
     assertInvalid(
         m -> {
           m.multitask.gradientSurgery = "pcgrad";
-          m.multitask.pcgradScope = "row";
+          m.multitask.pcgradScope = "rows";
         },
         "model.multitask.pcgradScope");
     // a scope without the surgery it belongs to is a mistake, not silently ignored

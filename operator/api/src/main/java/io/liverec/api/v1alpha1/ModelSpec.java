@@ -149,8 +149,10 @@ public class ModelSpec {
      * one dot product over every shared variable, so the whole gradient is projected or none of it.
      * {@code variable}: a dot product and projection per shared variable, so a conflict on one
      * tensor (say the room embedding table) is projected even when the tasks agree elsewhere.
+     * {@code row}: per row of each lookup table (one id's embedding), per variable for the rest, so
+     * a conflict on a few rooms is projected for those rooms only.
      */
-    @Pattern("^(global|variable)$")
+    @Pattern("^(global|variable|row)$")
     @Size(max = 16)
     public String pcgradScope;
   }

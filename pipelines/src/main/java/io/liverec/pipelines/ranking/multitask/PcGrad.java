@@ -28,7 +28,12 @@ public final class PcGrad {
     /** One dot product over every shared variable (the paper's form). */
     GLOBAL,
     /** A dot product and projection per shared variable. */
-    VARIABLE
+    VARIABLE,
+    /**
+     * A dot product and projection per row of each table read by lookups (an embedding row, that is
+     * one id), per variable for the others.
+     */
+    ROW
   }
 
   /** Projected, summed gradients over all shared variables at once ({@link Scope#GLOBAL}). */
@@ -41,6 +46,16 @@ public final class PcGrad {
    * is treated as its own parameter vector; the random task order is the same for every variable.
    */
   public static <T> List<T> combine(Ops<T> ops, List<List<T>> taskGrads, long seed, Scope scope) {
+    return combine(ops, taskGrads, seed, scope, null);
+  }
+
+  /**
+   * As {@link #combine(Ops, List, long, Scope)}; with {@link Scope#ROW}, {@code rowWise.get(v)}
+   * says whether shared variable v is a lookup table whose gradient is 2-D, one row per id ([V, d]
+   * dense or [U, d] over the batch's ids), and is projected row by row.
+   */
+  public static <T> List<T> combine(
+      Ops<T> ops, List<List<T>> taskGrads, long seed, Scope scope, List<Boolean> rowWise) {
     int tasks = taskGrads.size();
     int vars = taskGrads.get(0).size();
     Random random = new Random(seed);
@@ -64,7 +79,8 @@ public final class PcGrad {
       for (List<T> g : taskGrads) {
         one.add(List.of(g.get(v)));
       }
-      out.add(project(ops, one, orders).get(0));
+      boolean rows = scope == Scope.ROW && rowWise != null && rowWise.get(v);
+      out.add(rows ? projectRows(ops, one, orders) : project(ops, one, orders).get(0));
     }
     return out;
   }
@@ -93,6 +109,24 @@ public final class PcGrad {
           sum.set(v, ops.add(sum.get(v), gi.get(v)));
         }
       }
+    }
+    return sum;
+  }
+
+  /** As {@link #project} for one 2-D variable, with a dot product per row (axis 0). */
+  private static <T> T projectRows(
+      Ops<T> ops, List<List<T>> taskGrads, List<List<Integer>> orders) {
+    T sum = null;
+    for (int i = 0; i < taskGrads.size(); i++) {
+      T gi = taskGrads.get(i).get(0);
+      for (int j : orders.get(i)) {
+        T gj = taskGrads.get(j).get(0);
+        T dot = ops.reduceSum(ops.mul(gi, gj), 1, true);
+        T normSq = ops.maximum(ops.reduceSum(ops.mul(gj, gj), 1, true), ops.scalar(NORM_EPSILON));
+        T coef = ops.div(ops.minimum(dot, ops.scalar(0f)), normSq);
+        gi = ops.sub(gi, ops.mul(coef, gj));
+      }
+      sum = sum == null ? gi : ops.add(sum, gi);
     }
     return sum;
   }

@@ -84,4 +84,34 @@ class PcGradTest {
     // second: p1 = -1 - (-2 / 4) · 2 = 0 and p2 = 2 - (-2 / 1) · (-1) = 0
     assertThat(perVariable[1][0]).isCloseTo(0f, offset(1e-6f));
   }
+
+  @Test
+  void perRowScopeProjectsOnlyTheConflictingRowsOfALookupTable() {
+    // a 2×2 table: row 0 conflicts (2·-1 + 0·1 = -2), row 1 agrees (3·1 = 3); over the whole
+    // table the dot product is 1 > 0, so the global and per-variable forms change nothing
+    float[] g1 = {2, 0, 3, 0};
+    float[] g2 = {-1, 1, 1, 0};
+    java.util.function.Function<PcGrad.Scope, float[]> run =
+        scope ->
+            GraphRunner.run(
+                    Map.of(),
+                    ops ->
+                        PcGrad.combine(
+                            ops,
+                            List.of(
+                                List.of(ops.constant(g1, 2, 2)), List.of(ops.constant(g2, 2, 2))),
+                            7,
+                            scope,
+                            List.of(true)))
+                .get(0)
+                .data();
+    assertThat(run.apply(PcGrad.Scope.VARIABLE)).containsExactly(1, 1, 4, 0);
+    // row 0: p1 = (2, 0) - (-2 / 2)·(-1, 1) = (1, 1); p2 = (-1, 1) - (-2 / 4)·(2, 0) = (0, 1)
+    float[] rows = run.apply(PcGrad.Scope.ROW);
+    assertThat(rows[0]).isCloseTo(1f, offset(1e-6f));
+    assertThat(rows[1]).isCloseTo(2f, offset(1e-6f));
+    // row 1: no conflict, unchanged
+    assertThat(rows[2]).isEqualTo(4f);
+    assertThat(rows[3]).isEqualTo(0f);
+  }
 }
