@@ -173,45 +173,24 @@ public final class RankingAblation {
               m.multitask.experts = "cgc";
             },
             "tasteSeesaw"));
-    v.add(
-        new Variant(
-            "+PCGrad",
-            "+CGC",
-            m -> {
-              m.interactions = list("fm");
-              m.multitask.balancing = "gradnorm";
-              m.multitask.experts = "cgc";
-              m.multitask.gradientSurgery = "pcgrad";
-            },
-            "roomBait"));
+    v.add(new Variant("+PCGrad", "+CGC", pcGrad(null), "roomBait"));
     // the projection per shared variable: a conflict on the room embedding alone is projected even
     // when the tasks agree on the other shared tensors (docs/ABLATIONS.md)
-    v.add(
-        new Variant(
-            "+PCGrad (per variable)",
-            "+CGC",
-            m -> {
-              m.interactions = list("fm");
-              m.multitask.balancing = "gradnorm";
-              m.multitask.experts = "cgc";
-              m.multitask.gradientSurgery = "pcgrad";
-              m.multitask.pcgradScope = "variable";
-            },
-            "roomBait"));
+    v.add(new Variant("+PCGrad (per variable)", "+CGC", pcGrad("variable"), "roomBait"));
     // finer still: per embedding row, so only the bait rooms' rows are projected
-    v.add(
-        new Variant(
-            "+PCGrad (per row)",
-            "+CGC",
-            m -> {
-              m.interactions = list("fm");
-              m.multitask.balancing = "gradnorm";
-              m.multitask.experts = "cgc";
-              m.multitask.gradientSurgery = "pcgrad";
-              m.multitask.pcgradScope = "row";
-            },
-            "roomBait"));
+    v.add(new Variant("+PCGrad (per row)", "+CGC", pcGrad("row"), "roomBait"));
     return v;
+  }
+
+  /** The +CGC rung with PCGrad at {@code scope} (null = the default, global). */
+  private static Consumer<ModelSpec> pcGrad(String scope) {
+    return m -> {
+      m.interactions = list("fm");
+      m.multitask.balancing = "gradnorm";
+      m.multitask.experts = "cgc";
+      m.multitask.gradientSurgery = "pcgrad";
+      m.multitask.pcgradScope = scope;
+    };
   }
 
   private static ArrayList<String> list(String... s) {

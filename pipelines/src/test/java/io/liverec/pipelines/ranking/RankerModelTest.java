@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whole-model checks: gradients reach every variable, output shapes, spec validation. */
 class RankerModelTest {
@@ -93,24 +95,14 @@ class RankerModelTest {
         });
   }
 
-  @Test
-  void everyVariableGetsAGradientWithPerRowPcGrad() {
-    check(
-        m -> {
-          m.multitask.experts = "mmoe";
-          m.multitask.gradientSurgery = "pcgrad";
-          m.multitask.pcgradScope = "row";
-          m.interactions = new ArrayList<>(List.of("fm"));
-        });
-  }
-
-  @Test
-  void everyVariableGetsAGradientWithPerVariablePcGrad() {
+  @ParameterizedTest
+  @ValueSource(strings = {"variable", "row"})
+  void everyVariableGetsAGradientWithPcGradAtAFinerScope(String scope) {
     check(
         m -> {
           m.multitask.experts = "cgc";
           m.multitask.gradientSurgery = "pcgrad";
-          m.multitask.pcgradScope = "variable";
+          m.multitask.pcgradScope = scope;
           m.interactions = new ArrayList<>(List.of("fm"));
         });
   }
