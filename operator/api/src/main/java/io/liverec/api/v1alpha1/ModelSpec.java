@@ -96,6 +96,12 @@ public class ModelSpec {
       fieldPath = ".gradientSurgery")
   @ValidationRule(
       value =
+          "!has(self.pcgradScope) || (has(self.gradientSurgery) && self.gradientSurgery =="
+              + " 'pcgrad')",
+      message = "pcgradScope needs gradientSurgery pcgrad",
+      fieldPath = ".pcgradScope")
+  @ValidationRule(
+      value =
           "!has(self.balancing) || self.balancing != 'gradnorm' || !has(self.tasks)"
               + " || size(self.tasks) >= 2",
       message = "balancing gradnorm needs at least 2 tasks",

@@ -140,6 +140,22 @@ class CustomResourceValidatorTest {
             "spec.model.multitask.gradientSurgery",
             "pcgrad needs at least 2 tasks"),
         bad(
+            "a PCGrad scope without PCGrad",
+            TRAINING_RUN,
+            cr -> {
+              ObjectNode mt = obj(cr, "spec", "model", "multitask");
+              mt.put("gradientSurgery", "none");
+              mt.put("pcgradScope", "row");
+            },
+            "spec.model.multitask.pcgradScope",
+            "pcgradScope needs gradientSurgery pcgrad"),
+        bad(
+            "an unknown PCGrad scope",
+            TRAINING_RUN,
+            cr -> obj(cr, "spec", "model", "multitask").put("pcgradScope", "batch"),
+            "spec.model.multitask.pcgradScope",
+            "pattern"),
+        bad(
             "ESMM without the cvr task",
             TRAINING_RUN,
             cr -> {
@@ -303,6 +319,15 @@ class CustomResourceValidatorTest {
       CustomResourceValidator.Result r = CustomResourceValidator.validate(YAML.readTree(yaml));
       assertThat(r.violations()).as(yaml).isEmpty();
       assertThat(r.resource()).isNotNull();
+    }
+  }
+
+  @Test
+  void aPcGradScopeWithPcGradPasses() throws Exception {
+    for (String scope : List.of("global", "variable", "row")) {
+      ObjectNode cr = (ObjectNode) YAML.readTree(TRAINING_RUN);
+      obj(cr, "spec", "model", "multitask").put("pcgradScope", scope);
+      assertThat(CustomResourceValidator.validate(cr).violations()).as(scope).isEmpty();
     }
   }
 
