@@ -56,8 +56,8 @@ public final class CrdSchemas {
       if (in == null) {
         throw new IllegalStateException(
             resource
-                + " is not on the class path: the CRDs are generated when operator/api is built"
-                + " (./mvnw -B -q install -DskipTests -pl operator/api)");
+                + " is not on the class path: the CRDs are generated when the api module is built"
+                + " (./mvnw -B -q install -DskipTests -pl api)");
       }
       return YAML.readTree(in);
     } catch (IOException e) {

@@ -36,7 +36,7 @@ class ManifestsTest {
         generated = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       assertThat(crds.resolve(file))
-          .as("manifests/crds/%s differs from the generated CRD; rebuild operator/api", file)
+          .as("manifests/crds/%s differs from the generated CRD; rebuild the api module", file)
           .hasContent(generated);
     }
     try (Stream<Path> files = Files.list(crds)) {
