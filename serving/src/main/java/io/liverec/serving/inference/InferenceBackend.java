@@ -20,7 +20,7 @@ public interface InferenceBackend extends AutoCloseable {
    * Runs version {@code version} (&gt; 0) of {@code model}.
    *
    * @param outputs names of the outputs wanted; empty = all of the model's outputs
-   * @return the outputs by name, in the model's output order
+   * @return the outputs by name
    */
   Map<String, Tensor> infer(String model, int version, List<Tensor> inputs, List<String> outputs);
 

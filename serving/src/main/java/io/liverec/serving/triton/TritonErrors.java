@@ -49,21 +49,22 @@ final class TritonErrors {
 
   static InferenceException of(
       String call, Kind kind, String message, Throwable cause, boolean load) {
-    if (kind == Kind.UNAVAILABLE) {
-      return new BackendUnavailableException(call, message, cause);
-    }
+    // Triton answers a request for a model or version that is not loaded with UNAVAILABLE over
+    // gRPC and 400 over HTTP ("Request for unknown model: 'm' version 2 is not at ready state"):
+    // not found, and not worth a retry.
+    boolean unknownModel =
+        message.contains("unknown model") || message.contains("not at ready state");
     if (kind == Kind.DEADLINE) {
       return new DeadlineExceededException(call, message, cause);
     }
-    if (load) {
+    if (load && kind != Kind.UNAVAILABLE) {
       return new ModelLoadException(call, message, cause);
     }
-    // Triton answers a request for a model or version that is not loaded with an
-    // invalid-argument status ("Request for unknown model: 'm' version 2 is not at ready state").
-    if (kind == Kind.NOT_FOUND
-        || (kind == Kind.INVALID
-            && (message.contains("unknown model") || message.contains("not at ready state")))) {
+    if (kind == Kind.NOT_FOUND || (!load && unknownModel)) {
       return new ModelNotFoundException(call, message, cause);
+    }
+    if (kind == Kind.UNAVAILABLE) {
+      return new BackendUnavailableException(call, message, cause);
     }
     if (kind == Kind.INVALID) {
       return new InvalidInputException(call, message, cause);

@@ -46,7 +46,8 @@ class TritonPythonModel:
                     if tensor is None:
                         raise ValueError("input '" + name + "' is missing")
                     feeds[name] = tensor.as_numpy()
-                wanted = list(request.requested_output_names()) or self.outputs
+                requested = set(request.requested_output_names())
+                wanted = [n for n in self.outputs if n in requested] or self.outputs
                 values = self.session.run(wanted, feeds)
                 responses.append(
                     pb_utils.InferenceResponse(
