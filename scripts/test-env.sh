@@ -12,11 +12,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache"
 VENV="$CACHE/venv"
 STATE="$CACHE/test-env"
+TRITON_DIR="$STATE/triton"
 ENDPOINTS="$STATE/endpoints.env"
 MLFLOW_PORT="${LIVEREC_MLFLOW_PORT:-15000}"
 PYTHON="${LIVEREC_PYTHON:-python3}"
 BIN="$CACHE/bin"
 KUSTOMIZE_VERSION="${LIVEREC_KUSTOMIZE_VERSION:-v5.8.0}"
+TRITON_HTTP_PORT="${LIVEREC_TRITON_HTTP_PORT:-18000}"
+TRITON_GRPC_PORT="${LIVEREC_TRITON_GRPC_PORT:-18001}"
+TRITON_METRICS_PORT="${LIVEREC_TRITON_METRICS_PORT:-18002}"
 
 log() { echo "test-env: $*" >&2; }
 die() { echo "test-env: ERROR: $*" >&2; exit 1; }
@@ -86,6 +90,72 @@ start_mlflow() {
   echo "LIVEREC_IT_MLFLOW_URI=$url" >>"$ENDPOINTS.tmp"
 }
 
+# tritonserver 2.51 from the nvidia-pytriton wheel (Python backend only), explicit model control,
+# loopback only, an empty repository under .cache/test-env/triton/ that the tests publish into.
+# The Python-backend stub runs the venv's interpreter: its libpython (the venv's base interpreter,
+# or Debian's libpython3.X when that one is not built shared) and the venv's site-packages
+# (numpy < 2, onnxruntime), found through PATH → .cache/venv/bin/python3 → pyvenv.cfg.
+prepare_triton() {
+  local sp wheel py libdir
+  sp="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  wheel="$sp/pytriton/tritonserver"
+  [ -x "$wheel/bin/tritonserver" ] || die "tritonserver missing from the nvidia-pytriton wheel ($wheel)"
+  py="$("$VENV/bin/python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+  [ -x "$wheel/python_backend_stubs/$py/triton_python_backend_stub" ] \
+    || die "the nvidia-pytriton wheel has no Python-backend stub for Python $py"
+  mkdir -p "$TRITON_DIR/backends/python" "$TRITON_DIR/repository"
+  cp -f "$wheel/backends/python/libtriton_python.so" "$wheel/backends/python/triton_python_backend_utils.py" \
+    "$wheel/python_backend_stubs/$py/triton_python_backend_stub" "$TRITON_DIR/backends/python/"
+  libdir="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") if sysconfig.get_config_var("Py_ENABLE_SHARED") else "")')"
+  if [ -z "$libdir" ] || [ ! -e "$libdir/libpython$py.so.1.0" ]; then
+    libdir=/usr/lib/x86_64-linux-gnu
+    if [ ! -e "$libdir/libpython$py.so.1.0" ]; then
+      log "installing Debian's libpython$py (the Python-backend stub needs a shared libpython)"
+      apt-get install -y -qq "libpython$py" >/dev/null || die "apt-get install libpython$py failed"
+    fi
+  fi
+  TRITON_EXE="$wheel/bin/tritonserver"
+  TRITON_LD="$sp/nvidia_pytriton.libs:$libdir"
+}
+
+start_triton() {
+  local pidf="$STATE/triton.pid" url="http://127.0.0.1:$TRITON_HTTP_PORT" p
+  prepare_triton
+  if pid_alive "$pidf" && curl -fsS -o /dev/null "$url/v2/health/live" 2>/dev/null; then
+    log "tritonserver already running at $url (pid $(cat "$pidf"))"
+  else
+    for p in "$TRITON_HTTP_PORT" "$TRITON_GRPC_PORT" "$TRITON_METRICS_PORT"; do
+      port_in_use "$p" && die "port $p is taken by another process; free it or set LIVEREC_TRITON_HTTP_PORT/_GRPC_PORT/_METRICS_PORT"
+    done
+    # a fresh server starts from an empty repository: the tests publish what they load
+    rm -rf "$TRITON_DIR/repository" && mkdir -p "$TRITON_DIR/repository"
+    log "starting tritonserver at $url (gRPC 127.0.0.1:$TRITON_GRPC_PORT)"
+    # --strict-readiness=false: /v2/health/ready = "server up"; readiness is judged per model
+    # version, so a canary that fails to load does not make the server not ready (as in manifests/).
+    PATH="$VENV/bin:$PATH" LD_LIBRARY_PATH="$TRITON_LD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+      nohup "$TRITON_EXE" --model-repository "$TRITON_DIR/repository" \
+      --model-control-mode explicit --strict-readiness false \
+      --backend-directory "$TRITON_DIR/backends" \
+      --http-address 127.0.0.1 --http-port "$TRITON_HTTP_PORT" \
+      --grpc-address 127.0.0.1 --grpc-port "$TRITON_GRPC_PORT" \
+      --metrics-address 127.0.0.1 --metrics-port "$TRITON_METRICS_PORT" \
+      >"$STATE/triton.log" 2>&1 &
+    echo $! >"$pidf"
+    wait_http tritonserver "$url/v2/health/ready" 120 "$STATE/triton.log"
+    log "tritonserver ready"
+  fi
+  {
+    echo "LIVEREC_IT_TRITON_HTTP=$url"
+    echo "LIVEREC_IT_TRITON_GRPC=127.0.0.1:$TRITON_GRPC_PORT"
+    echo "LIVEREC_IT_TRITON_METRICS=http://127.0.0.1:$TRITON_METRICS_PORT/metrics"
+    echo "LIVEREC_IT_TRITON_REPOSITORY=$TRITON_DIR/repository"
+    echo "LIVEREC_TRITONSERVER=$TRITON_EXE"
+    echo "LIVEREC_TRITONSERVER_LD_LIBRARY_PATH=$TRITON_LD"
+    echo "LIVEREC_TRITONSERVER_BACKENDS=$TRITON_DIR/backends"
+    echo "LIVEREC_TRITONSERVER_PATH=$VENV/bin"
+  } >>"$ENDPOINTS.tmp"
+}
+
 stop_one() { # name
   local pidf="$STATE/$1.pid"
   if pid_alive "$pidf"; then
@@ -108,16 +178,18 @@ case "$cmd" in
     ensure_venv
     rm -f "$ENDPOINTS.tmp"
     start_mlflow
+    start_triton
     ensure_kustomize
     mv "$ENDPOINTS.tmp" "$ENDPOINTS"
     sed 's/^/export /' "$ENDPOINTS"
     ;;
   down)
+    stop_one triton
     stop_one mlflow
     rm -f "$ENDPOINTS"
     ;;
   status)
-    for s in mlflow; do
+    for s in mlflow triton; do
       if pid_alive "$STATE/$s.pid"; then echo "$s: running (pid $(cat "$STATE/$s.pid"))"; else echo "$s: stopped"; fi
     done
     [ -f "$ENDPOINTS" ] && cat "$ENDPOINTS"

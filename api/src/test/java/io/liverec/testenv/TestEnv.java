@@ -52,6 +52,29 @@ public final class TestEnv {
     return exe;
   }
 
+  /** Triton's gRPC endpoint, {@code host:port}. */
+  public static String tritonGrpc() {
+    return require("LIVEREC_IT_TRITON_GRPC", "tritonserver");
+  }
+
+  /** Triton's HTTP endpoint, e.g. {@code http://127.0.0.1:18000}. */
+  public static String tritonHttp() {
+    return require("LIVEREC_IT_TRITON_HTTP", "tritonserver");
+  }
+
+  /** The model repository the test tritonserver serves (explicit model control). */
+  public static Path tritonRepository() {
+    return Path.of(require("LIVEREC_IT_TRITON_REPOSITORY", "tritonserver"));
+  }
+
+  /**
+   * A test-env variable by name (e.g. {@code LIVEREC_TRITONSERVER}, the binary, for a test that
+   * starts a server of its own), failing with the command to run when it is unset.
+   */
+  public static String value(String variable, String what) {
+    return require(variable, what);
+  }
+
   static String require(String variable, String what) {
     String value = System.getenv(variable);
     if (value == null || value.isBlank()) {

@@ -152,6 +152,81 @@ class ManifestsRenderTest {
     }
   }
 
+  /**
+   * Triton (manifests/triton): explicit model control, non-strict readiness (readiness is judged
+   * per model version), health probes, the repository from a claim the render creates, a Service
+   * for HTTP, gRPC and metrics; the gpu overlay adds one {@code nvidia.com/gpu}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"triton/base, 0", "triton/gpu, 1"})
+  void rendersTritonWithExplicitModelControlAndPerVersionReadiness(String dir, int gpus)
+      throws Exception {
+    List<JsonNode> docs = render(dir);
+    Deployment d =
+        as(
+                docs.stream().filter(n -> n.path("kind").asText().equals("Deployment")).toList(),
+                Deployment.class)
+            .get(0);
+    var pod = d.getSpec().getTemplate().getSpec();
+    var c = pod.getContainers().get(0);
+    assertThat(c.getImage()).matches("nvcr\\.io/nvidia/tritonserver:\\d{2}\\.\\d{2}-py3");
+    assertThat(c.getArgs())
+        .contains(
+            "--model-control-mode=explicit",
+            "--strict-readiness=false",
+            "--model-repository=/models");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits()).containsKey("memory");
+    if (gpus > 0) {
+      assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount())
+          .isEqualTo(String.valueOf(gpus));
+      assertThat(pod.getTolerations())
+          .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("nvidia.com/gpu"));
+    } else {
+      assertThat(c.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+    }
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    String claim =
+        pod.getVolumes().stream()
+            .filter(v -> v.getPersistentVolumeClaim() != null)
+            .findFirst()
+            .orElseThrow()
+            .getPersistentVolumeClaim()
+            .getClaimName();
+    assertThat(docs)
+        .anySatisfy(
+            n -> {
+              assertThat(n.path("kind").asText()).isEqualTo("PersistentVolumeClaim");
+              assertThat(n.path("metadata").path("name").asText()).isEqualTo(claim);
+              assertThat(n.path("metadata").path("namespace").asText())
+                  .isEqualTo(d.getMetadata().getNamespace());
+            });
+    JsonNode service =
+        docs.stream()
+            .filter(n -> n.path("kind").asText().equals("Service"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(service.path("metadata").path("namespace").asText())
+        .isEqualTo(d.getMetadata().getNamespace());
+    service
+        .path("spec")
+        .path("selector")
+        .fields()
+        .forEachRemaining(
+            e ->
+                assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsEntry(e.getKey(), e.getValue().asText()));
+    List<String> containerPorts = c.getPorts().stream().map(p -> p.getName()).toList();
+    List<Integer> ports = new ArrayList<>();
+    for (JsonNode p : service.path("spec").path("ports")) {
+      assertThat(containerPorts).contains(p.path("targetPort").asText());
+      ports.add(p.path("port").asInt());
+    }
+    assertThat(ports).containsExactlyInAnyOrder(8000, 8001, 8002);
+  }
+
   private static List<JsonNode> render(String dir) throws IOException, InterruptedException {
     String kustomize = kustomize();
     Process p =
