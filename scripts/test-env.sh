@@ -14,6 +14,7 @@ VENV="$CACHE/venv"
 STATE="$CACHE/test-env"
 ENDPOINTS="$STATE/endpoints.env"
 MLFLOW_PORT="${LIVEREC_MLFLOW_PORT:-15000}"
+REDIS_PORT="${LIVEREC_REDIS_PORT:-16379}"
 PYTHON="${LIVEREC_PYTHON:-python3}"
 BIN="$CACHE/bin"
 KUSTOMIZE_VERSION="${LIVEREC_KUSTOMIZE_VERSION:-v5.8.0}"
@@ -86,6 +87,55 @@ start_mlflow() {
   echo "LIVEREC_IT_MLFLOW_URI=$url" >>"$ENDPOINTS.tmp"
 }
 
+# Redis for Feast's online-store tests: Debian's server binary (redis-tools ships it as
+# redis-check-rdb; redis-server is a symlink to it, and installing redis-tools starts no service).
+ensure_redis() {
+  local exe
+  exe="$(command -v redis-server || true)"
+  if [ -z "$exe" ]; then
+    if [ ! -x /usr/bin/redis-check-rdb ]; then
+      [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+        || die "redis-server is missing: install Debian's redis-tools (apt-get install redis-tools)"
+      log "installing Debian's redis-tools (the Redis server binary)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-tools >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-tools >/dev/null; } \
+        || die "apt-get install redis-tools failed"
+    fi
+    mkdir -p "$BIN"
+    ln -sf /usr/bin/redis-check-rdb "$BIN/redis-server"
+    exe="$BIN/redis-server"
+  fi
+  REDIS_SERVER="$exe"
+}
+
+redis_ping() { # port
+  local reply
+  reply="$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'PING\r\n' >&3 && timeout 2 head -c 7 <&3) 2>/dev/null || true)"
+  [[ "$reply" == "+PONG"* ]]
+}
+
+start_redis() {
+  local dir="$STATE/redis" pidf="$STATE/redis.pid" i
+  mkdir -p "$dir"
+  if pid_alive "$pidf" && redis_ping "$REDIS_PORT"; then
+    log "Redis already running at 127.0.0.1:$REDIS_PORT (pid $(cat "$pidf"))"
+  else
+    ensure_redis
+    if port_in_use "$REDIS_PORT"; then
+      die "port $REDIS_PORT is taken by another process; free it or set LIVEREC_REDIS_PORT"
+    fi
+    log "starting Redis at 127.0.0.1:$REDIS_PORT"
+    nohup "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+      --dir "$dir" --daemonize no >"$STATE/redis.log" 2>&1 &
+    echo $! >"$pidf"
+    for ((i = 0; i < 40; i++)); do redis_ping "$REDIS_PORT" && break; sleep 0.25; done
+    redis_ping "$REDIS_PORT" || { tail -20 "$STATE/redis.log" >&2; die "Redis did not start (log: $STATE/redis.log)"; }
+    log "Redis ready"
+  fi
+  echo "LIVEREC_IT_REDIS=127.0.0.1:$REDIS_PORT" >>"$ENDPOINTS.tmp"
+  echo "LIVEREC_IT_FEAST_PYTHON=$VENV/bin/python" >>"$ENDPOINTS.tmp"
+}
+
 stop_one() { # name
   local pidf="$STATE/$1.pid"
   if pid_alive "$pidf"; then
@@ -108,16 +158,18 @@ case "$cmd" in
     ensure_venv
     rm -f "$ENDPOINTS.tmp"
     start_mlflow
+    start_redis
     ensure_kustomize
     mv "$ENDPOINTS.tmp" "$ENDPOINTS"
     sed 's/^/export /' "$ENDPOINTS"
     ;;
   down)
     stop_one mlflow
+    stop_one redis
     rm -f "$ENDPOINTS"
     ;;
   status)
-    for s in mlflow; do
+    for s in mlflow redis; do
       if pid_alive "$STATE/$s.pid"; then echo "$s: running (pid $(cat "$STATE/$s.pid"))"; else echo "$s: stopped"; fi
     done
     [ -f "$ENDPOINTS" ] && cat "$ENDPOINTS"

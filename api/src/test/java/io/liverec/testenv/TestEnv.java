@@ -52,7 +52,7 @@ public final class TestEnv {
     return exe;
   }
 
-  static String require(String variable, String what) {
+  public static String require(String variable, String what) {
     String value = System.getenv(variable);
     if (value == null || value.isBlank()) {
       value = fromFile().get(variable);
