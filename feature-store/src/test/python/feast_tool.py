@@ -6,6 +6,7 @@
   feast_tool.py materialize-incremental REPO END
   feast_tool.py historical REPO ENTITIES.parquet FEATURES OUT.parquet   get_historical_features
   feast_tool.py bench-online REPO REQUEST.json N  latency of get_online_features (ms: p50 p99)
+  feast_tool.py descriptors MESSAGE...            field numbers and types of the installed protos
 """
 import base64
 import json
@@ -82,15 +83,17 @@ def cmd_materialize_incremental(repo, end):
 
 def cmd_historical(repo, entities, features, out):
     import pandas as pd
+    import pyarrow.parquet as pq
 
     entity_df = pd.read_parquet(entities)
+    store = _store(repo)
     t0 = time.perf_counter()
-    df = _store(repo).get_historical_features(
+    table = store.get_historical_features(
         entity_df=entity_df, features=features.split(",")
-    ).to_df()
+    ).to_arrow()
     seconds = time.perf_counter() - t0
-    df.to_parquet(out, index=False)
-    print(json.dumps({"rows": len(df), "seconds": seconds}))
+    pq.write_table(table, out)
+    print(json.dumps({"rows": table.num_rows, "seconds": seconds}))
 
 
 def cmd_bench_online(repo, request, n):
@@ -106,6 +109,29 @@ def cmd_bench_online(repo, request, n):
         ms.append((time.perf_counter() - t0) * 1000)
     ms.sort()
     print(json.dumps({"p50": ms[len(ms) // 2], "p99": ms[min(len(ms) - 1, int(len(ms) * 0.99))]}))
+
+
+def cmd_descriptors(*names):
+    """Fields (name, number, type, label, message/enum type) of the installed protos' messages."""
+    from google.protobuf import descriptor_pool
+
+    import feast.protos.feast.core.Registry_pb2  # noqa: F401  (loads the registry's protos)
+    import feast.protos.feast.serving.ServingService_pb2  # noqa: F401
+
+    pool = descriptor_pool.Default()
+    out = {}
+    for n in names:
+        d = pool.FindMessageTypeByName(n)
+        out[n] = {
+            f.name: [
+                f.number,
+                f.type,
+                3 if getattr(f, "is_repeated", False) else 1,
+                (f.message_type or f.enum_type).full_name if (f.message_type or f.enum_type) else "",
+            ]
+            for f in d.fields
+        }
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

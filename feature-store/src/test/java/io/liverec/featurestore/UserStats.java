@@ -95,7 +95,11 @@ public final class UserStats {
         }
         ps.executeBatch();
       }
-      st.execute("COPY (SELECT * FROM t ORDER BY event_ts) TO '" + file + "' (FORMAT parquet)");
+      st.execute(
+          "COPY (SELECT *, CAST(epoch(event_ts) AS BIGINT) AS written_at FROM t ORDER BY event_ts)"
+              + " TO '"
+              + file
+              + "' (FORMAT parquet)");
     }
   }
 
