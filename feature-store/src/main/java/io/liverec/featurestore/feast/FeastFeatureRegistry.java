@@ -73,7 +73,13 @@ public final class FeastFeatureRegistry implements FeatureRegistry {
               ensureProject(r, now);
               return r;
             });
-    if (spec.online == null || spec.online) {
+    // Feast Python writes a SQLite table only once `feast apply` created it: LiveRec creates it on
+    // registration where the SQLite driver is present (not in the operator image; the first
+    // `liverec materialize` creates it there)
+    boolean sqlite =
+        repo.online() instanceof io.liverec.featurestore.feast.OnlineStoreConfig.Sqlite;
+    if ((spec.online == null || spec.online)
+        && (!sqlite || ParquetSources.available("org.sqlite.JDBC"))) {
       try (OnlineStore store = OnlineStores.open(repo.online())) {
         store.prepare(repo.project(), name);
       }

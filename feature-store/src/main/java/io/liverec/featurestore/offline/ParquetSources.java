@@ -57,10 +57,11 @@ public final class ParquetSources {
   /**
    * Rejects a spec whose local source lacks a declared column, naming the field ({@code
    * spec.features[2].name: column 'gift_7d' is not in …}). Sources that are not local files (S3,
-   * HDFS, or not present on this machine) are checked when they are read.
+   * HDFS, or not present on this machine) are checked when they are read, and so is every source
+   * where DuckDB is not on the class path (the operator's image).
    */
   public static void requireDeclaredColumns(FeatureViewSpec spec) {
-    if (localPath(spec.source.uri).isEmpty()) {
+    if (localPath(spec.source.uri).isEmpty() || !available("org.duckdb.DuckDBDriver")) {
       return;
     }
     Map<String, String> cols;
@@ -89,6 +90,16 @@ public final class ParquetSources {
               + " has columns "
               + String.join(", ", cols.keySet())
               + ")");
+    }
+  }
+
+  /** Whether an optional engine (DuckDB, SQLite: optional dependencies) is on the class path. */
+  public static boolean available(String driverClass) {
+    try {
+      Class.forName(driverClass, false, ParquetSources.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 
