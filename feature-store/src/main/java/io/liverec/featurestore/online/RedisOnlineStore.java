@@ -28,6 +28,9 @@ public final class RedisOnlineStore implements OnlineStore {
   private final String endpoint;
   private final RedisClient client;
 
+  private final java.util.concurrent.ConcurrentHashMap<String, byte[]> fields =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public RedisOnlineStore(String host, int port) {
     this.endpoint = host + ":" + port;
     this.client = RedisClient.create(host, port);
@@ -104,7 +107,8 @@ public final class RedisOnlineStore implements OnlineStore {
   public List<Stored> read(String project, String view, List<byte[]> keys, List<String> features) {
     byte[][] fields = new byte[features.size() + 1][];
     for (int i = 0; i < features.size(); i++) {
-      fields[i] = field(view, features.get(i));
+      String f = features.get(i);
+      fields[i] = this.fields.computeIfAbsent(view + ":" + f, k -> field(view, f));
     }
     fields[features.size()] = tsField(view);
     try (Pipeline p = client.pipelined()) {

@@ -60,6 +60,8 @@ public final class FeatureServer implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .addService(new Service(serving))
+            // requests are short and never block on locks: run them on the transport threads
+            .directExecutor()
             .build()
             .start();
     LOG.info("ServingService on " + host + ":" + server.getPort() + " for " + repoDir);

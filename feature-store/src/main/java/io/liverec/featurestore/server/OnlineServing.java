@@ -125,12 +125,24 @@ final class OnlineServing {
       List<byte[]> keys = keys(v, req.getEntitiesMap(), rows);
       List<String> features = e.getValue().stream().map(featureOf::get).distinct().toList();
       List<OnlineStore.Stored> stored = store.read(project, v.name(), keys, features);
+      // one Timestamp per stored entity, shared by its features' cells
+      Timestamp[] times = new Timestamp[rows];
+      for (int r = 0; r < rows; r++) {
+        OnlineStore.Stored s = stored.get(r);
+        times[r] =
+            s == null
+                ? Timestamp.getDefaultInstance()
+                : Timestamp.newBuilder()
+                    .setSeconds(s.eventTs().getEpochSecond())
+                    .setNanos(s.eventTs().getNano())
+                    .build();
+      }
       for (int col : e.getValue()) {
         String feature = featureOf.get(col);
         GetOnlineFeaturesResponse.FeatureVector.Builder vec =
             GetOnlineFeaturesResponse.FeatureVector.newBuilder();
         for (int r = 0; r < rows; r++) {
-          fill(vec, stored.get(r), feature, v.ttlSeconds(), now);
+          fill(vec, stored.get(r), times[r], feature, v.ttlSeconds(), now);
         }
         vectors[col] = vec;
       }
@@ -149,6 +161,7 @@ final class OnlineServing {
   private void fill(
       GetOnlineFeaturesResponse.FeatureVector.Builder vec,
       OnlineStore.Stored s,
+      Timestamp ts,
       String feature,
       long ttl,
       long now) {
@@ -159,11 +172,6 @@ final class OnlineServing {
           .addEventTimestamps(Timestamp.getDefaultInstance());
       return;
     }
-    Timestamp ts =
-        Timestamp.newBuilder()
-            .setSeconds(s.eventTs().getEpochSecond())
-            .setNanos(s.eventTs().getNano())
-            .build();
     Value value;
     try {
       value = Value.parseFrom(raw);
