@@ -183,7 +183,9 @@ public final class RunCommand implements Callable<Integer> {
             + " as version "
             + e.version()
             + " in "
-            + registryDir);
+            + (registry instanceof io.liverec.featurestore.feast.FeastFeatureRegistry f
+                ? "the Feast repository " + f.repo().dir()
+                : registryDir));
     if (view.getSpec().materialization != null) {
       out.println(
           "schedule '"
