@@ -65,6 +65,8 @@ wait_http() { # name url seconds logfile
   die "$1 did not become ready at $2 within $3 s (log: $4)"
 }
 
+# uvicorn's h11 parser: feast pulls in uvicorn[standard] (httptools), whose parser rejects the Java
+# HTTP client's DELETE-with-body after its `Upgrade: h2c` header (HTTP 400 on alias deletion).
 start_mlflow() {
   local dir="$STATE/mlflow" pidf="$STATE/mlflow.pid" url="http://127.0.0.1:$MLFLOW_PORT"
   mkdir -p "$dir/artifacts"
@@ -79,6 +81,7 @@ start_mlflow() {
       --backend-store-uri "sqlite:///$dir/mlflow.db" \
       --artifacts-destination "$dir/artifacts" --serve-artifacts \
       --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 \
+      --uvicorn-opts "--http h11" \
       >"$STATE/mlflow.log" 2>&1 &
     echo $! >"$pidf"
     wait_http MLflow "$url/health" 120 "$STATE/mlflow.log"
