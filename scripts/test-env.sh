@@ -11,10 +11,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache"
 VENV="$CACHE/venv"
+TRITON_VENV="$CACHE/venv-triton"
 STATE="$CACHE/test-env"
 TRITON_DIR="$STATE/triton"
 ENDPOINTS="$STATE/endpoints.env"
 MLFLOW_PORT="${LIVEREC_MLFLOW_PORT:-15000}"
+REDIS_PORT="${LIVEREC_REDIS_PORT:-16379}"
 PYTHON="${LIVEREC_PYTHON:-python3}"
 BIN="$CACHE/bin"
 KUSTOMIZE_VERSION="${LIVEREC_KUSTOMIZE_VERSION:-v5.8.0}"
@@ -29,16 +31,18 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-ensure_venv() {
-  local req="$ROOT/scripts/requirements-test.txt" stamp="$VENV/.requirements.sha256" want
+# Two virtualenvs, because their pins cannot share one: .cache/venv (MLflow, Feast: numpy >= 2)
+# and .cache/venv-triton (nvidia-pytriton's tritonserver and the Python-backend models: numpy < 2).
+ensure_venv() { # dir requirements-file
+  local dir="$1" req="$ROOT/scripts/$2" stamp="$1/.requirements.sha256" want
   want="$(sha256sum "$req" | cut -d' ' -f1)"
-  if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return
   fi
-  log "installing Python packages into $VENV (first run takes ~1-2 min)"
-  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --upgrade pip >/dev/null
-  "$VENV/bin/pip" install --quiet -r "$req"
+  log "installing Python packages from scripts/$2 into $dir (first run takes ~1-2 min)"
+  [ -x "$dir/bin/python" ] || "$PYTHON" -m venv "$dir"
+  "$dir/bin/pip" install --quiet --upgrade pip >/dev/null
+  "$dir/bin/pip" install --quiet -r "$req"
   echo "$want" >"$stamp"
 }
 
@@ -68,6 +72,8 @@ wait_http() { # name url seconds logfile
   die "$1 did not become ready at $2 within $3 s (log: $4)"
 }
 
+# uvicorn's h11 parser: feast pulls in uvicorn[standard] (httptools), whose parser rejects the Java
+# HTTP client's DELETE-with-body after its `Upgrade: h2c` header (HTTP 400 on alias deletion).
 start_mlflow() {
   local dir="$STATE/mlflow" pidf="$STATE/mlflow.pid" url="http://127.0.0.1:$MLFLOW_PORT"
   mkdir -p "$dir/artifacts"
@@ -82,6 +88,7 @@ start_mlflow() {
       --backend-store-uri "sqlite:///$dir/mlflow.db" \
       --artifacts-destination "$dir/artifacts" --serve-artifacts \
       --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 \
+      --uvicorn-opts "--http h11" \
       >"$STATE/mlflow.log" 2>&1 &
     echo $! >"$pidf"
     wait_http MLflow "$url/health" 120 "$STATE/mlflow.log"
@@ -94,19 +101,19 @@ start_mlflow() {
 # loopback only, an empty repository under .cache/test-env/triton/ that the tests publish into.
 # The Python-backend stub runs the venv's interpreter: its libpython (the venv's base interpreter,
 # or Debian's libpython3.X when that one is not built shared) and the venv's site-packages
-# (numpy < 2, onnxruntime), found through PATH → .cache/venv/bin/python3 → pyvenv.cfg.
+# (numpy < 2, onnxruntime), found through PATH → .cache/venv-triton/bin/python3 → pyvenv.cfg.
 prepare_triton() {
   local sp wheel py libdir
-  sp="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  sp="$("$TRITON_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
   wheel="$sp/pytriton/tritonserver"
   [ -x "$wheel/bin/tritonserver" ] || die "tritonserver missing from the nvidia-pytriton wheel ($wheel)"
-  py="$("$VENV/bin/python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+  py="$("$TRITON_VENV/bin/python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
   [ -x "$wheel/python_backend_stubs/$py/triton_python_backend_stub" ] \
     || die "the nvidia-pytriton wheel has no Python-backend stub for Python $py"
   mkdir -p "$TRITON_DIR/backends/python" "$TRITON_DIR/repository"
   cp -f "$wheel/backends/python/libtriton_python.so" "$wheel/backends/python/triton_python_backend_utils.py" \
     "$wheel/python_backend_stubs/$py/triton_python_backend_stub" "$TRITON_DIR/backends/python/"
-  libdir="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") if sysconfig.get_config_var("Py_ENABLE_SHARED") else "")')"
+  libdir="$("$TRITON_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") if sysconfig.get_config_var("Py_ENABLE_SHARED") else "")')"
   if [ -z "$libdir" ] || [ ! -e "$libdir/libpython$py.so.1.0" ]; then
     libdir=/usr/lib/x86_64-linux-gnu
     if [ ! -e "$libdir/libpython$py.so.1.0" ]; then
@@ -132,7 +139,7 @@ start_triton() {
     log "starting tritonserver at $url (gRPC 127.0.0.1:$TRITON_GRPC_PORT)"
     # --strict-readiness=false: /v2/health/ready = "server up"; readiness is judged per model
     # version, so a canary that fails to load does not make the server not ready (as in manifests/).
-    PATH="$VENV/bin:$PATH" LD_LIBRARY_PATH="$TRITON_LD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    PATH="$TRITON_VENV/bin:$PATH" LD_LIBRARY_PATH="$TRITON_LD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
       nohup "$TRITON_EXE" --model-repository "$TRITON_DIR/repository" \
       --model-control-mode explicit --strict-readiness false \
       --backend-directory "$TRITON_DIR/backends" \
@@ -152,8 +159,55 @@ start_triton() {
     echo "LIVEREC_TRITONSERVER=$TRITON_EXE"
     echo "LIVEREC_TRITONSERVER_LD_LIBRARY_PATH=$TRITON_LD"
     echo "LIVEREC_TRITONSERVER_BACKENDS=$TRITON_DIR/backends"
-    echo "LIVEREC_TRITONSERVER_PATH=$VENV/bin"
+    echo "LIVEREC_TRITONSERVER_PATH=$TRITON_VENV/bin"
   } >>"$ENDPOINTS.tmp"
+# Redis for Feast's online-store tests: Debian's server binary (redis-tools ships it as
+# redis-check-rdb; redis-server is a symlink to it, and installing redis-tools starts no service).
+ensure_redis() {
+  local exe
+  exe="$(command -v redis-server || true)"
+  if [ -z "$exe" ]; then
+    if [ ! -x /usr/bin/redis-check-rdb ]; then
+      [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+        || die "redis-server is missing: install Debian's redis-tools (apt-get install redis-tools)"
+      log "installing Debian's redis-tools (the Redis server binary)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-tools >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-tools >/dev/null; } \
+        || die "apt-get install redis-tools failed"
+    fi
+    mkdir -p "$BIN"
+    ln -sf /usr/bin/redis-check-rdb "$BIN/redis-server"
+    exe="$BIN/redis-server"
+  fi
+  REDIS_SERVER="$exe"
+}
+
+redis_ping() { # port
+  local reply
+  reply="$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'PING\r\n' >&3 && timeout 2 head -c 7 <&3) 2>/dev/null || true)"
+  [[ "$reply" == "+PONG"* ]]
+}
+
+start_redis() {
+  local dir="$STATE/redis" pidf="$STATE/redis.pid" i
+  mkdir -p "$dir"
+  if pid_alive "$pidf" && redis_ping "$REDIS_PORT"; then
+    log "Redis already running at 127.0.0.1:$REDIS_PORT (pid $(cat "$pidf"))"
+  else
+    ensure_redis
+    if port_in_use "$REDIS_PORT"; then
+      die "port $REDIS_PORT is taken by another process; free it or set LIVEREC_REDIS_PORT"
+    fi
+    log "starting Redis at 127.0.0.1:$REDIS_PORT"
+    nohup "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+      --dir "$dir" --daemonize no >"$STATE/redis.log" 2>&1 &
+    echo $! >"$pidf"
+    for ((i = 0; i < 40; i++)); do redis_ping "$REDIS_PORT" && break; sleep 0.25; done
+    redis_ping "$REDIS_PORT" || { tail -20 "$STATE/redis.log" >&2; die "Redis did not start (log: $STATE/redis.log)"; }
+    log "Redis ready"
+  fi
+  echo "LIVEREC_IT_REDIS=127.0.0.1:$REDIS_PORT" >>"$ENDPOINTS.tmp"
+  echo "LIVEREC_IT_FEAST_PYTHON=$VENV/bin/python" >>"$ENDPOINTS.tmp"
 }
 
 stop_one() { # name
@@ -175,10 +229,12 @@ case "$cmd" in
   up)
     mkdir -p "$STATE"
     command -v curl >/dev/null || die "curl is required"
-    ensure_venv
+    ensure_venv "$VENV" requirements-test.txt
+    ensure_venv "$TRITON_VENV" requirements-triton.txt
     rm -f "$ENDPOINTS.tmp"
     start_mlflow
     start_triton
+    start_redis
     ensure_kustomize
     mv "$ENDPOINTS.tmp" "$ENDPOINTS"
     sed 's/^/export /' "$ENDPOINTS"
@@ -186,10 +242,11 @@ case "$cmd" in
   down)
     stop_one triton
     stop_one mlflow
+    stop_one redis
     rm -f "$ENDPOINTS"
     ;;
   status)
-    for s in mlflow triton; do
+    for s in mlflow triton redis; do
       if pid_alive "$STATE/$s.pid"; then echo "$s: running (pid $(cat "$STATE/$s.pid"))"; else echo "$s: stopped"; fi
     done
     [ -f "$ENDPOINTS" ] && cat "$ENDPOINTS"

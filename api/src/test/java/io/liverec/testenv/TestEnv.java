@@ -75,7 +75,7 @@ public final class TestEnv {
     return require(variable, what);
   }
 
-  static String require(String variable, String what) {
+  public static String require(String variable, String what) {
     String value = System.getenv(variable);
     if (value == null || value.isBlank()) {
       value = fromFile().get(variable);

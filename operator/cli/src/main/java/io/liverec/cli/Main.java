@@ -50,6 +50,7 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    MaterializeCommand.register(cli);
     cli.setParameterExceptionHandler(Main::onUsageError);
     cli.setExecutionExceptionHandler(Main::onExecutionError);
     return cli;

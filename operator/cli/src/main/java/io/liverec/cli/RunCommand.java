@@ -15,7 +15,6 @@ import io.liverec.api.v1alpha1.ModelVersionStatus;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.validation.CustomResourceValidator;
 import io.liverec.featurestore.FeatureRegistry;
-import io.liverec.featurestore.LocalFileFeatureRegistry;
 import io.liverec.serving.rollout.InProcessInferenceServer;
 import io.liverec.serving.rollout.InProcessModelRepository;
 import io.liverec.serving.rollout.InProcessTrafficRouter;
@@ -172,7 +171,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private int register(FeatureView view, PrintWriter out) {
-    FeatureRegistry registry = new LocalFileFeatureRegistry(registryDir);
+    FeatureRegistry registry =
+        io.liverec.featurestore.FeatureStores.registry(System.getenv(), Optional.of(registryDir));
     String ns = Optional.ofNullable(view.getMetadata().getNamespace()).orElse("default");
     FeatureRegistry.Entry e = registry.register(ns, view.getMetadata().getName(), view.getSpec());
     out.println(
@@ -183,7 +183,9 @@ public final class RunCommand implements Callable<Integer> {
             + " as version "
             + e.version()
             + " in "
-            + registryDir);
+            + (registry instanceof io.liverec.featurestore.feast.FeastFeatureRegistry f
+                ? "the Feast repository " + f.repo().dir()
+                : registryDir));
     if (view.getSpec().materialization != null) {
       out.println(
           "schedule '"

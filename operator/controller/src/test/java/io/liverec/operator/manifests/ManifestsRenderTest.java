@@ -74,7 +74,8 @@ class ManifestsRenderTest {
     }
 
     List<ServiceAccount> accounts = as(byKind.get("ServiceAccount"), ServiceAccount.class);
-    Deployment deployment = as(byKind.get("Deployment"), Deployment.class).get(0);
+    List<Deployment> deployments = as(byKind.get("Deployment"), Deployment.class);
+    Deployment deployment = named(deployments, "liverec-operator");
     var pod = deployment.getSpec().getTemplate().getSpec();
     String sa = pod.getServiceAccountName();
     assertThat(accounts)
@@ -100,6 +101,20 @@ class ManifestsRenderTest {
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+
+    // the feature server: trainer image, its own main class, gRPC port behind a Service
+    Deployment features = named(deployments, "liverec-feature-server");
+    var fpod = features.getSpec().getTemplate().getSpec();
+    var fc = fpod.getContainers().get(0);
+    assertThat(fc.getImage()).isEqualTo(trainerImage);
+    assertThat(fc.getCommand()).contains("io.liverec.featurestore.server.FeatureServer");
+    assertThat(fc.getPorts().get(0).getContainerPort()).isEqualTo(16566);
+    assertThat(fpod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(fc.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(accounts)
+        .anySatisfy(
+            a -> assertThat(a.getMetadata().getName()).isEqualTo(fpod.getServiceAccountName()));
+    assertThat(names(byKind.get("Service"))).contains("liverec-feature-server");
 
     // bindings point at roles and service accounts that exist
     List<ClusterRole> roles = as(byKind.get("ClusterRole"), ClusterRole.class);
@@ -260,6 +275,13 @@ class ManifestsRenderTest {
               + " Install it with `scripts/test-env.sh up`, or run the whole suite with `scripts/test.sh`.");
     }
     return path;
+  }
+
+  private static Deployment named(List<Deployment> deployments, String name) {
+    return deployments.stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Deployment " + name));
   }
 
   private static List<String> names(List<JsonNode> docs) {

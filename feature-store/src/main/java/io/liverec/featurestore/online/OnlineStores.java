@@ -1,0 +1,15 @@
+package io.liverec.featurestore.online;
+
+import io.liverec.featurestore.feast.OnlineStoreConfig;
+
+/** Opens the online store a Feast repository is configured with. */
+public final class OnlineStores {
+  private OnlineStores() {}
+
+  public static OnlineStore open(OnlineStoreConfig config) {
+    if (config instanceof OnlineStoreConfig.Redis r) {
+      return new RedisOnlineStore(r.host(), r.port());
+    }
+    return new SqliteOnlineStore(((OnlineStoreConfig.Sqlite) config).path());
+  }
+}
