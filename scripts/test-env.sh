@@ -161,6 +161,8 @@ start_triton() {
     echo "LIVEREC_TRITONSERVER_BACKENDS=$TRITON_DIR/backends"
     echo "LIVEREC_TRITONSERVER_PATH=$TRITON_VENV/bin"
   } >>"$ENDPOINTS.tmp"
+}
+
 # Redis for Feast's online-store tests: Debian's server binary (redis-tools ships it as
 # redis-check-rdb; redis-server is a symlink to it, and installing redis-tools starts no service).
 ensure_redis() {
