@@ -31,6 +31,14 @@ public final class GatewayServer implements AutoCloseable {
   static final Set<String> FEEDBACK_EVENTS = Set.of("impression", "click", "watch", "gift");
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle on, every small response
+    // waits for the client's delayed ACK (~40 ms). Read once, when the first server is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Recommender recommender;
   private final HttpServer server;
   private final ExecutorService workers;
