@@ -33,6 +33,7 @@ import picocli.CommandLine.IVersionProvider;
       io.liverec.pipelines.tracking.cli.PromoteCommand.class,
       io.liverec.pipelines.tracking.cli.SyncCommand.class,
       AblateCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,176 @@
+package io.liverec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.liverec.gateway.GatewayConfig;
+import io.liverec.gateway.GatewayMetrics;
+import io.liverec.gateway.GatewayServer;
+import io.liverec.gateway.InProcessOnlineFeatures;
+import io.liverec.gateway.LiveRoomIndex;
+import io.liverec.gateway.ModelRef;
+import io.liverec.gateway.Recommender;
+import io.liverec.gateway.RoomFeatures;
+import io.liverec.gateway.TrafficSplit;
+import io.liverec.gateway.UserFeatures;
+import io.liverec.pipelines.recall.index.IndexParams;
+import io.liverec.serving.onnx.OnnxRuntimeBackend;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code liverec serve}: the recommendation gateway, embedded (ONNX Runtime), on a serving bundle:
+ * {@code repository/} (Triton layout), {@code gateway.json}, {@code rooms.jsonl}, {@code
+ * users.jsonl}.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the recommendation gateway embedded (ONNX Runtime) on a serving bundle:",
+      "  repository/   models in Triton's layout (<name>/<version>/model.onnx)",
+      "  gateway.json  {userTower:{name,version}, rankers:[{name,version,basisPoints}], salt,",
+      "                taskWeights:{ctr:1.0,...}, recallN, maxPerHost, rankerDeadlineMs}",
+      "  rooms.jsonl   {roomId, hostId, embedding[], sparse[], dense[], popularity} per line",
+      "  users.jsonl   {userId, sparse[], seq[]} per line",
+      "Endpoints: POST /v1/recommend, POST /v1/feedback, GET /health, /metrics, /openapi.json"
+    })
+public final class ServeCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--bundle", required = true, description = "The serving bundle directory.")
+  Path bundle;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port (0 = any free port; default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "4",
+      description = "HTTP worker threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Running r = start(bundle, host, port, threads)) {
+      System.out.println("gateway listening on http://" + host + ":" + r.server().port());
+      Runtime.getRuntime().addShutdownHook(new Thread(r::close));
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+
+  /** A started gateway and what it owns. */
+  public record Running(
+      GatewayServer server,
+      Recommender recommender,
+      OnnxRuntimeBackend backend,
+      LiveRoomIndex index)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      server.close();
+      recommender.close();
+      index.close();
+      backend.close();
+    }
+  }
+
+  public static Running start(Path bundle, String host, int port, int threads) throws Exception {
+    JsonNode cfg = JSON.readTree(bundle.resolve("gateway.json").toFile());
+    ModelRef tower = ref(cfg.get("userTower"));
+    List<TrafficSplit.Arm> arms = new ArrayList<>();
+    for (JsonNode a : cfg.get("rankers")) {
+      arms.add(new TrafficSplit.Arm(ref(a), a.path("basisPoints").asInt(TrafficSplit.BUCKETS)));
+    }
+    TrafficSplit split = new TrafficSplit(cfg.path("salt").asText(""), arms);
+    Map<String, Double> weights = new LinkedHashMap<>();
+    cfg.path("taskWeights")
+        .fields()
+        .forEachRemaining(e -> weights.put(e.getKey(), e.getValue().asDouble()));
+    GatewayConfig config =
+        new GatewayConfig(
+            tower,
+            cfg.path("recallN").asInt(200),
+            weights.isEmpty() ? Map.of("ctr", 1.0) : weights,
+            cfg.path("maxPerHost").asInt(2),
+            Duration.ofMillis(cfg.path("rankerDeadlineMs").asLong(50)),
+            cfg.path("maxK").asInt(100));
+
+    InProcessOnlineFeatures features = new InProcessOnlineFeatures();
+    LiveRoomIndex index = null;
+    try (BufferedReader in = Files.newBufferedReader(bundle.resolve("rooms.jsonl"))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode room = JSON.readTree(line);
+        float[] e = floats(room.get("embedding"));
+        if (index == null) {
+          index = new LiveRoomIndex(e.length, IndexParams.DEFAULT, 256);
+        }
+        int id = room.get("roomId").asInt();
+        index.roomUp(
+            id, room.path("hostId").asText("host-" + id), e, room.path("popularity").asDouble());
+        features.putRoom(
+            id, new RoomFeatures(longs(room.get("sparse")), floats(room.get("dense"))));
+      }
+    }
+    if (index == null) {
+      throw new IllegalArgumentException(bundle.resolve("rooms.jsonl") + ": no rooms");
+    }
+    index.rebuildNow();
+    try (BufferedReader in = Files.newBufferedReader(bundle.resolve("users.jsonl"))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          JsonNode u = JSON.readTree(line);
+          features.putUser(
+              u.get("userId").asText(),
+              new UserFeatures(longs(u.get("sparse")), longs(u.get("seq"))));
+        }
+      }
+    }
+    OnnxRuntimeBackend backend = new OnnxRuntimeBackend(bundle.resolve("repository"), 1);
+    Recommender rec =
+        new Recommender(config, features, index, backend, () -> split, new GatewayMetrics());
+    return new Running(new GatewayServer(rec, host, port, threads), rec, backend, index);
+  }
+
+  private static ModelRef ref(JsonNode n) {
+    return new ModelRef(n.get("name").asText(), n.get("version").asInt());
+  }
+
+  private static float[] floats(JsonNode a) {
+    float[] v = new float[a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) a.get(i).asDouble();
+    }
+    return v;
+  }
+
+  private static long[] longs(JsonNode a) {
+    long[] v = new long[a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = a.get(i).asLong();
+    }
+    return v;
+  }
+}

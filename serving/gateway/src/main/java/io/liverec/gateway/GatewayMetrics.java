@@ -1,0 +1,102 @@
+package io.liverec.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.time.Duration;
+
+/**
+ * The gateway's meters, tagged by model and version: inference latency (histogram with p50/p99),
+ * requests, errors, fallbacks and request outcomes; feedback events by kind.
+ */
+public final class GatewayMetrics {
+  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry prometheus;
+
+  public GatewayMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public GatewayMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.prometheus = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return prometheus.scrape();
+  }
+
+  public void inference(ModelRef m, Duration took, boolean ok) {
+    Timer.builder("liverec_gateway_inference")
+        .tags("model", m.name(), "version", Integer.toString(m.version()))
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(took);
+    Counter.builder("liverec_gateway_model_requests")
+        .tags("model", m.name(), "version", Integer.toString(m.version()))
+        .register(registry)
+        .increment();
+    if (!ok) {
+      Counter.builder("liverec_gateway_model_errors")
+          .tags("model", m.name(), "version", Integer.toString(m.version()))
+          .register(registry)
+          .increment();
+    }
+  }
+
+  public void request(Duration took) {
+    Timer.builder("liverec_gateway_request")
+        .publishPercentiles(0.5, 0.99)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(took);
+  }
+
+  /** One request's outcome: served, cold_start, ranker_fallback, recall_fallback. */
+  public void outcome(String outcome, ModelRef ranker) {
+    Counter.builder("liverec_gateway_outcomes")
+        .tags(
+            "outcome",
+            outcome,
+            "model",
+            ranker == null ? "none" : ranker.name(),
+            "version",
+            ranker == null ? "none" : Integer.toString(ranker.version()))
+        .register(registry)
+        .increment();
+  }
+
+  public double outcomeCount(String outcome) {
+    return registry.find("liverec_gateway_outcomes").tag("outcome", outcome).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  public void feedback(String kind, ModelRef ranker) {
+    Counter.builder("liverec_gateway_feedback")
+        .tags(
+            "kind",
+            kind,
+            "model",
+            ranker == null ? "none" : ranker.name(),
+            "version",
+            ranker == null ? "none" : Integer.toString(ranker.version()))
+        .register(registry)
+        .increment();
+  }
+
+  public void badRequest(String field) {
+    Counter.builder("liverec_gateway_bad_requests")
+        .tag("field", field)
+        .register(registry)
+        .increment();
+  }
+}

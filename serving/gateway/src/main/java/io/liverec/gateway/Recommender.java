@@ -1,0 +1,274 @@
+package io.liverec.gateway;
+
+import io.liverec.serving.inference.InferenceBackend;
+import io.liverec.serving.inference.Tensor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The request path: online features → user tower → ANN over live rooms → ranker over the top N in
+ * one batched call → fusion (Π task_i^a_i, dedupe, host diversity) → top k. Every failure has a
+ * fallback that still answers, and each is counted: ranker slow or down → recall order; user tower
+ * or recall down → popular live rooms; unknown user → popular live rooms (cold start).
+ */
+public final class Recommender implements AutoCloseable {
+  public static final String SERVED = "served";
+  public static final String COLD_START = "cold_start";
+  public static final String RANKER_FALLBACK = "ranker_fallback";
+  public static final String RECALL_FALLBACK = "recall_fallback";
+
+  private final GatewayConfig config;
+  private final OnlineFeatures features;
+  private final LiveRoomIndex index;
+  private final InferenceBackend backend;
+  private final Supplier<TrafficSplit> split;
+  private final GatewayMetrics metrics;
+  private final ExecutorService rankerCalls =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "liverec-ranker-call");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param split read on every request, so a watcher may swap the weights while serving
+   */
+  public Recommender(
+      GatewayConfig config,
+      OnlineFeatures features,
+      LiveRoomIndex index,
+      InferenceBackend backend,
+      Supplier<TrafficSplit> split,
+      GatewayMetrics metrics) {
+    this.config = config;
+    this.features = features;
+    this.index = index;
+    this.backend = backend;
+    this.split = split;
+    this.metrics = metrics;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public LiveRoomIndex index() {
+    return index;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The ranker arm a user is on now. */
+  public ModelRef rankerFor(String userId) {
+    return split.get().armFor(userId).ranker();
+  }
+
+  public RecommendResponse recommend(RecommendRequest req) {
+    long start = System.nanoTime();
+    try {
+      return doRecommend(req);
+    } finally {
+      metrics.request(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private RecommendResponse doRecommend(RecommendRequest req) {
+    int k = req.k();
+    ModelRef ranker = rankerFor(req.userId());
+    Map<String, String> models = new LinkedHashMap<>();
+    Optional<UserFeatures> user = features.user(req.userId());
+    if (user.isEmpty()) {
+      metrics.outcome(COLD_START, null);
+      return popular(req.userId(), k, models, COLD_START, "cold-start: popular live room");
+    }
+    List<LiveRoomIndex.Hit> candidates;
+    try {
+      float[] userVector = userVector(user.get());
+      models.put("userTower", config.userTower().toString());
+      candidates = dedupe(index.search(userVector, config.recallN()));
+    } catch (RuntimeException e) {
+      metrics.outcome(RECALL_FALLBACK, null);
+      return popular(
+          req.userId(), k, models, RECALL_FALLBACK, "recall unavailable: popular live room");
+    }
+    if (candidates.isEmpty()) {
+      metrics.outcome(RECALL_FALLBACK, null);
+      return popular(req.userId(), k, models, RECALL_FALLBACK, "recall empty: popular live room");
+    }
+    List<LiveRoomIndex.Hit> rankable = new ArrayList<>();
+    List<RoomFeatures> rows = new ArrayList<>();
+    for (LiveRoomIndex.Hit h : candidates) {
+      Optional<RoomFeatures> f = features.room(h.roomId());
+      if (f.isPresent()) {
+        rankable.add(h);
+        rows.add(f.get());
+      }
+    }
+    Map<String, float[]> tasks = rankable.isEmpty() ? null : rank(ranker, rows);
+    if (tasks == null) {
+      metrics.outcome(RANKER_FALLBACK, ranker);
+      List<RecommendResponse.Item> items = new ArrayList<>();
+      for (LiveRoomIndex.Hit h : candidates) {
+        items.add(
+            new RecommendResponse.Item(
+                h.roomId(),
+                h.hostId(),
+                h.score(),
+                List.of(
+                    String.format("recall similarity %.4f", h.score()),
+                    "ranker unavailable: recall order")));
+      }
+      return new RecommendResponse(req.userId(), diversify(items, k), models, RANKER_FALLBACK);
+    }
+    models.put("ranker", ranker.toString());
+    List<RecommendResponse.Item> items = new ArrayList<>();
+    for (int i = 0; i < rankable.size(); i++) {
+      LiveRoomIndex.Hit h = rankable.get(i);
+      double score = 1.0;
+      List<String> reasons = new ArrayList<>();
+      reasons.add(String.format("recall similarity %.4f", h.score()));
+      for (Map.Entry<String, Double> w : config.taskWeights().entrySet()) {
+        double p = Math.max(tasks.get(w.getKey())[i], 1e-12);
+        score *= Math.pow(p, w.getValue());
+        reasons.add(String.format("%s %.4f^%.2f", w.getKey(), p, w.getValue()));
+      }
+      items.add(new RecommendResponse.Item(h.roomId(), h.hostId(), score, reasons));
+    }
+    items.sort((a, b) -> Double.compare(b.score(), a.score()));
+    metrics.outcome(SERVED, ranker);
+    return new RecommendResponse(req.userId(), diversify(items, k), models, SERVED);
+  }
+
+  private float[] userVector(UserFeatures u) {
+    ModelRef m = config.userTower();
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      Map<String, Tensor> out =
+          backend.infer(
+              m.name(),
+              m.version(),
+              List.of(
+                  Tensor.ofLongs("user_sparse", new long[] {1, u.sparse().length}, u.sparse()),
+                  Tensor.ofLongs("seq", new long[] {1, u.sequence().length}, u.sequence())),
+              List.of("user_vector"));
+      float[] v = out.get("user_vector").floats();
+      ok = true;
+      return v;
+    } finally {
+      metrics.inference(m, Duration.ofNanos(System.nanoTime() - start), ok);
+    }
+  }
+
+  /** The ranker's task outputs for all rows in one call, or null when it failed or was too slow. */
+  private Map<String, float[]> rank(ModelRef m, List<RoomFeatures> rows) {
+    int n = rows.size();
+    int ns = rows.get(0).sparse().length;
+    int nd = rows.get(0).dense().length;
+    long[] sparse = new long[n * ns];
+    float[] dense = new float[n * nd];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows.get(i).sparse(), 0, sparse, i * ns, ns);
+      System.arraycopy(rows.get(i).dense(), 0, dense, i * nd, nd);
+    }
+    List<Tensor> inputs =
+        List.of(
+            Tensor.ofLongs("sparse", new long[] {n, ns}, sparse),
+            Tensor.ofFloats("dense", new long[] {n, nd}, dense));
+    List<String> outputs = new ArrayList<>(config.taskWeights().keySet());
+    long start = System.nanoTime();
+    Future<Map<String, Tensor>> call =
+        rankerCalls.submit(() -> backend.infer(m.name(), m.version(), inputs, outputs));
+    boolean ok = false;
+    try {
+      Map<String, Tensor> out = call.get(config.rankerDeadline().toNanos(), TimeUnit.NANOSECONDS);
+      Map<String, float[]> tasks = new HashMap<>();
+      for (String o : outputs) {
+        float[] v = out.get(o).floats();
+        if (v.length != n) {
+          return null;
+        }
+        tasks.put(o, v);
+      }
+      ok = true;
+      return tasks;
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      return null;
+    } catch (ExecutionException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      metrics.inference(m, Duration.ofNanos(System.nanoTime() - start), ok);
+    }
+  }
+
+  private RecommendResponse popular(
+      String userId, int k, Map<String, String> models, String outcome, String reason) {
+    List<RecommendResponse.Item> items = new ArrayList<>();
+    for (LiveRoomIndex.Hit h : index.popularLive(Math.max(k * config.maxPerHost() * 4, k))) {
+      items.add(
+          new RecommendResponse.Item(
+              h.roomId(),
+              h.hostId(),
+              h.score(),
+              List.of(reason, String.format("popularity %.2f", h.score()))));
+    }
+    return new RecommendResponse(userId, diversify(items, k), models, outcome);
+  }
+
+  private static List<LiveRoomIndex.Hit> dedupe(List<LiveRoomIndex.Hit> hits) {
+    Set<Integer> seen = new HashSet<>();
+    List<LiveRoomIndex.Hit> out = new ArrayList<>();
+    for (LiveRoomIndex.Hit h : hits) {
+      if (seen.add(h.roomId())) {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  /** Best first, each room once, at most maxPerHost rooms per host, at most k; only live rooms. */
+  private List<RecommendResponse.Item> diversify(List<RecommendResponse.Item> ranked, int k) {
+    Map<String, Integer> perHost = new HashMap<>();
+    Set<Integer> seen = new HashSet<>();
+    List<RecommendResponse.Item> out = new ArrayList<>();
+    for (RecommendResponse.Item it : ranked) {
+      if (out.size() == k) {
+        break;
+      }
+      if (!index.isLive(it.roomId()) || !seen.add(it.roomId())) {
+        continue;
+      }
+      int c = perHost.merge(String.valueOf(it.hostId()), 1, Integer::sum);
+      if (c <= config.maxPerHost()) {
+        out.add(it);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    rankerCalls.shutdownNow();
+  }
+}

@@ -1,0 +1,80 @@
+package io.liverec.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TrafficSplitTest {
+  static final ModelRef STABLE = new ModelRef("ranker", 1);
+  static final ModelRef CANARY = new ModelRef("ranker", 2);
+
+  @Test
+  void bucketsAreStableAndInRange() {
+    for (int u = 0; u < 1000; u++) {
+      int b = TrafficSplit.bucket("s", "user" + u);
+      assertThat(b).isBetween(0, TrafficSplit.BUCKETS - 1);
+      assertThat(TrafficSplit.bucket("s", "user" + u)).isEqualTo(b);
+    }
+  }
+
+  @Test
+  void theSaltReshufflesUsers() {
+    int same = 0;
+    for (int u = 0; u < 1000; u++) {
+      if (TrafficSplit.bucket("a", "user" + u) == TrafficSplit.bucket("b", "user" + u)) {
+        same++;
+      }
+    }
+    assertThat(same).isLessThan(5);
+  }
+
+  @Test
+  void sharesFollowTheWeights() {
+    TrafficSplit split = TrafficSplit.canary("rollout-1", CANARY, 1000, STABLE);
+    int canary = 0;
+    int n = 50_000;
+    for (int u = 0; u < n; u++) {
+      if (split.armFor("user" + u).ranker().equals(CANARY)) {
+        canary++;
+      }
+    }
+    // 10 % ± 4 standard deviations of a binomial(50 000, 0.1).
+    assertThat(canary).isBetween(5000 - 270, 5000 + 270);
+  }
+
+  @Test
+  void aUserStaysOnTheCanaryWhileItsWeightRises() {
+    int[] steps = {100, 500, 1000, 2500, 5000, 10_000};
+    Set<String> onCanary = new HashSet<>();
+    for (int w : steps) {
+      TrafficSplit split = TrafficSplit.canary("rollout-7", CANARY, w, STABLE);
+      Set<String> now = new HashSet<>();
+      for (int u = 0; u < 20_000; u++) {
+        String user = "user" + u;
+        if (split.armFor(user).ranker().equals(CANARY)) {
+          now.add(user);
+        }
+      }
+      assertThat(now).containsAll(onCanary);
+      assertThat(now.size()).isGreaterThan(onCanary.size());
+      onCanary = now;
+    }
+    assertThat(onCanary).hasSize(20_000);
+  }
+
+  @Test
+  void weightsOverTheWholeAreRefused() {
+    assertThatThrownBy(
+            () ->
+                new TrafficSplit(
+                    "s",
+                    List.of(
+                        new TrafficSplit.Arm(CANARY, 6000), new TrafficSplit.Arm(STABLE, 6000))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("10000");
+  }
+}
