@@ -2,8 +2,7 @@ package io.liverec.operator;
 
 import io.liverec.api.run.RegistryAliases;
 import io.liverec.featurestore.FeatureRegistry;
-import io.liverec.featurestore.InMemoryFeatureRegistry;
-import io.liverec.featurestore.LocalFileFeatureRegistry;
+import io.liverec.featurestore.FeatureStores;
 import io.liverec.registry.MlflowGateway;
 import io.liverec.registry.MlflowRegistryAliases;
 import io.liverec.registry.Retry;
@@ -24,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The external systems the reconcilers talk to. Today these are the in-process implementations (the
- * same the embedded CLI uses); the Feast registry, the Triton client, the gateway routing and the
+ * same the embedded CLI uses), except the feature registry, which follows {@code
+ * LIVEREC_FEATURE_REGISTRY} (memory, file or Feast); the Triton client, the gateway routing and the
  * real analysis replace them here as they land.
  */
 public class Backends {
@@ -43,10 +43,8 @@ public class Backends {
   @Produces
   @Singleton
   FeatureRegistry featureRegistry(OperatorSettings settings) {
-    return settings
-        .registryDir()
-        .<FeatureRegistry>map(d -> new LocalFileFeatureRegistry(Path.of(d)))
-        .orElseGet(InMemoryFeatureRegistry::new);
+    // LIVEREC_FEATURE_REGISTRY=feast: Feast registry.db; unset: file with a dir, else memory
+    return FeatureStores.registry(System.getenv(), settings.registryDir().map(Path::of));
   }
 
   @Produces
