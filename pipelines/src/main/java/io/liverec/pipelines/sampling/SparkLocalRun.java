@@ -16,6 +16,8 @@ final class SparkLocalRun {
             .master("local[*]")
             .appName("liverec-sample")
             .config("spark.ui.enabled", "false")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
             .config("spark.sql.ui.explainMode", "simple")
             .getOrCreate();
     try {
