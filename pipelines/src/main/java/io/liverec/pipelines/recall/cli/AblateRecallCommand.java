@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "recall",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare the recall channels (popular, content, i2i, vector-i2i, two-tower and its"
+      "Compare the recall channels (popular, content, i2i, item-knn, mf-bpr, vector-i2i,"
+          + " two-tower and its"
           + " no-logQ / no-multimodal variants) on a last-day holdout: recall@K, NDCG@K,"
           + " coverage, tail coverage and cold-room recall, mean ± 95%% CI over seeds, plus"
           + " paired per-seed differences. Writes <out>/recall-ablation.md."
@@ -61,7 +62,8 @@ public final class AblateRecallCommand implements Callable<Integer> {
       names = "--methods",
       split = ",",
       defaultValue =
-          "popular,content,i2i,vector-i2i,two-tower,two-tower-nologq,two-tower-nomm,"
+          "popular,content,i2i,item-knn,mf-bpr,vector-i2i,two-tower,two-tower-nologq,"
+              + "two-tower-nomm,"
               + "two-tower-noprior",
       description = "Methods to compare (default: ${DEFAULT-VALUE}).")
   List<String> methods;

@@ -3,6 +3,8 @@ package io.liverec.pipelines.recall.eval;
 import io.liverec.pipelines.recall.Popular;
 import io.liverec.pipelines.recall.Retriever;
 import io.liverec.pipelines.recall.cb.ContentBased;
+import io.liverec.pipelines.recall.cf.Bpr;
+import io.liverec.pipelines.recall.cf.ItemKnn;
 import io.liverec.pipelines.recall.data.RecallDataset;
 import io.liverec.pipelines.recall.i2i.CoClick;
 import io.liverec.pipelines.recall.twotower.TwoTowerRecall;
@@ -15,6 +17,8 @@ public enum RecallMethod {
   POPULAR("popular"),
   CONTENT("content"),
   I2I("i2i"),
+  ITEM_KNN("item-knn"),
+  MF_BPR("mf-bpr"),
   VECTOR_I2I("vector-i2i"),
   TWO_TOWER("two-tower"),
   TWO_TOWER_NO_LOGQ("two-tower-nologq"),
@@ -40,6 +44,8 @@ public enum RecallMethod {
       case POPULAR -> Popular.fit(train);
       case CONTENT -> ContentBased.fit(train);
       case I2I -> CoClick.fit(train);
+      case ITEM_KNN -> ItemKnn.fit(train);
+      case MF_BPR -> Bpr.fit(train, Bpr.DEFAULT.withSeed(seed));
       case VECTOR_I2I ->
           VectorI2I.fit(train, s.item2vec().withSeed(seed), s.index(), s.indexParams());
       case TWO_TOWER -> twoTower(train, s, seed, true, true, 0, prior, false);
