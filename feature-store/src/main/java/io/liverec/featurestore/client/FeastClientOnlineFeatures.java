@@ -4,13 +4,23 @@ import dev.feast.FeastClient;
 import dev.feast.Row;
 import feast.proto.serving.ServingAPIProto.FieldStatus;
 import feast.proto.types.ValueProto.Value;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.liverec.api.errors.LiverecException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link OnlineFeatures} through the Feast Java SDK ({@code dev.feast.FeastClient}) against a
@@ -25,6 +35,38 @@ public final class FeastClientOnlineFeatures implements OnlineFeatures {
   public FeastClientOnlineFeatures(String host, int port) {
     this.client = FeastClient.create(host, port);
     this.endpoint = host + ":" + port;
+  }
+
+  /**
+   * As above, with a deadline on every call: the SDK sets none, so its channel gets an interceptor
+   * that adds one; a call past it fails as {@code unreachable} (DEADLINE_EXCEEDED).
+   */
+  public FeastClientOnlineFeatures(String host, int port, Duration deadline) {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress(host, port)
+            .usePlaintext()
+            .intercept(withDeadline(deadline))
+            .build();
+    this.client = new DeadlineClient(channel);
+    this.endpoint = host + ":" + port;
+  }
+
+  private static ClientInterceptor withDeadline(Duration deadline) {
+    long nanos = deadline.toNanos();
+    return new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(
+          MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        return next.newCall(method, options.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS));
+      }
+    };
+  }
+
+  /** The SDK's client over a channel of ours (its constructor for that is protected). */
+  private static final class DeadlineClient extends FeastClient {
+    DeadlineClient(ManagedChannel channel) {
+      super(channel, Optional.empty());
+    }
   }
 
   @Override

@@ -23,13 +23,15 @@ import java.util.function.Supplier;
  * The request path: online features → user tower → ANN over live rooms → ranker over the top N in
  * one batched call → fusion (Π task_i^a_i, dedupe, host diversity) → top k. Every failure has a
  * fallback that still answers, and each is counted: ranker slow or down → recall order; user tower
- * or recall down → popular live rooms; unknown user → popular live rooms (cold start).
+ * or recall down → popular live rooms; unknown user → popular live rooms (cold start); feature
+ * store down or slow → popular live rooms (user features) or recall order (room features).
  */
 public final class Recommender implements AutoCloseable {
   public static final String SERVED = "served";
   public static final String COLD_START = "cold_start";
   public static final String RANKER_FALLBACK = "ranker_fallback";
   public static final String RECALL_FALLBACK = "recall_fallback";
+  public static final String FEATURE_FALLBACK = "feature_fallback";
 
   private final GatewayConfig config;
   private final OnlineFeatures features;
@@ -93,7 +95,14 @@ public final class Recommender implements AutoCloseable {
     int k = req.k();
     ModelRef ranker = rankerFor(req.userId());
     Map<String, String> models = new LinkedHashMap<>();
-    Optional<UserFeatures> user = features.user(req.userId());
+    Optional<UserFeatures> user;
+    try {
+      user = features.user(req.userId());
+    } catch (OnlineFeatures.FeaturesUnavailableException e) {
+      metrics.outcome(FEATURE_FALLBACK, null);
+      return popular(
+          req.userId(), k, models, FEATURE_FALLBACK, "features unavailable: popular live room");
+    }
     if (user.isEmpty()) {
       metrics.outcome(COLD_START, null);
       return popular(req.userId(), k, models, COLD_START, "cold-start: popular live room");
@@ -112,30 +121,28 @@ public final class Recommender implements AutoCloseable {
       metrics.outcome(RECALL_FALLBACK, null);
       return popular(req.userId(), k, models, RECALL_FALLBACK, "recall empty: popular live room");
     }
+    Map<Integer, RoomFeatures> found;
+    try {
+      found = features.rooms(candidates.stream().map(LiveRoomIndex.Hit::roomId).toList());
+    } catch (OnlineFeatures.FeaturesUnavailableException e) {
+      metrics.outcome(FEATURE_FALLBACK, ranker);
+      return recallOrder(
+          req.userId(), candidates, k, models, FEATURE_FALLBACK, "features unavailable");
+    }
     List<LiveRoomIndex.Hit> rankable = new ArrayList<>();
     List<RoomFeatures> rows = new ArrayList<>();
     for (LiveRoomIndex.Hit h : candidates) {
-      Optional<RoomFeatures> f = features.room(h.roomId());
-      if (f.isPresent()) {
+      RoomFeatures f = found.get(h.roomId());
+      if (f != null) {
         rankable.add(h);
-        rows.add(f.get());
+        rows.add(f);
       }
     }
     Map<String, float[]> tasks = rankable.isEmpty() ? null : rank(ranker, rows);
     if (tasks == null) {
       metrics.outcome(RANKER_FALLBACK, ranker);
-      List<RecommendResponse.Item> items = new ArrayList<>();
-      for (LiveRoomIndex.Hit h : candidates) {
-        items.add(
-            new RecommendResponse.Item(
-                h.roomId(),
-                h.hostId(),
-                h.score(),
-                List.of(
-                    String.format("recall similarity %.4f", h.score()),
-                    "ranker unavailable: recall order")));
-      }
-      return new RecommendResponse(req.userId(), diversify(items, k), models, RANKER_FALLBACK);
+      return recallOrder(
+          req.userId(), candidates, k, models, RANKER_FALLBACK, "ranker unavailable");
     }
     models.put("ranker", ranker.toString());
     List<RecommendResponse.Item> items = new ArrayList<>();
@@ -154,6 +161,25 @@ public final class Recommender implements AutoCloseable {
     items.sort((a, b) -> Double.compare(b.score(), a.score()));
     metrics.outcome(SERVED, ranker);
     return new RecommendResponse(req.userId(), diversify(items, k), models, SERVED);
+  }
+
+  private RecommendResponse recallOrder(
+      String userId,
+      List<LiveRoomIndex.Hit> candidates,
+      int k,
+      Map<String, String> models,
+      String outcome,
+      String why) {
+    List<RecommendResponse.Item> items = new ArrayList<>();
+    for (LiveRoomIndex.Hit h : candidates) {
+      items.add(
+          new RecommendResponse.Item(
+              h.roomId(),
+              h.hostId(),
+              h.score(),
+              List.of(String.format("recall similarity %.4f", h.score()), why + ": recall order")));
+    }
+    return new RecommendResponse(userId, diversify(items, k), models, outcome);
   }
 
   private float[] userVector(UserFeatures u) {
