@@ -1,4 +1,4 @@
-package io.liverec.pipelines.recall;
+package io.liverec.pipelines.recall.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.liverec.pipelines.recall;
+package io.liverec.pipelines.recall.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +9,7 @@ import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.pipelines.pipeline.Trainer;
 import io.liverec.pipelines.pipeline.TrainerOutput;
+import io.liverec.pipelines.recall.Popular;
 import io.liverec.pipelines.recall.data.EventLogReader;
 import io.liverec.pipelines.recall.data.HoldoutSplit;
 import io.liverec.pipelines.recall.eval.AblationSettings;
