@@ -5,14 +5,4 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-
-if [ "${LIVEREC_SKIP_BUILD:-0}" != "1" ]; then
-  ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl pipelines -am package
-fi
-CP_FILE="pipelines/target/bench-classpath.txt"
-./mvnw -B -q -pl pipelines dependency:build-classpath -Dmdep.outputFile="$ROOT/$CP_FILE" -Dmdep.includeScope=runtime
-# an @argfile keeps the JVM command line short
-printf -- '-cp %s:%s\n' "$ROOT/pipelines/target/classes" "$(cat "$CP_FILE")" > pipelines/target/bench-ann.args
-exec java -Xmx4g ${LIVEREC_JAVA_OPTS:-} @pipelines/target/bench-ann.args \
-  io.liverec.pipelines.recall.bench.AnnBenchmark "$@"
+exec "$ROOT/scripts/bench-pipelines.sh" io.liverec.pipelines.recall.bench.AnnBenchmark "$@"

@@ -4,9 +4,5 @@
 # The simulated log is cached in .cache/bench-sampling/ and reused. Results: docs/BENCHMARKS.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-if [ ! -f operator/cli/target/liverec-cli.jar ] || [ "${LIVEREC_BENCH_BUILD:-1}" = "1" ]; then
-  ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl operator/cli -am package
-fi
-exec java ${LIVEREC_JAVA_OPTS:--Xmx8g} -cp "operator/cli/target/liverec-cli.jar:operator/cli/target/lib/*" \
+LIVEREC_JAVA_OPTS="${LIVEREC_JAVA_OPTS:--Xmx8g}" exec "$ROOT/scripts/bench-pipelines.sh" \
   io.liverec.pipelines.sampling.SamplingBench "${1:-10000000}" "$ROOT/.cache/bench-sampling"

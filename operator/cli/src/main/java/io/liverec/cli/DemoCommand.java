@@ -8,6 +8,8 @@ import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.pipeline.TrackedTrainer;
+import io.liverec.pipelines.pipeline.Trainers;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sampling.SamplingReport;
@@ -15,7 +17,7 @@ import io.liverec.pipelines.sim.SimulationReport;
 import io.liverec.pipelines.sim.Simulator;
 import io.liverec.pipelines.sim.SimulatorConfig;
 import io.liverec.pipelines.tracking.RunTracker;
-import io.liverec.pipelines.tracking.TrackedTraining;
+import io.liverec.pipelines.train.RankingEvaluation;
 import io.liverec.pipelines.train.RankingTrainer;
 import io.liverec.registry.Retry;
 import java.io.PrintStream;
@@ -132,26 +134,19 @@ final class DemoCommand implements Callable<Integer> {
         "[3/4] training "
             + RankingTrainer.describeModel(run.getSpec().model)
             + (tracking == null ? " (records kept locally)" : " (tracking in " + tracking + ")"));
-    TrackedTraining.Outcome o =
-        TrackedTraining.run(
-            run,
-            runDir,
-            RankingTrainer.Options.defaults().withProgress(log),
-            tracking,
-            new Retry(3, Duration.ofMillis(500)),
-            repoRoot());
+    Trainers trainers =
+        Trainers.defaults()
+            .with(new RankingTrainer(RankingTrainer.Options.defaults().withProgress(log)));
+    Retry retry = new Retry(3, Duration.ofMillis(500));
+    TrackedTrainer.Outcome o =
+        new TrackedTrainer(trainers.forRun(run), tracking, retry, repoRoot()).run(run, runDir);
 
     // 4. Recall: the two-tower on the same log, against the popularity anchor
     log.println("[4/4] training the two-tower recall model (in-batch softmax, logQ)");
     TrainingRun recallRun = recallRun(events);
-    TrackedTraining.Outcome recall =
-        TrackedTraining.run(
-            recallRun,
-            out.resolve("runs").resolve("demo-recall"),
-            RankingTrainer.Options.defaults(),
-            tracking,
-            new Retry(3, Duration.ofMillis(500)),
-            repoRoot());
+    TrackedTrainer.Outcome recall =
+        new TrackedTrainer(trainers.forRun(recallRun), tracking, retry, repoRoot())
+            .run(recallRun, out.resolve("runs").resolve("demo-recall"));
 
     printSummary(
         sim,
@@ -201,16 +196,20 @@ final class DemoCommand implements Callable<Integer> {
     return run;
   }
 
+  private static RankingEvaluation ranking(TrackedTrainer.Outcome o) {
+    return o.output().details(RankingEvaluation.class).orElseThrow();
+  }
+
   private void printSummary(
       SimulationReport sim,
       SamplingReport sampling,
-      TrackedTraining.Outcome o,
+      TrackedTrainer.Outcome o,
       String model,
       Path runDir,
       Path events,
       String tracking,
       double seconds,
-      TrackedTraining.Outcome recall) {
+      TrackedTrainer.Outcome recall) {
     PrintStream p = System.out;
     p.println();
     p.println("== LiveRec demo summary ==");
@@ -234,9 +233,9 @@ final class DemoCommand implements Callable<Integer> {
         sampling.impressionsValid(),
         sampling.positives(),
         sampling.quarantinedTotal());
-    p.println("Ranker     " + model + ", best epoch " + o.ranking().bestEpoch());
+    p.println("Ranker     " + model + ", best epoch " + ranking(o).bestEpoch());
     p.println("           holdout (last day)      AUC    GAUC  logloss  Bayes-optimal AUC");
-    for (TaskMetrics m : o.ranking().holdout()) {
+    for (TaskMetrics m : ranking(o).holdout()) {
       p.printf(
           Locale.ROOT,
           "           %-22s %6.4f  %6.4f  %7.4f  %6.4f%n",
@@ -303,12 +302,12 @@ final class DemoCommand implements Callable<Integer> {
     p.println("Outputs    event log       " + events.toAbsolutePath());
     p.println("           samples         " + events.resolve("samples").toAbsolutePath());
     p.println("           run directory   " + runDir.toAbsolutePath());
-    o.ranking()
+    ranking(o)
         .artifacts()
         .forEach(
             (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));
     p.println("           TrainingRun     " + out.resolve("trainingrun.yaml").toAbsolutePath());
-    p.println("           recall run      " + recall.runDir().toAbsolutePath());
+    p.println("           recall run      " + recall.output().runDir().toAbsolutePath());
     recall
         .artifacts()
         .forEach(

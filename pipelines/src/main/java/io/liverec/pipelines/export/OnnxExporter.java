@@ -11,10 +11,6 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.liverec.pipelines.features.FeatureSchema;
-import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.RankerNet;
-import io.liverec.pipelines.ranking.layers.Embeddings;
-import io.liverec.pipelines.ranking.ops.OnnxOps;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,16 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Exports the ranker's forward pass as ONNX (opset {@value OnnxOps#OPSET}) by running the same
- * {@link RankerNet} code through {@link OnnxOps} with the trained variable values. Inputs follow
- * the {@link FeatureSchema}: {@code sparse} int64 [N, F], {@code dense} float [N, D], {@code seq}
- * int64 [N, L], {@code multimodal} float [N, M] (those of width 0 are left out); outputs are the
- * probabilities {@code ctr}, {@code cvr}, {@code ctcvr}, float [N]. The feature schema and the
- * output names are stored in the model's metadata ({@value #SCHEMA_METADATA_KEY}, {@value
- * #OUTPUTS_METADATA_KEY}).
+ * The ONNX model format LiveRec serves, independent of the model that fills the graph (the ranker's
+ * graph is built in {@code ranking.RankerOnnx}). Inputs follow the {@link FeatureSchema}: {@code
+ * sparse} int64 [N, F], {@code dense} float [N, D], {@code seq} int64 [N, L], {@code multimodal}
+ * float [N, M] (those of width 0 are left out); outputs are the probabilities {@code ctr}, {@code
+ * cvr}, {@code ctcvr}, float [N]. The feature schema and the output names are stored in the model's
+ * metadata ({@value #SCHEMA_METADATA_KEY}, {@value #OUTPUTS_METADATA_KEY}).
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
@@ -90,40 +84,30 @@ public final class OnnxExporter {
     return in;
   }
 
-  public static ModelProto build(RankerConfig config, Map<String, float[]> values) {
-    GraphProto.Builder g = GraphProto.newBuilder().setName("liverec_ranker");
-    List<Port> in = inputs(config.schema());
-    for (Port p : in) {
-      g.addInput(valueInfo(p));
-    }
-    OnnxOps ops = new OnnxOps(g, values);
-    Embeddings.Inputs<String> inputs =
-        new Embeddings.Inputs<>(
-            has(in, "sparse"), has(in, "dense"), has(in, "seq"), has(in, "multimodal"));
-    RankerNet.Outputs<String> out = RankerNet.build(ops, config, inputs);
-    for (Map.Entry<String, String> e : out.probabilities().entrySet()) {
-      ops.identity(e.getValue(), e.getKey());
-      g.addOutput(valueInfo(new Port(e.getKey(), TensorProto.DataType.FLOAT, 0)));
-    }
+  /**
+   * The model around a finished graph: IR version, producer, opset and the metadata serving reads
+   * (the feature schema and the output names).
+   */
+  public static ModelProto model(
+      GraphProto.Builder graph, FeatureSchema schema, List<String> outputs, long opset) {
     return ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .setProducerName("liverec")
         .addMetadataProps(
             StringStringEntryProto.newBuilder()
                 .setKey(SCHEMA_METADATA_KEY)
-                .setValue(schemaJson(config.schema())))
+                .setValue(schemaJson(schema)))
         .addMetadataProps(
             StringStringEntryProto.newBuilder()
                 .setKey(OUTPUTS_METADATA_KEY)
-                .setValue(String.join(",", out.probabilities().keySet())))
-        .setGraph(g)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxOps.OPSET))
+                .setValue(String.join(",", outputs)))
+        .setGraph(graph)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
         .build();
   }
 
-  /** Writes the ONNX model of a trained ranker to {@code file}. */
-  public static void export(RankerConfig config, Map<String, float[]> values, Path file) {
-    ModelProto model = build(config, values);
+  /** Writes {@code model} to {@code file}, creating its directory. */
+  public static void write(ModelProto model, Path file) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -137,11 +121,8 @@ public final class OnnxExporter {
     }
   }
 
-  private static String has(List<Port> ports, String name) {
-    return ports.stream().anyMatch(p -> p.name().equals(name)) ? name : null;
-  }
-
-  static ValueInfoProto valueInfo(Port p) {
+  /** The graph input or output declaration of a port, batch dimension symbolic. */
+  public static ValueInfoProto valueInfo(Port p) {
     TensorShapeProto.Builder shape =
         TensorShapeProto.newBuilder()
             .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH_DIM));

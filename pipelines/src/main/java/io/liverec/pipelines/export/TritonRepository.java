@@ -2,7 +2,6 @@ package io.liverec.pipelines.export;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.liverec.pipelines.features.FeatureSchema;
-import io.liverec.pipelines.ranking.Ranker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +63,9 @@ public final class TritonRepository {
   }
 
   /**
-   * Exports {@code ranker} as version {@code version} of model {@code name} under {@code repo}.
+   * Exports {@code model} as version {@code version} of model {@code name} under {@code repo}.
    *
-   * @param outputs the ranker's output names (e.g. ctr, cvr, ctcvr)
+   * @param outputs the model's output names (e.g. ctr, cvr, ctcvr)
    * @param transformSpec the fitted feature transform spec, copied into the version directory
    * @return the model directory
    */
@@ -74,7 +73,7 @@ public final class TritonRepository {
       Path repo,
       String name,
       int version,
-      Ranker ranker,
+      OnnxModel model,
       FeatureSchema schema,
       List<String> outputs,
       Path transformSpec,
@@ -89,7 +88,7 @@ public final class TritonRepository {
     Path versionDir = modelDir.resolve(Integer.toString(version));
     try {
       Files.createDirectories(versionDir);
-      ranker.exportOnnx(versionDir.resolve(MODEL_FILE));
+      model.exportOnnx(versionDir.resolve(MODEL_FILE));
       if (transformSpec != null) {
         Files.copy(
             transformSpec,

@@ -1,5 +1,6 @@
 package io.liverec.pipelines.ranking;
 
+import io.liverec.pipelines.export.OnnxModel;
 import io.liverec.pipelines.features.Batch;
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,7 +10,7 @@ import java.util.Map;
  * io.liverec.pipelines.features.FeatureSchema} and the TrainingRun's model spec. Outputs are
  * probabilities named {@code ctr}, {@code cvr} and {@code ctcvr}.
  */
-public interface Ranker extends AutoCloseable {
+public interface Ranker extends AutoCloseable, OnnxModel {
 
   /** One optimisation step on the batch; returns the losses (at least {@code loss}, per task). */
   Map<String, Double> trainStep(Batch batch);
@@ -23,6 +24,7 @@ public interface Ranker extends AutoCloseable {
   void restore(Path checkpointDir);
 
   /** Exports the forward pass as an ONNX model with the same inputs and outputs. */
+  @Override
   void exportOnnx(Path onnxFile);
 
   @Override

@@ -1,6 +1,5 @@
 package io.liverec.pipelines.ranking;
 
-import io.liverec.pipelines.export.OnnxExporter;
 import io.liverec.pipelines.features.Batch;
 import io.liverec.pipelines.features.FeatureSchema;
 import io.liverec.pipelines.ranking.layers.Embeddings;
@@ -638,7 +637,7 @@ public final class TfRanker implements Ranker {
 
   @Override
   public void exportOnnx(Path onnxFile) {
-    OnnxExporter.export(config, variableValues(), onnxFile);
+    RankerOnnx.export(config, variableValues(), onnxFile);
   }
 
   @Override

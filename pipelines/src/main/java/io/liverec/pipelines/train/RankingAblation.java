@@ -403,18 +403,17 @@ public final class RankingAblation {
           if (Files.exists(runDir)) {
             RankingTrainer.deleteTree(runDir); // unfinished: start it again
           }
-          TrainingResult r =
-              RankingTrainer.run(
-                  run,
-                  runDir,
-                  RankingTrainer.Options.defaults()
-                      .withSamples(samples)
-                      .withColumns(
-                          s.sim().sessionContent > 0
-                              ? s.columns().withRooms(ColumnSpec.RoomsTable.SESSIONS)
-                              : s.columns())
-                      .withExport(false)
-                      .withCheckpointEverySteps(0));
+          RankingEvaluation r =
+              new RankingTrainer(
+                      RankingTrainer.Options.defaults()
+                          .withSamples(samples)
+                          .withColumns(
+                              s.sim().sessionContent > 0
+                                  ? s.columns().withRooms(ColumnSpec.RoomsTable.SESSIONS)
+                                  : s.columns())
+                          .withExport(false)
+                          .withCheckpointEverySteps(0))
+                  .rank(run, runDir);
           m = r.flatMetrics();
           m.put("holdout_rows", (double) r.holdout().get(0).rows());
           m.put("clicked_rows", (double) r.holdout().get(1).rows());

@@ -20,11 +20,14 @@ import io.liverec.pipelines.features.FeatureCounters;
 import io.liverec.pipelines.features.FeatureSchema;
 import io.liverec.pipelines.features.FeatureTransform;
 import io.liverec.pipelines.features.TransformSpec;
+import io.liverec.pipelines.pipeline.Trainer;
+import io.liverec.pipelines.pipeline.TrainerOutput;
 import io.liverec.pipelines.ranking.Ranker;
 import io.liverec.pipelines.ranking.Rankers;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sampling.SamplingReport;
+import io.liverec.pipelines.tracking.Plots;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,10 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Trains, evaluates and exports a multi-task ranker from a TrainingRun: validate the spec → fit the
@@ -49,9 +48,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *
  * <p>Restarting in a run directory that holds {@code checkpoints/state.json} resumes: the saved
  * transform and variables are restored and the batches already trained in the interrupted epoch are
- * skipped. Free of CLI concerns: the CLI, the demo and the embedded operator call {@link #run}.
+ * skipped. The {@link Trainer} of task {@code ranking} ({@link
+ * io.liverec.pipelines.pipeline.Trainers}); free of CLI and tracking concerns ({@link
+ * io.liverec.pipelines.pipeline.TrackedTrainer} adds them).
  */
-public final class RankingTrainer {
+public final class RankingTrainer implements Trainer {
 
   /** Creates the model; the default is the TF ranker of {@link Rankers#create}. */
   @FunctionalInterface
@@ -121,16 +122,113 @@ public final class RankingTrainer {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private RankingTrainer() {}
+  private final Options options;
 
-  /** Runs with the default options; samples come from {@code spec.data.events}. */
-  public static TrainingResult run(TrainingRun run, Path runDir) {
-    return run(run, runDir, Options.defaults());
+  /** With the default options; samples come from {@code spec.data.events}. */
+  public RankingTrainer() {
+    this(Options.defaults());
   }
 
-  public static TrainingResult run(TrainingRun run, Path runDir, Options options) {
+  public RankingTrainer(Options options) {
+    this.options = options;
+  }
+
+  @Override
+  public Task task() {
+    return Task.RANKING;
+  }
+
+  @Override
+  public TrainerOutput train(TrainingRun run, Path runDir) {
+    RankingEvaluation r = rank(run, runDir);
+    List<Map<String, Double>> epochs = new ArrayList<>();
+    for (TrainState.EpochRecord e : r.history()) {
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("train_loss", e.trainLoss());
+      m.put("val_ctr_auc", e.validationCtrAuc());
+      m.put("val_ctcvr_auc", e.validationCtcvrAuc());
+      epochs.add(m);
+    }
+    return new TrainerOutput(
+        Task.RANKING, runDir, r.flatMetrics(), r.artifacts(), epochs, r.bestEpoch(), r);
+  }
+
+  /** Prepares the data, fits, evaluates on the holdout and exports; the ranking's own result. */
+  public RankingEvaluation rank(TrainingRun run, Path runDir) {
     TrainingRunSpec spec = validate(run);
     RunLayout layout = new RunLayout(runDir);
+    Inputs in = prepareData(run, spec, layout);
+    int holdoutDays = spec.data.holdoutDays == null ? 1 : spec.data.holdoutDays;
+    int validationDays = spec.data.validationDays == null ? 0 : spec.data.validationDays;
+    try (SampleData data =
+        SampleData.open(
+            in.samples(),
+            in.columns(),
+            spec.data.from,
+            spec.data.to,
+            holdoutDays,
+            validationDays)) {
+      boolean resuming = Files.exists(layout.state());
+      TransformSpec transformSpec =
+          resuming ? TransformSpec.load(layout.transform()) : data.fitTransform();
+      if (!resuming) {
+        transformSpec.save(layout.transform());
+      }
+      FeatureTransform transform = new FeatureTransform(transformSpec);
+      TrainState state = resuming ? TrainState.read(layout.state()) : TrainState.initial();
+      try (Ranker ranker = create(spec, transform.schema())) {
+        if (resuming && state.checkpoint() != null) {
+          ranker.restore(layout.checkpoints().resolve(state.checkpoint()));
+        }
+        RankingEpochs epochs =
+            new RankingEpochs(spec.training, data, transform, ranker, layout, options);
+        state = epochs.fit(state);
+        if (state.bestEpoch() >= 0) {
+          ranker.restore(layout.best());
+        }
+        Map<String, Path> artifacts = new LinkedHashMap<>();
+        artifacts.put("spec", layout.spec());
+        artifacts.put("transform", layout.transform());
+        artifacts.put("checkpoint", layout.best());
+        FeatureCounters holdoutCounters = new FeatureCounters();
+        HoldoutPredictions holdout =
+            RankingEpochs.predict(
+                data, Split.HOLDOUT, transform, ranker, spec.training.batchSize, holdoutCounters);
+        artifacts.put(
+            "plot_roc",
+            Plots.roc(layout.dir().resolve("plots").resolve("roc.png"), holdout.scoresAndLabels()));
+        if (options.export()) {
+          export(run, layout, ranker, transform, artifacts);
+        }
+        Map<String, Object> json =
+            metricsJson(
+                run,
+                spec,
+                data,
+                transformSpec,
+                state,
+                holdout.metrics(),
+                holdoutCounters,
+                epochs.lastFullEpochCounters());
+        json.put("weightCorrectedCalibration", weightCorrected(data, holdout));
+        writeReports(run, spec, layout, holdout.metrics(), state, json, artifacts);
+        return new RankingEvaluation(
+            layout.dir(), holdout.metrics(), state.history(), state.bestEpoch(), artifacts);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing run outputs under " + runDir, e);
+    }
+  }
+
+  /** Where the samples are and which columns to read. */
+  private record Inputs(Path samples, ColumnSpec columns) {}
+
+  /**
+   * Writes the spec into the run directory and finds the samples: given ones, a sample directory
+   * named by {@code spec.data.events}, or an event log that is sampled into the run directory once
+   * (a resumed run reuses the samples).
+   */
+  private Inputs prepareData(TrainingRun run, TrainingRunSpec spec, RunLayout layout) {
     ColumnSpec columns = options.columns() == null ? ColumnSpec.defaults() : options.columns();
     Path samples = options.samples();
     Path log = null;
@@ -139,116 +237,94 @@ public final class RankingTrainer {
       samples = SampleSources.isEventLog(log) ? layout.samples() : SampleSources.resolve(spec);
     }
     try {
-      Files.createDirectories(runDir);
+      Files.createDirectories(layout.dir());
       writeSpec(run, layout.spec());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create run directory " + runDir, e);
+      throw new UncheckedIOException("cannot create run directory " + layout.dir(), e);
     }
-    if (log != null && SampleSources.isEventLog(log)) {
-      // raw events: sample them into the run directory (once; a resumed run reuses them)
-      if (!Files.exists(runDir.resolve(SamplingReport.JSON))) {
-        PrintStream out = options.progress();
-        new DuckDbSampler()
-            .sample(
-                log,
-                runDir,
-                SamplingOptions.from(spec.data),
-                day -> {
-                  if (out != null) {
-                    out.println("sampled " + day);
-                  }
-                });
-      }
-      if (columns.rooms() != null) {
-        Path sessions = log.resolve(EventSchema.ROOM_SESSIONS.name());
-        // a log with per-day session content: the vectors of the day's session, not the room's
-        columns =
-            Files.isDirectory(sessions) && options.columns() == null
-                ? columns.withRooms(
-                    new ColumnSpec.RoomsTable(
-                        sessions.toAbsolutePath() + "/*/*.parquet",
-                        ColumnSpec.RoomsTable.SESSIONS.key()))
-                : columns.withRoomsPath(log.resolve("rooms.parquet").toAbsolutePath().toString());
-      }
+    if (log == null || !SampleSources.isEventLog(log)) {
+      return new Inputs(samples, columns);
     }
-    int holdoutDays = spec.data.holdoutDays == null ? 1 : spec.data.holdoutDays;
-    int validationDays = spec.data.validationDays == null ? 0 : spec.data.validationDays;
-    try (SampleData data =
-        SampleData.open(
-            samples, columns, spec.data.from, spec.data.to, holdoutDays, validationDays)) {
-      boolean resuming = Files.exists(layout.state());
-      TransformSpec transformSpec;
-      if (resuming) {
-        transformSpec = TransformSpec.load(layout.transform());
-      } else {
-        transformSpec = data.fitTransform();
-        transformSpec.save(layout.transform());
-      }
-      FeatureTransform transform = new FeatureTransform(transformSpec);
-      TrainState state = resuming ? TrainState.read(layout.state()) : TrainState.initial();
-      try (Ranker ranker = create(options, spec, transform.schema())) {
-        if (resuming && state.checkpoint() != null) {
-          ranker.restore(layout.checkpoints().resolve(state.checkpoint()));
-        }
-        FeatureCounters[] trainCounters = new FeatureCounters[1];
-        state =
-            train(spec.training, data, transform, ranker, layout, state, options, trainCounters);
-        if (state.bestEpoch() >= 0) {
-          ranker.restore(layout.best());
-        }
-        FeatureCounters holdoutCounters = new FeatureCounters();
-        HoldoutPredictions holdout =
-            predict(data, Split.HOLDOUT, transform, ranker, batchSize(spec), holdoutCounters);
-        List<TaskMetrics> metrics = holdout.metrics();
-        Map<String, Path> artifacts = new LinkedHashMap<>();
-        artifacts.put("spec", layout.spec());
-        artifacts.put("transform", layout.transform());
-        artifacts.put("checkpoint", layout.best());
-        artifacts.put(
-            "plot_roc",
-            io.liverec.pipelines.tracking.Plots.roc(
-                runDir.resolve("plots").resolve("roc.png"), holdout.scoresAndLabels()));
-        if (options.export()) {
-          ranker.exportOnnx(layout.onnx());
-          artifacts.put("onnx", layout.onnx());
-          TritonRepository.write(
-              layout.triton(),
-              name(run).replaceAll("[^A-Za-z0-9_-]", "_"),
-              1,
-              ranker,
-              transform.schema(),
-              HoldoutPredictions.TASKS,
-              layout.transform(),
-              TritonRepository.Options.defaults());
-          artifacts.put("triton", layout.triton());
-        }
-        Map<String, Object> json =
-            metricsJson(
-                run, spec, data, transformSpec, state, metrics, holdoutCounters, trainCounters[0]);
-        Map<String, Double> oddsFactors = new LinkedHashMap<>();
-        data.taskLabels()
-            .forEach(
-                (task, label) -> oddsFactors.put(task, data.weightOddsFactor(Split.TRAIN, label)));
-        json.put("weightCorrectedCalibration", holdout.weightCorrectedCalibration(oddsFactors));
-        writeJson(layout.metrics(), json);
-        artifacts.put("metrics", layout.metrics());
-        Files.writeString(
-            layout.report(),
-            RankingReport.markdown(
-                name(run), describeModel(spec.model), metrics, state.history(), json));
-        artifacts.put("report", layout.report());
-        return new TrainingResult(runDir, metrics, state.history(), state.bestEpoch(), artifacts);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing run outputs under " + runDir, e);
+    if (!Files.exists(layout.dir().resolve(SamplingReport.JSON))) {
+      PrintStream out = options.progress();
+      new DuckDbSampler()
+          .sample(
+              log,
+              layout.dir(),
+              SamplingOptions.from(spec.data),
+              day -> {
+                if (out != null) {
+                  out.println("sampled " + day);
+                }
+              });
     }
+    if (columns.rooms() != null) {
+      Path sessions = log.resolve(EventSchema.ROOM_SESSIONS.name());
+      // a log with per-day session content: the vectors of the day's session, not the room's
+      columns =
+          Files.isDirectory(sessions) && options.columns() == null
+              ? columns.withRooms(
+                  new ColumnSpec.RoomsTable(
+                      sessions.toAbsolutePath() + "/*/*.parquet",
+                      ColumnSpec.RoomsTable.SESSIONS.key()))
+              : columns.withRoomsPath(log.resolve("rooms.parquet").toAbsolutePath().toString());
+    }
+    return new Inputs(samples, columns);
+  }
+
+  /** model.onnx and the Triton model repository of the best epoch. */
+  private static void export(
+      TrainingRun run,
+      RunLayout layout,
+      Ranker ranker,
+      FeatureTransform transform,
+      Map<String, Path> artifacts) {
+    ranker.exportOnnx(layout.onnx());
+    artifacts.put("onnx", layout.onnx());
+    TritonRepository.write(
+        layout.triton(),
+        name(run).replaceAll("[^A-Za-z0-9_-]", "_"),
+        1,
+        ranker,
+        transform.schema(),
+        HoldoutPredictions.TASKS,
+        layout.transform(),
+        TritonRepository.Options.defaults());
+    artifacts.put("triton", layout.triton());
+  }
+
+  private static Map<String, Map<String, Double>> weightCorrected(
+      SampleData data, HoldoutPredictions holdout) {
+    Map<String, Double> oddsFactors = new LinkedHashMap<>();
+    data.taskLabels()
+        .forEach((task, label) -> oddsFactors.put(task, data.weightOddsFactor(Split.TRAIN, label)));
+    return holdout.weightCorrectedCalibration(oddsFactors);
+  }
+
+  private static void writeReports(
+      TrainingRun run,
+      TrainingRunSpec spec,
+      RunLayout layout,
+      List<TaskMetrics> metrics,
+      TrainState state,
+      Map<String, Object> json,
+      Map<String, Path> artifacts)
+      throws IOException {
+    writeJson(layout.metrics(), json);
+    artifacts.put("metrics", layout.metrics());
+    Files.writeString(
+        layout.report(),
+        RankingReport.markdown(
+            name(run), describeModel(spec.model), metrics, state.history(), json));
+    artifacts.put("report", layout.report());
   }
 
   /**
    * Checks everything that can be checked before any data is read: task, the model engineer's
    * model/training validation, and the data fields this trainer uses. Errors name the field.
    */
-  public static TrainingRunSpec validate(TrainingRun run) {
+  @Override
+  public TrainingRunSpec validate(TrainingRun run) {
     if (run == null || run.getSpec() == null) {
       throw LiverecException.badInput("TrainingRun has no spec");
     }
@@ -295,184 +371,12 @@ public final class RankingTrainer {
     }
   }
 
-  private static Ranker create(Options o, TrainingRunSpec spec, FeatureSchema schema) {
+  private Ranker create(TrainingRunSpec spec, FeatureSchema schema) {
     try {
-      return o.factory().create(spec.model, spec.training, schema);
+      return options.factory().create(spec.model, spec.training, schema);
     } catch (IllegalArgumentException e) {
       throw LiverecException.badInput("spec." + e.getMessage());
     }
-  }
-
-  private static int batchSize(TrainingRunSpec spec) {
-    return spec.training.batchSize;
-  }
-
-  private static TrainState train(
-      TrainingSpec t,
-      SampleData data,
-      FeatureTransform transform,
-      Ranker ranker,
-      RunLayout layout,
-      TrainState state,
-      Options options,
-      FeatureCounters[] lastFullEpoch) {
-    long seed = t.seed == null ? 0 : t.seed;
-    int patience = t.earlyStoppingPatience == null ? 0 : t.earlyStoppingPatience;
-    long trainRows = data.count(Split.TRAIN);
-    long stepsPerEpoch = (trainRows + t.batchSize - 1) / t.batchSize;
-    while (!state.trainingDone() && state.epoch() < t.epochs) {
-      int epoch = state.epoch();
-      long skip = state.step();
-      long global = state.globalStep();
-      double lossSum = state.epochLossSum();
-      long lossCount = skip;
-      FeatureCounters counters = new FeatureCounters();
-      try (ProgressBar bar = bar(options.progress(), epoch, t.epochs, stepsPerEpoch, skip);
-          SampleData.BatchIterator it =
-              data.batches(
-                  Split.TRAIN, transform, t.batchSize, shuffleKey(seed, epoch), counters)) {
-        long step = 0;
-        while (it.hasNext()) {
-          SampleBatch b = it.next();
-          if (step < skip) {
-            step++;
-            continue;
-          }
-          Map<String, Double> losses = ranker.trainStep(b.batch());
-          double loss = losses.getOrDefault("loss", Double.NaN);
-          if (!Double.isFinite(loss)) {
-            throw new IllegalStateException(
-                "training diverged: loss " + loss + " at epoch " + epoch + " step " + step);
-          }
-          lossSum += loss;
-          lossCount++;
-          step++;
-          global++;
-          if (bar != null) {
-            bar.step();
-            bar.setExtraMessage(
-                String.format(" loss %.4f %s", lossSum / lossCount, lastAuc(state)));
-          }
-          if (options.checkpointEverySteps() > 0
-              && step % options.checkpointEverySteps() == 0
-              && it.hasNext()) {
-            state = checkpoint(ranker, layout, state.atStep(step, global, null, lossSum));
-          }
-          if (options.listener() != null) {
-            options.listener().afterStep(epoch, step, global);
-          }
-        }
-      }
-      if (skip == 0) {
-        lastFullEpoch[0] = counters; // repairs of one whole pass over the training rows
-      }
-      HoldoutPredictions val =
-          predict(data, Split.VALIDATION, transform, ranker, t.batchSize, new FeatureCounters());
-      List<TaskMetrics> m = val.metrics();
-      double ctrAuc = m.get(0).auc();
-      double ctcvrAuc = m.get(2).auc();
-      double score = (ctrAuc + ctcvrAuc) / 2;
-      List<TrainState.EpochRecord> history = new ArrayList<>(state.history());
-      history.add(
-          new TrainState.EpochRecord(
-              epoch, lossCount == 0 ? Double.NaN : lossSum / lossCount, ctrAuc, ctcvrAuc, score));
-      boolean improved = Double.isNaN(state.bestScore()) || score > state.bestScore();
-      if (improved) {
-        try {
-          deleteTree(layout.best());
-        } catch (IOException e) {
-          throw new UncheckedIOException("replacing " + layout.best(), e);
-        }
-        ranker.save(layout.best());
-      }
-      int sinceBest = improved ? 0 : state.sinceBest() + 1;
-      boolean stop = epoch + 1 >= t.epochs || (patience > 0 && sinceBest >= patience);
-      TrainState next =
-          new TrainState(
-              epoch + 1,
-              0,
-              global,
-              null,
-              improved ? score : state.bestScore(),
-              improved ? epoch : state.bestEpoch(),
-              sinceBest,
-              history,
-              stop,
-              0);
-      state = checkpoint(ranker, layout, next);
-    }
-    return state;
-  }
-
-  /** Saves the variables under a new directory, then the state pointing at it, then prunes. */
-  private static TrainState checkpoint(Ranker ranker, RunLayout layout, TrainState s) {
-    String name = "ckpt-" + s.globalStep() + (s.step() == 0 ? "-epoch" + s.epoch() : "");
-    Path dir = layout.checkpoints().resolve(name);
-    ranker.save(dir);
-    TrainState saved = s.atStep(s.step(), s.globalStep(), name, s.epochLossSum());
-    saved.write(layout.state());
-    try (Stream<Path> old = Files.list(layout.checkpoints())) {
-      for (Path p : old.toList()) {
-        String f = p.getFileName().toString();
-        if (f.startsWith("ckpt-") && !f.equals(name)) {
-          deleteTree(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("pruning checkpoints in " + layout.checkpoints(), e);
-    }
-    return saved;
-  }
-
-  /** Per-epoch shuffle key: a different order each epoch, the same for the same seed. */
-  static long shuffleKey(long seed, int epoch) {
-    return seed * 1_000_003L + epoch;
-  }
-
-  static HoldoutPredictions predict(
-      SampleData data,
-      Split split,
-      FeatureTransform transform,
-      Ranker ranker,
-      int batchSize,
-      FeatureCounters counters) {
-    HoldoutPredictions out = new HoldoutPredictions();
-    try (SampleData.BatchIterator it = data.batches(split, transform, batchSize, null, counters)) {
-      while (it.hasNext()) {
-        SampleBatch b = it.next();
-        out.add(
-            ranker.predict(b.batch()),
-            b.batch().click(),
-            b.batch().conversion(),
-            b.batch().userIds(),
-            b.oracle());
-      }
-    }
-    return out;
-  }
-
-  private static String lastAuc(TrainState s) {
-    if (s.history().isEmpty()) {
-      return "";
-    }
-    TrainState.EpochRecord r = s.history().get(s.history().size() - 1);
-    return String.format("val ctr %.3f ctcvr %.3f", r.validationCtrAuc(), r.validationCtcvrAuc());
-  }
-
-  private static ProgressBar bar(PrintStream out, int epoch, int epochs, long steps, long already) {
-    if (out == null) {
-      return null;
-    }
-    ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("epoch " + (epoch + 1) + "/" + epochs)
-            .setInitialMax(steps)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new ConsoleProgressBarConsumer(out))
-            .setUpdateIntervalMillis(500)
-            .build();
-    bar.stepTo(already);
-    return bar;
   }
 
   private static Map<String, Object> metricsJson(

@@ -8,9 +8,10 @@ import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.validation.CustomResourceValidator;
 import io.liverec.pipelines.features.ColumnSpec;
+import io.liverec.pipelines.pipeline.TrackedTrainer;
+import io.liverec.pipelines.pipeline.Trainers;
 import io.liverec.pipelines.tracking.RunJournal;
 import io.liverec.pipelines.tracking.RunTracker;
-import io.liverec.pipelines.tracking.TrackedTraining;
 import io.liverec.registry.Retry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,13 +78,18 @@ public final class TrainCommand implements Callable<Integer> {
       options = options.withColumns(readColumns(columns));
     }
     String trackingUri = RunTracker.trackingUriFromEnvironment();
-    TrackedTraining.Outcome o =
-        TrackedTraining.run(run, runDir, options, trackingUri, Retry.DEFAULT, repoRoot());
-    if (o.ranking() != null) {
-      System.out.println(summary(o.ranking()));
-    } else {
-      o.metrics().forEach((k, v) -> System.out.printf("%-28s %.4f%n", k, v));
-    }
+    TrackedTrainer trainer =
+        new TrackedTrainer(
+            Trainers.defaults().with(new RankingTrainer(options)).forRun(run),
+            trackingUri,
+            Retry.DEFAULT,
+            repoRoot());
+    TrackedTrainer.Outcome o = trainer.run(run, runDir);
+    o.output()
+        .details(RankingEvaluation.class)
+        .ifPresentOrElse(
+            r -> System.out.println(summary(r)),
+            () -> o.metrics().forEach((k, v) -> System.out.printf("%-28s %.4f%n", k, v)));
     System.out.println("run directory: " + runDir.toAbsolutePath());
     o.artifacts().forEach((k, v) -> System.out.println("  " + k + ": " + v));
     if (trackingUri == null) {
@@ -163,11 +169,11 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** Gates of the spec that the metrics fail, as text (empty = all hold). */
   static String failedGates(TrainingRun run, Map<String, Double> metrics) {
-    return String.join("; ", TrackedTraining.gateFailures(run.getSpec().gates, metrics));
+    return String.join("; ", TrackedTrainer.gateFailures(run.getSpec().gates, metrics));
   }
 
   /** The holdout metrics as a small table (the caller prints the run directory and artifacts). */
-  static String summary(TrainingResult r) {
+  static String summary(RankingEvaluation r) {
     StringBuilder s = new StringBuilder();
     s.append(String.format("%-6s %8s %8s %8s %8s%n", "task", "AUC", "Bayes", "GAUC", "logloss"));
     for (var m : r.holdout()) {

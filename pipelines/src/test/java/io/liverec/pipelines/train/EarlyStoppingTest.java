@@ -93,16 +93,15 @@ class EarlyStoppingTest {
     run.getSpec().training.earlyStoppingPatience = 2;
     run.getSpec().training.batchSize = 500;
     long[] created = new long[1];
-    TrainingResult r =
-        RankingTrainer.run(
-            run,
-            dir.resolve("early"),
-            RankingTrainerTest.options()
-                .withFactory(
-                    (m, t, s) -> {
-                      created[0]++;
-                      return new FadingRanker(8);
-                    }));
+    RankingEvaluation r =
+        new RankingTrainer(
+                RankingTrainerTest.options()
+                    .withFactory(
+                        (m, t, s) -> {
+                          created[0]++;
+                          return new FadingRanker(8);
+                        }))
+            .rank(run, dir.resolve("early"));
     // epoch 0 is the best; epochs 1 and 2 are worse → patience 2 stops after epoch 2
     assertThat(r.history()).hasSize(3);
     assertThat(r.history().get(0).score())

@@ -57,7 +57,7 @@ class RankingTrainerTest {
   @Test
   void learnsThePlantedStructureAndWritesTheRunDirectory() throws Exception {
     Path runDir = dir.resolve("run-learn");
-    TrainingResult r = RankingTrainer.run(run(2, 7), runDir, options().withExport(true));
+    RankingEvaluation r = new RankingTrainer(options().withExport(true)).rank(run(2, 7), runDir);
     TaskMetrics ctr = r.holdout().get(0);
     TaskMetrics ctcvr = r.holdout().get(2);
     assertThat(ctr.bayesAuc()).isGreaterThan(0.7);
@@ -82,16 +82,16 @@ class RankingTrainerTest {
 
   @Test
   void sameSeedGivesTheSameModelAndAnotherSeedAnother() {
-    TrainingResult a = RankingTrainer.run(run(1, 11), dir.resolve("det-a"), options());
-    TrainingResult b = RankingTrainer.run(run(1, 11), dir.resolve("det-b"), options());
-    TrainingResult c = RankingTrainer.run(run(1, 12), dir.resolve("det-c"), options());
+    RankingEvaluation a = new RankingTrainer(options()).rank(run(1, 11), dir.resolve("det-a"));
+    RankingEvaluation b = new RankingTrainer(options()).rank(run(1, 11), dir.resolve("det-b"));
+    RankingEvaluation c = new RankingTrainer(options()).rank(run(1, 12), dir.resolve("det-c"));
     assertThat(b.holdout()).isEqualTo(a.holdout());
     assertThat(c.metric("ctr_logloss")).isNotEqualTo(a.metric("ctr_logloss"));
   }
 
   @Test
   void aRunInterruptedMidEpochResumesFromItsCheckpointToTheSameResult() {
-    TrainingResult whole = RankingTrainer.run(run(2, 5), dir.resolve("whole"), options());
+    RankingEvaluation whole = new RankingTrainer(options()).rank(run(2, 5), dir.resolve("whole"));
     Path runDir = dir.resolve("interrupted");
     // epoch 2 has ~66 steps; crash at step 45, after the checkpoint at step 40
     RankingTrainer.Options crashing =
@@ -102,13 +102,13 @@ class RankingTrainerTest {
                     throw new IllegalStateException("simulated crash");
                   }
                 });
-    assertThatThrownBy(() -> RankingTrainer.run(run(2, 5), runDir, crashing))
+    assertThatThrownBy(() -> new RankingTrainer(crashing).rank(run(2, 5), runDir))
         .hasMessage("simulated crash");
     TrainState saved = TrainState.read(new RunLayout(runDir).state());
     assertThat(saved.epoch()).isEqualTo(1);
     assertThat(saved.step()).isEqualTo(40);
     assertThat(new RunLayout(runDir).metrics()).doesNotExist();
-    TrainingResult resumed = RankingTrainer.run(run(2, 5), runDir, options());
+    RankingEvaluation resumed = new RankingTrainer(options()).rank(run(2, 5), runDir);
     assertThat(resumed.holdout()).isEqualTo(whole.holdout());
     assertThat(resumed.history()).isEqualTo(whole.history());
   }
@@ -118,16 +118,16 @@ class RankingTrainerTest {
     TrainingRun badModel = run(1, 1);
     badModel.getSpec().model.interactions = new java.util.ArrayList<>(List.of("fm", "xdeepfm"));
     badModel.getSpec().data.events = "/nonexistent/samples";
-    assertThatThrownBy(() -> RankingTrainer.run(badModel, dir.resolve("bad1")))
+    assertThatThrownBy(() -> new RankingTrainer().rank(badModel, dir.resolve("bad1")))
         .isInstanceOf(LiverecException.class)
         .hasMessageContaining("model.interactions")
         .hasMessageContaining("xdeepfm");
     TrainingRun badEpochs = run(0, 1);
-    assertThatThrownBy(() -> RankingTrainer.run(badEpochs, dir.resolve("bad2")))
+    assertThatThrownBy(() -> new RankingTrainer().rank(badEpochs, dir.resolve("bad2")))
         .hasMessageContaining("spec.training.epochs");
     TrainingRun noData = run(1, 1);
     noData.getSpec().data.events = dir.resolve("nothing-here").toString();
-    assertThatThrownBy(() -> RankingTrainer.run(noData, dir.resolve("bad3")))
+    assertThatThrownBy(() -> new RankingTrainer().rank(noData, dir.resolve("bad3")))
         .isInstanceOf(LiverecException.class)
         .hasMessageContaining("spec.data.events");
     assertThat(Files.exists(dir.resolve("bad1"))).isFalse();

@@ -28,9 +28,9 @@ class SimulatedTrainingTest {
     spec.training.batchSize = 256;
     spec.training.learningRate = 0.01;
     run.setSpec(spec);
-    TrainingResult r =
-        RankingTrainer.run(
-            run, dir.resolve("run"), RankingTrainer.Options.defaults().withExport(false));
+    RankingEvaluation r =
+        new RankingTrainer(RankingTrainer.Options.defaults().withExport(false))
+            .rank(run, dir.resolve("run"));
     TaskMetrics ctr = r.holdout().get(0);
     assertThat(ctr.rows()).isPositive();
     // one training day of ~3 000 skip-above rows: ≈0.59 here, the ceiling ≈0.75; the AUC's

@@ -32,7 +32,7 @@ class TrainCommandTest {
                     + "  model: {interactions: [kfm, cross]}\n  training: {epochs: 3}\n"));
     assertThat(run.getSpec().model.interactions).containsExactly("kfm", "cross");
     assertThat(run.getSpec().training.epochs).isEqualTo(3);
-    assertThat(RankingTrainer.validate(run).training.batchSize).isEqualTo(1024);
+    assertThat(new RankingTrainer().validate(run).training.batchSize).isEqualTo(1024);
   }
 
   @Test
@@ -49,7 +49,7 @@ class TrainCommandTest {
         .isInstanceOf(LiverecException.class)
         .hasMessageContaining("spec.model.interactions");
     Path recall = yaml("  task: recall\n  data: {events: /data/log}\n");
-    assertThatThrownBy(() -> RankingTrainer.validate(TrainCommand.readRun(recall)))
+    assertThatThrownBy(() -> new RankingTrainer().validate(TrainCommand.readRun(recall)))
         .hasMessageContaining("spec.task");
   }
 

@@ -1,4 +1,4 @@
-package io.liverec.pipelines.recall;
+package io.liverec.pipelines.recall.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,7 @@ import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.pipeline.TrainerOutput;
 import io.liverec.pipelines.sim.Simulations;
 import io.liverec.pipelines.train.TrainCommand;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class RecallTrainerTest {
   void trainsOnASimulatedLogAndWritesTheServingArtifacts() {
     Path log = dir.resolve("log");
     Simulations.small(log, 5);
-    RecallTrainer.Result r = RecallTrainer.run(run(log, Task.RECALL), dir.resolve("run"));
+    TrainerOutput r = new RecallTrainer().train(run(log, Task.RECALL), dir.resolve("run"));
     assertThat(r.metrics().get("requests")).isPositive();
     // 60 rooms, most of them live: recall@50 is high for anything sensible; the popularity
     // anchor on the same requests bounds what "sensible" means here
@@ -73,7 +74,7 @@ class RecallTrainerTest {
 
   @Test
   void rankingRunsAreRefusedNamingTheField() {
-    assertThatThrownBy(() -> RecallTrainer.run(run(dir, Task.RANKING), dir.resolve("run")))
+    assertThatThrownBy(() -> new RecallTrainer().train(run(dir, Task.RANKING), dir.resolve("run")))
         .isInstanceOf(LiverecException.class)
         .hasMessageContaining("spec.task");
   }

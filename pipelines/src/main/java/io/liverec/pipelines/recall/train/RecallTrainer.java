@@ -1,4 +1,4 @@
-package io.liverec.pipelines.recall;
+package io.liverec.pipelines.recall.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +7,9 @@ import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.pipeline.Trainer;
+import io.liverec.pipelines.pipeline.TrainerOutput;
+import io.liverec.pipelines.recall.Popular;
 import io.liverec.pipelines.recall.data.EventLogReader;
 import io.liverec.pipelines.recall.data.HoldoutSplit;
 import io.liverec.pipelines.recall.eval.AblationSettings;
@@ -40,20 +43,28 @@ import java.util.Map;
  * report.md           the same, readable
  * </pre>
  */
-public final class RecallTrainer {
-  private RecallTrainer() {}
+public final class RecallTrainer implements Trainer {
 
-  /** What a recall run produced. */
-  public record Result(Path runDir, Map<String, Double> metrics, Map<String, Path> artifacts) {}
+  @Override
+  public Task task() {
+    return Task.RECALL;
+  }
 
-  public static Result run(TrainingRun run, Path runDir) {
-    TrainingRunSpec spec = run.getSpec();
+  @Override
+  public TrainingRunSpec validate(TrainingRun run) {
+    TrainingRunSpec spec = run == null ? null : run.getSpec();
     if (spec == null || spec.task != Task.RECALL) {
       throw LiverecException.badInput("spec.task: RecallTrainer runs task 'recall' only");
     }
     if (spec.data == null || spec.data.events == null) {
       throw LiverecException.badInput("spec.data.events: a recall run needs the event log");
     }
+    return spec;
+  }
+
+  @Override
+  public TrainerOutput train(TrainingRun run, Path runDir) {
+    TrainingRunSpec spec = validate(run);
     Path log = SampleSources.toPath(spec.data.events);
     int conversionSeconds =
         spec.data.labels != null && spec.data.labels.conversionWatchSeconds != null
@@ -130,7 +141,7 @@ public final class RecallTrainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the recall run directory " + runDir, e);
     }
-    return new Result(runDir, metrics, artifacts);
+    return new TrainerOutput(Task.RECALL, runDir, metrics, artifacts, List.of(), 0, null);
   }
 
   private static void writeRoomVectors(

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.pipeline.TrackedTrainer;
+import io.liverec.pipelines.pipeline.Trainers;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sim.Simulations;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * params, per-epoch metrics, artifacts (the downloaded ONNX runs in ONNX Runtime) and a registered
  * version with alias {@code challenger}; a failing gate registers nothing.
  */
-class TrackedTrainingIT {
+class TrackedTrainerIT {
   @TempDir static Path dir;
   static Path events;
 
@@ -67,14 +69,9 @@ class TrackedTrainingIT {
     String uri = TestEnv.mlflowUri();
     String model = "it-tracked-" + UUID.randomUUID();
     Path runDir = dir.resolve("run-ok");
-    TrackedTraining.Outcome o =
-        TrackedTraining.run(
-            run(model, List.of(new Gate("ctr_auc", 0.55, null))),
-            runDir,
-            RankingTrainer.Options.defaults(),
-            uri,
-            Retry.DEFAULT,
-            null);
+    TrainingRun training = run(model, List.of(new Gate("ctr_auc", 0.55, null)));
+    TrackedTrainer.Outcome o =
+        track(training, RankingTrainer.Options.defaults()).run(training, runDir);
 
     assertThat(o.gatesPassed()).as(String.join("; ", o.gateFailures())).isTrue();
     assertThat(o.tracking().synced()).as(o.tracking().error()).isTrue();
@@ -153,14 +150,10 @@ class TrackedTrainingIT {
   void failingGateRegistersNothing() {
     String uri = TestEnv.mlflowUri();
     String model = "it-gated-" + UUID.randomUUID();
-    TrackedTraining.Outcome o =
-        TrackedTraining.run(
-            run(model, List.of(new Gate("ctr_auc", 0.999, null))),
-            dir.resolve("run-gated"),
-            RankingTrainer.Options.defaults().withExport(false),
-            uri,
-            Retry.DEFAULT,
-            null);
+    TrainingRun run = run(model, List.of(new Gate("ctr_auc", 0.999, null)));
+    TrackedTrainer.Outcome o =
+        track(run, RankingTrainer.Options.defaults().withExport(false))
+            .run(run, dir.resolve("run-gated"));
     assertThat(o.gatesPassed()).isFalse();
     assertThat(o.gateFailures().get(0)).contains("ctr_auc").contains("< min 0.9990");
     assertThat(o.tracking().synced()).isTrue();
@@ -174,14 +167,8 @@ class TrackedTrainingIT {
     TrainingRun run = run("it-recall-" + UUID.randomUUID(), List.of());
     run.getSpec().task = io.liverec.api.v1alpha1.Task.RECALL;
     run.getSpec().model.interactions = new ArrayList<>();
-    TrackedTraining.Outcome o =
-        TrackedTraining.run(
-            run,
-            dir.resolve("run-recall"),
-            RankingTrainer.Options.defaults(),
-            uri,
-            Retry.DEFAULT,
-            null);
+    TrackedTrainer.Outcome o =
+        track(run, RankingTrainer.Options.defaults()).run(run, dir.resolve("run-recall"));
     assertThat(o.tracking().synced()).as(o.tracking().error()).isTrue();
     assertThat(o.tracking().modelVersion()).isEqualTo("1");
     JsonNode metrics =
@@ -192,6 +179,15 @@ class TrackedTrainingIT {
         MlflowTestSupport.get(
             uri, "artifacts/list?run_id=" + o.tracking().mlflowRunId() + "&path=model");
     assertThat(files.path("files").toString()).contains("user_tower.onnx");
+  }
+
+  /** The run's trainer from the registry (ranking with {@code ranking}), tracked in MLflow. */
+  private static TrackedTrainer track(TrainingRun run, RankingTrainer.Options ranking) {
+    return new TrackedTrainer(
+        Trainers.defaults().with(new RankingTrainer(ranking)).forRun(run),
+        TestEnv.mlflowUri(),
+        Retry.DEFAULT,
+        null);
   }
 
   private static float[] flat(Object value) {

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a ranking run produced.
+ * What a ranking run produced: its holdout evaluation, epoch history and artifacts (the {@link
+ * RankingTrainer}'s own result; the task-neutral one is {@code pipeline.TrainerOutput}, the shared
+ * one {@code io.liverec.api.run.TrainingResult}).
  *
  * @param runDir the run directory ({@link RunLayout})
  * @param holdout holdout metrics of ctr, cvr and ctcvr
@@ -15,7 +17,7 @@ import java.util.Map;
  * @param artifacts artifact name ({@code transform}, {@code metrics}, {@code report}, {@code onnx},
  *     {@code triton}, {@code checkpoint}) → path
  */
-public record TrainingResult(
+public record RankingEvaluation(
     Path runDir,
     List<TaskMetrics> holdout,
     List<TrainState.EpochRecord> history,

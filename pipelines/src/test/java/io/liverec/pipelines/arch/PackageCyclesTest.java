@@ -1,0 +1,81 @@
+package io.liverec.pipelines.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No import cycles between the packages under {@code io.liverec} (production classes of this module
+ * and of the modules it depends on: api, registry, feature-store). Every package is its own slice,
+ * so {@code ranking} ↔ {@code export} or {@code train} ↔ {@code tracking} would fail the build.
+ *
+ * <p>One known exception is written down, not hidden: the layer packages {@code ranking.layers} and
+ * {@code ranking.multitask} still read the whole {@code ranking.RankerConfig}; issue 15 item 2 (the
+ * shared {@code nn} package, one settings record per layer) removes it, and then the {@link #KNOWN}
+ * exclusion goes.
+ */
+class PackageCyclesTest {
+
+  /**
+   * Left out for now: feature-store's packages import each other in cycles (root ↔ feast ↔
+   * offline/online: FeatureStores, FeastFeatureRegistry, FeatureViewProtos, Materializer); that
+   * module is not part of this change. Remove this line once they are broken.
+   */
+  static final String FEATURE_STORE = "io/liverec/featurestore";
+
+  /** Sub-packages of ranking that read RankerConfig (issue 15 item 2 removes this). */
+  static final String KNOWN = "io.liverec.pipelines.ranking.RankerConfig";
+
+  static ArchRule noCycles() {
+    return SlicesRuleDefinition.slices()
+        .matching("io.liverec.(**)")
+        .should()
+        .beFreeOfCycles()
+        .ignoreDependency(
+            JavaClass.Predicates.resideInAnyPackage(
+                "io.liverec.pipelines.ranking.layers", "io.liverec.pipelines.ranking.multitask"),
+            DescribedPredicate.describe("RankerConfig", c -> c.getName().equals(KNOWN)));
+  }
+
+  @Test
+  void productionPackagesHaveNoCycles() {
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("/" + FEATURE_STORE + "/"))
+            .importPackages("io.liverec");
+    noCycles().check(classes);
+  }
+
+  @Test
+  void aPlantedCycleFailsTheSameRule() {
+    JavaClasses fixture = new ClassFileImporter().importPackages("io.liverec.archfixture");
+    assertThatThrownBy(() -> noCycles().check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("io.liverec.archfixture.a.Alpha")
+        .hasMessageContaining("io.liverec.archfixture.b.Beta");
+  }
+
+  @Test
+  void theTrainingPipelineDoesNotDependOnTheTasks() {
+    // Trainers finds the task trainers through META-INF/services, never by import
+    noClasses()
+        .that()
+        .resideInAPackage("io.liverec.pipelines.pipeline")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.liverec.pipelines.train..", "io.liverec.pipelines.recall..")
+        .check(
+            new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.liverec.pipelines"));
+  }
+}
