@@ -85,6 +85,25 @@ public final class TinyModels {
     return write(file, g);
   }
 
+  /**
+   * Writes a ranker with the tensors of {@link #ranker} (so it publishes like one) whose graph uses
+   * an operator no runtime implements: it fails when the server loads it.
+   */
+  public static Path unrunnableRanker(Path file) {
+    try {
+      ModelProto m = ModelProto.parseFrom(Files.readAllBytes(ranker(file, rankerWeights(0))));
+      GraphProto.Builder g = m.getGraph().toBuilder();
+      for (NodeProto.Builder n : g.getNodeBuilderList()) {
+        if (n.getOpType().equals("Sigmoid")) {
+          n.setOpType("LiveRecNoSuchOperator");
+        }
+      }
+      return write(file, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes the user tower with {@code weights} to {@code file}. */
   public static Path userTower(Path file, Weights weights) {
     GraphProto.Builder g = GraphProto.newBuilder().setName("tiny_user_tower");

@@ -12,9 +12,10 @@ import java.util.List;
  *     for servers without the onnxruntime backend, such as the nvidia-pytriton wheel's)
  * @param maxBatchSize &gt; 0 for a model with a leading batch axis (config dims exclude it); 0 = no
  *     batching
+ * @param dynamicBatching Triton's dynamic batcher combines concurrent requests (only when {@code
+ *     maxBatchSize > 0})
  * @param preferredBatchSizes dynamic batching: preferred sizes (empty = as large as possible)
- * @param maxQueueDelayMicros dynamic batching: how long a request may wait for others; dynamic
- *     batching is on when {@code maxBatchSize > 0}
+ * @param maxQueueDelayMicros dynamic batching: how long a request may wait for others
  * @param instanceCount model instances per device
  * @param gpu instances on GPUs ({@code KIND_GPU}) instead of CPUs
  * @param versionPolicy which versions Triton loads (null = Triton's default, the latest one)
@@ -23,6 +24,7 @@ import java.util.List;
 public record ServingOptions(
     Backend backend,
     int maxBatchSize,
+    boolean dynamicBatching,
     List<Integer> preferredBatchSizes,
     long maxQueueDelayMicros,
     int instanceCount,
@@ -75,13 +77,14 @@ public record ServingOptions(
    * latest version, warm-up on (the same batching as pipelines' export).
    */
   public static ServingOptions cpu(Backend backend) {
-    return new ServingOptions(backend, 1024, List.of(256, 1024), 500, 2, false, null, true);
+    return new ServingOptions(backend, 1024, true, List.of(256, 1024), 500, 2, false, null, true);
   }
 
   public ServingOptions withVersionPolicy(ModelVersionPolicy policy) {
     return new ServingOptions(
         backend,
         maxBatchSize,
+        dynamicBatching,
         preferredBatchSizes,
         maxQueueDelayMicros,
         instanceCount,
@@ -94,10 +97,28 @@ public record ServingOptions(
     return new ServingOptions(
         backend,
         maxBatchSize,
+        dynamicBatching,
         preferredBatchSizes,
         maxQueueDelayMicros,
         count,
         onGpu,
+        versionPolicy,
+        warmup);
+  }
+
+  /**
+   * Batching: requests of up to {@code max} rows (0 = the model has no batch axis), combined by the
+   * dynamic batcher when {@code dynamic}. Preferred sizes above {@code max} are dropped.
+   */
+  public ServingOptions withBatching(int max, boolean dynamic) {
+    return new ServingOptions(
+        backend,
+        max,
+        dynamic,
+        preferredBatchSizes.stream().filter(b -> b <= max).toList(),
+        maxQueueDelayMicros,
+        instanceCount,
+        gpu,
         versionPolicy,
         warmup);
   }

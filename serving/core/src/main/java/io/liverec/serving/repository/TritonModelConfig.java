@@ -88,7 +88,7 @@ public final class TritonModelConfig {
             .setCount(o.instanceCount())
             .setKind(
                 o.gpu() ? ModelInstanceGroup.Kind.KIND_GPU : ModelInstanceGroup.Kind.KIND_CPU));
-    if (batch) {
+    if (batch && o.dynamicBatching()) {
       c.setDynamicBatching(
           ModelDynamicBatching.newBuilder()
               .addAllPreferredBatchSize(o.preferredBatchSizes())

@@ -15,7 +15,8 @@ public final class InProcessModelRepository implements ModelRepository {
   private final Map<String, String> staged = new ConcurrentHashMap<>();
 
   @Override
-  public String stage(String model, int version, ModelVersionSpec.Source source) {
+  public String stage(ModelVersionSpec spec) {
+    ModelVersionSpec.Source source = spec.source;
     String location;
     if (source.uri != null) {
       Path path =
@@ -29,7 +30,7 @@ public final class InProcessModelRepository implements ModelRepository {
     } else {
       location = source.mlflow;
     }
-    staged.put(model + "/" + version, location);
+    staged.put(spec.model + "/" + spec.version, location);
     return location;
   }
 

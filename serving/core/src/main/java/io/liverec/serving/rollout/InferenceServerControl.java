@@ -8,6 +8,11 @@ public interface InferenceServerControl {
 
   LoadState state(String model, int version);
 
+  /** Why {@code model/version} failed to load, in the server's words, when it did. */
+  default java.util.Optional<String> failure(String model, int version) {
+    return java.util.Optional.empty();
+  }
+
   void unload(String model, int version);
 
   /** Load state of one version. */

@@ -191,7 +191,7 @@ public final class Rollout {
       Instant now,
       List<Transition> out) {
     try {
-      String location = repository.stage(spec.model, spec.version, spec.source);
+      String location = repository.stage(spec);
       server.load(spec.model, spec.version);
       st.loadedFingerprint = fingerprint;
       st.stableVersion =
@@ -233,7 +233,11 @@ public final class Rollout {
             now,
             out,
             Reason.LoadFailed,
-            "the inference server could not load " + spec.model + "/" + spec.version,
+            "the inference server could not load "
+                + spec.model
+                + "/"
+                + spec.version
+                + server.failure(spec.model, spec.version).map(m -> ": " + m).orElse(""),
             true);
         return Optional.empty();
       }
