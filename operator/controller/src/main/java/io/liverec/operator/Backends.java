@@ -3,9 +3,12 @@ package io.liverec.operator;
 import io.liverec.api.run.RegistryAliases;
 import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.featurestore.FeatureStores;
+import io.liverec.operator.rollout.MlflowModelSources;
 import io.liverec.registry.MlflowGateway;
 import io.liverec.registry.MlflowRegistryAliases;
 import io.liverec.registry.Retry;
+import io.liverec.serving.repository.ModelRepositoryPublisher;
+import io.liverec.serving.repository.ServingOptions;
 import io.liverec.serving.rollout.CanaryAnalysis;
 import io.liverec.serving.rollout.InProcessInferenceServer;
 import io.liverec.serving.rollout.InProcessModelRepository;
@@ -15,17 +18,24 @@ import io.liverec.serving.rollout.ModelRepository;
 import io.liverec.serving.rollout.ObservedMetricsAnalysis;
 import io.liverec.serving.rollout.Rollout;
 import io.liverec.serving.rollout.TrafficRouter;
+import io.liverec.serving.rollout.TritonInferenceServer;
+import io.liverec.serving.rollout.TritonModelRepository;
+import io.liverec.serving.triton.TritonClient;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The external systems the reconcilers talk to. Today these are the in-process implementations (the
- * same the embedded CLI uses), except the feature registry, which follows {@code
- * LIVEREC_FEATURE_REGISTRY} (memory, file or Feast); the Triton client, the gateway routing and the
- * real analysis replace them here as they land.
+ * The external systems the reconcilers talk to. ModelVersions load into a real Triton when {@code
+ * liverec.operator.triton-grpc} is set (publishing into {@code triton-repository}, fetching {@code
+ * models:/} sources from the MLflow registry), else into the in-process server the embedded CLI
+ * uses; the feature registry follows {@code LIVEREC_FEATURE_REGISTRY} (memory, file or Feast). The
+ * traffic router and the canary analysis are still the in-process ones (the canary issue replaces
+ * them with the gateway's split and Prometheus).
  */
 public class Backends {
   /** Short in-call backoff: the rollout itself retries a failed alias update every 30 s. */
@@ -53,16 +63,85 @@ public class Backends {
     return new ObservedMetrics();
   }
 
-  @Produces
-  @Singleton
-  ModelRepository modelRepository() {
-    return new InProcessModelRepository();
+  /**
+   * Triton, when {@code liverec.operator.triton-grpc} is set: the client, the repository it serves
+   * from and the server control built on both. Absent = the in-process server.
+   */
+  public record Triton(
+      TritonClient client, ModelRepositoryPublisher publisher, ServingOptions options) {
+    static Optional<Triton> of(OperatorSettings settings) {
+      if (settings.tritonGrpc().isEmpty()) {
+        return Optional.empty();
+      }
+      String repository =
+          settings
+              .tritonRepository()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "liverec.operator.triton-repository must be set with"
+                              + " liverec.operator.triton-grpc: the operator publishes versions"
+                              + " into the repository Triton serves from"));
+      ServingOptions.Backend backend = backend(settings.tritonBackend());
+      ServingOptions options =
+          ServingOptions.cpu(backend)
+              .withInstances(settings.tritonGpu() ? 1 : 2, settings.tritonGpu());
+      return Optional.of(
+          new Triton(
+              TritonClient.connect(settings.tritonGrpc().get()),
+              new ModelRepositoryPublisher(Path.of(repository)),
+              options));
+    }
+
+    private static ServingOptions.Backend backend(String name) {
+      for (ServingOptions.Backend b : ServingOptions.Backend.values()) {
+        if (b.tritonName().equals(name)) {
+          return b;
+        }
+      }
+      throw new IllegalStateException(
+          "liverec.operator.triton-backend: " + name + " is not one of onnxruntime, python");
+    }
   }
 
   @Produces
   @Singleton
-  InferenceServerControl inferenceServer() {
-    return new InProcessInferenceServer();
+  Optional<Triton> triton(OperatorSettings settings) {
+    return Triton.of(settings);
+  }
+
+  void closeTriton(@Disposes Optional<Triton> triton) {
+    triton.ifPresent(t -> t.client().close());
+  }
+
+  @Produces
+  @Singleton
+  ModelRepository modelRepository(Optional<Triton> triton, OperatorSettings settings) {
+    return triton
+        .<ModelRepository>map(
+            t -> new TritonModelRepository(t.publisher(), t.options(), sourceResolver(settings)))
+        .orElseGet(InProcessModelRepository::new);
+  }
+
+  private static TritonModelRepository.SourceResolver sourceResolver(OperatorSettings settings) {
+    if (settings.mlflowTrackingUri().isEmpty()) {
+      return TritonModelRepository.SourceResolver.LOCAL_ONLY;
+    }
+    Path cache =
+        settings
+            .modelCache()
+            .map(Path::of)
+            .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "liverec-models"));
+    return new MlflowModelSources(
+        new MlflowGateway(settings.mlflowTrackingUri().get(), Retry.DEFAULT), cache);
+  }
+
+  @Produces
+  @Singleton
+  InferenceServerControl inferenceServer(Optional<Triton> triton) {
+    return triton
+        .<InferenceServerControl>map(t -> new TritonInferenceServer(t.client(), t.publisher()))
+        .orElseGet(InProcessInferenceServer::new);
   }
 
   @Produces

@@ -34,4 +34,31 @@ public interface OperatorSettings {
    * an emptyDir.
    */
   Optional<String> runsClaim();
+
+  /**
+   * Triton's gRPC endpoint ({@code host:port}, e.g. the {@code liverec-triton} Service); absent =
+   * ModelVersions load into the operator's own in-process server (the embedded mode). When set,
+   * {@link #tritonRepository()} must be set too.
+   */
+  Optional<String> tritonGrpc();
+
+  /**
+   * The model repository Triton serves from, as mounted in the operator's pod (the same
+   * PersistentVolumeClaim Triton mounts); versions are published here before they are loaded.
+   */
+  Optional<String> tritonRepository();
+
+  /**
+   * Triton backend that runs the exported ONNX: {@code onnxruntime} (Triton's NGC images) or {@code
+   * python} (the same ONNX under the Python backend, for servers without onnxruntime).
+   */
+  @WithDefault("onnxruntime")
+  String tritonBackend();
+
+  /** Model instances on GPUs ({@code KIND_GPU}); the GPU overlay of manifests/ sets it. */
+  @WithDefault("false")
+  boolean tritonGpu();
+
+  /** Where {@code models:/} sources are downloaded before publishing; absent = a temp dir. */
+  Optional<String> modelCache();
 }

@@ -242,6 +242,68 @@ class ManifestsRenderTest {
     assertThat(ports).containsExactlyInAnyOrder(8000, 8001, 8002);
   }
 
+  /**
+   * overlays/triton*: the operator and Triton in one namespace, the operator's gRPC target is the
+   * Triton Service's grpc port, and both mount the same repository claim (the operator at the path
+   * it publishes to); the GPU overlay also publishes GPU instances.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"overlays/triton, false", "overlays/triton-gpu, true"})
+  void wiresTheOperatorToTriton(String dir, boolean gpu) throws Exception {
+    List<JsonNode> docs = render(dir);
+    List<Deployment> deployments =
+        as(
+            docs.stream().filter(n -> n.path("kind").asText().equals("Deployment")).toList(),
+            Deployment.class);
+    Deployment operator = named(deployments, "liverec-operator");
+    Deployment triton = named(deployments, "triton");
+    assertThat(triton.getMetadata().getNamespace())
+        .isEqualTo(operator.getMetadata().getNamespace());
+    var container = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, String> env =
+        container.getEnv().stream()
+            .collect(Collectors.toMap(e -> e.getName(), e -> String.valueOf(e.getValue())));
+    JsonNode service =
+        docs.stream()
+            .filter(
+                n ->
+                    n.path("kind").asText().equals("Service")
+                        && n.path("metadata").path("name").asText().equals("triton"))
+            .findFirst()
+            .orElseThrow();
+    int grpcPort = -1;
+    for (JsonNode port : service.path("spec").path("ports")) {
+      if (port.path("name").asText().equals("grpc")) {
+        grpcPort = port.path("port").asInt();
+      }
+    }
+    assertThat(env).containsEntry("LIVEREC_OPERATOR_TRITON_GRPC", "triton:" + grpcPort);
+    assertThat(env.getOrDefault("LIVEREC_OPERATOR_TRITON_GPU", "false"))
+        .isEqualTo(String.valueOf(gpu));
+    String repository = env.get("LIVEREC_OPERATOR_TRITON_REPOSITORY");
+    String operatorClaim = claimMountedAt(operator, repository);
+    String tritonClaim = claimMountedAt(triton, "/models");
+    assertThat(operatorClaim).isEqualTo(tritonClaim);
+    assertThat(operator.getSpec().getTemplate().getSpec().getSecurityContext().getFsGroup())
+        .isEqualTo(operator.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser());
+  }
+
+  private static String claimMountedAt(Deployment d, String path) {
+    var pod = d.getSpec().getTemplate().getSpec();
+    String volume =
+        pod.getContainers().get(0).getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(path))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + " mounts no " + path))
+            .getName();
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(volume) && v.getPersistentVolumeClaim() != null)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(volume + " is not a claim"))
+        .getPersistentVolumeClaim()
+        .getClaimName();
+  }
+
   private static List<JsonNode> render(String dir) throws IOException, InterruptedException {
     String kustomize = kustomize();
     Process p =
