@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
  * data, with no cluster and no server started by hand. Steps: simulate a live-streaming event log →
  * Skip-Above sampling with labels and behaviour weights → train a small multi-task ranker (ESMM
  * over DeepFM) → evaluate on the last day → export ONNX + a Triton repository → record the run
- * (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally).
+ * (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally) → train the two-tower recall model
+ * → write a serving bundle and answer a few requests through the embedded gateway.
  */
 @Command(
     name = "demo",
@@ -109,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
     cfg.days = days;
     cfg.seed = seed;
     long expected = Math.round(users * cfg.requestsPerUserPerDay * days * 7.6);
-    log.println("[1/4] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
+    log.println("[1/5] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
     SimulationReport sim;
     try (ProgressBar pb = bar("simulate", expected, " imp")) {
       sim = new Simulator(cfg).run(events, pb::stepBy);
@@ -118,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // 2. Sample (the TrainingRun's data spec drives the sampler and the trainer alike)
     TrainingRun run = demoRun(events);
-    log.println("[2/4] sampling (" + run.getSpec().data.sampling.strategy + ")");
+    log.println("[2/5] sampling (" + run.getSpec().data.sampling.strategy + ")");
     SamplingReport sampling =
         new DuckDbSampler()
             .sample(
@@ -131,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
     // 3. Train, evaluate, export, track
     String tracking = RunTracker.trackingUriFromEnvironment();
     log.println(
-        "[3/4] training "
+        "[3/5] training "
             + RankingTrainer.describeModel(run.getSpec().model)
             + (tracking == null ? " (records kept locally)" : " (tracking in " + tracking + ")"));
     Trainers trainers =
@@ -142,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
         new TrackedTrainer(trainers.forRun(run), tracking, retry, repoRoot()).run(run, runDir);
 
     // 4. Recall: the two-tower on the same log, against the popularity anchor
-    log.println("[4/4] training the two-tower recall model (in-batch softmax, logQ)");
+    log.println("[4/5] training the two-tower recall model (in-batch softmax, logQ)");
     TrainingRun recallRun = recallRun(events);
     TrackedTrainer.Outcome recall =
         new TrackedTrainer(trainers.forRun(recallRun), tracking, retry, repoRoot())
@@ -158,6 +159,12 @@ final class DemoCommand implements Callable<Integer> {
         tracking,
         (System.nanoTime() - t0) / 1e9,
         recall);
+
+    // 5. Serve: the gateway embedded on both models, a few requests
+    log.println("[5/5] serving the ranker and the user tower through the gateway (embedded)");
+    Path serving =
+        ServingBundle.write(out.resolve("serving"), runDir, recall.output().runDir(), events);
+    DemoRequests.print(serving, System.out);
     return 0;
   }
 

@@ -8,10 +8,13 @@ import io.liverec.gateway.GatewayServer;
 import io.liverec.gateway.InProcessOnlineFeatures;
 import io.liverec.gateway.LiveRoomIndex;
 import io.liverec.gateway.ModelRef;
+import io.liverec.gateway.RankerInputs;
 import io.liverec.gateway.Recommender;
 import io.liverec.gateway.RoomFeatures;
 import io.liverec.gateway.TrafficSplit;
+import io.liverec.gateway.TransformedRankerInputs;
 import io.liverec.gateway.UserFeatures;
+import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.serving.onnx.OnnxRuntimeBackend;
 import java.io.BufferedReader;
@@ -39,9 +42,11 @@ import picocli.CommandLine.Option;
       "Start the recommendation gateway embedded (ONNX Runtime) on a serving bundle:",
       "  repository/   models in Triton's layout (<name>/<version>/model.onnx)",
       "  gateway.json  {userTower:{name,version}, rankers:[{name,version,basisPoints}], salt,",
-      "                taskWeights:{ctr:1.0,...}, recallN, maxPerHost, rankerDeadlineMs}",
-      "  rooms.jsonl   {roomId, hostId, embedding[], sparse[], dense[], popularity} per line",
-      "  users.jsonl   {userId, sparse[], seq[]} per line",
+      "                taskWeights:{ctr:1.0,...}, recallN, maxPerHost, rankerDeadlineMs,",
+      "                rankerTransform: path of the ranker's transform.json (optional)}",
+      "  rooms.jsonl   {roomId, hostId, embedding[], popularity, sparse[], dense[] | attributes{}}",
+      "  users.jsonl   {userId, sparse[], seq[], attributes{}} per line (tower inputs + raw columns)",
+      "`liverec demo` writes one (<out>/serving) from its ranker and recall runs.",
       "Endpoints: POST /v1/recommend, POST /v1/feedback, GET /health, /metrics, /openapi.json"
     })
 public final class ServeCommand implements Callable<Integer> {
@@ -131,7 +136,9 @@ public final class ServeCommand implements Callable<Integer> {
         index.roomUp(
             id, room.path("hostId").asText("host-" + id), e, room.path("popularity").asDouble());
         features.putRoom(
-            id, new RoomFeatures(longs(room.get("sparse")), floats(room.get("dense"))));
+            id,
+            new RoomFeatures(
+                longs(room.get("sparse")), floats(room.get("dense")), attributes(room)));
       }
     }
     if (index == null) {
@@ -144,13 +151,19 @@ public final class ServeCommand implements Callable<Integer> {
           JsonNode u = JSON.readTree(line);
           features.putUser(
               u.get("userId").asText(),
-              new UserFeatures(longs(u.get("sparse")), longs(u.get("seq"))));
+              new UserFeatures(longs(u.get("sparse")), longs(u.get("seq")), attributes(u)));
         }
       }
     }
     OnnxRuntimeBackend backend = new OnnxRuntimeBackend(bundle.resolve("repository"), 1);
+    RankerInputs rankerInputs =
+        cfg.hasNonNull("rankerTransform")
+            ? new TransformedRankerInputs(
+                TransformSpec.load(bundle.resolve(cfg.get("rankerTransform").asText())))
+            : RankerInputs.PRE_ENCODED;
     Recommender rec =
-        new Recommender(config, features, index, backend, () -> split, new GatewayMetrics());
+        new Recommender(
+            config, features, index, backend, () -> split, new GatewayMetrics(), rankerInputs);
     return new Running(new GatewayServer(rec, host, port, threads), rec, backend, index);
   }
 
@@ -158,7 +171,22 @@ public final class ServeCommand implements Callable<Integer> {
     return new ModelRef(n.get("name").asText(), n.get("version").asInt());
   }
 
+  /** Raw attributes by training column name, for a ranker that ships its transform. */
+  private static Map<String, Object> attributes(JsonNode n) {
+    JsonNode a = n.get("attributes");
+    if (a == null || a.isNull()) {
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    a.fields()
+        .forEachRemaining(e -> out.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class)));
+    return out;
+  }
+
   private static float[] floats(JsonNode a) {
+    if (a == null || a.isNull()) {
+      return new float[0];
+    }
     float[] v = new float[a.size()];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) a.get(i).asDouble();
@@ -167,6 +195,9 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private static long[] longs(JsonNode a) {
+    if (a == null || a.isNull()) {
+      return new long[0];
+    }
     long[] v = new long[a.size()];
     for (int i = 0; i < v.length; i++) {
       v[i] = a.get(i).asLong();

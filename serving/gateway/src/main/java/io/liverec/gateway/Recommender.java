@@ -39,6 +39,7 @@ public final class Recommender implements AutoCloseable {
   private final InferenceBackend backend;
   private final Supplier<TrafficSplit> split;
   private final GatewayMetrics metrics;
+  private final RankerInputs rankerInputs;
   private final ExecutorService rankerCalls =
       Executors.newCachedThreadPool(
           r -> {
@@ -57,6 +58,22 @@ public final class Recommender implements AutoCloseable {
       InferenceBackend backend,
       Supplier<TrafficSplit> split,
       GatewayMetrics metrics) {
+    this(config, features, index, backend, split, metrics, RankerInputs.PRE_ENCODED);
+  }
+
+  /**
+   * @param rankerInputs how the ranker's rows are built: {@link RankerInputs#PRE_ENCODED}, or the
+   *     ranker's own feature transform ({@link TransformedRankerInputs})
+   */
+  public Recommender(
+      GatewayConfig config,
+      OnlineFeatures features,
+      LiveRoomIndex index,
+      InferenceBackend backend,
+      Supplier<TrafficSplit> split,
+      GatewayMetrics metrics,
+      RankerInputs rankerInputs) {
+    this.rankerInputs = rankerInputs;
     this.config = config;
     this.features = features;
     this.index = index;
@@ -138,7 +155,7 @@ public final class Recommender implements AutoCloseable {
         rows.add(f);
       }
     }
-    Map<String, float[]> tasks = rankable.isEmpty() ? null : rank(ranker, rows);
+    Map<String, float[]> tasks = rankable.isEmpty() ? null : rank(ranker, req, user.get(), rows);
     if (tasks == null) {
       metrics.outcome(RANKER_FALLBACK, ranker);
       return recallOrder(
@@ -204,20 +221,15 @@ public final class Recommender implements AutoCloseable {
   }
 
   /** The ranker's task outputs for all rows in one call, or null when it failed or was too slow. */
-  private Map<String, float[]> rank(ModelRef m, List<RoomFeatures> rows) {
+  private Map<String, float[]> rank(
+      ModelRef m, RecommendRequest req, UserFeatures user, List<RoomFeatures> rows) {
     int n = rows.size();
-    int ns = rows.get(0).sparse().length;
-    int nd = rows.get(0).dense().length;
-    long[] sparse = new long[n * ns];
-    float[] dense = new float[n * nd];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(rows.get(i).sparse(), 0, sparse, i * ns, ns);
-      System.arraycopy(rows.get(i).dense(), 0, dense, i * nd, nd);
+    List<Tensor> inputs;
+    try {
+      inputs = rankerInputs.encode(req, user, rows);
+    } catch (RuntimeException e) {
+      return null; // rows the ranker cannot take: recall order, counted as a ranker fallback
     }
-    List<Tensor> inputs =
-        List.of(
-            Tensor.ofLongs("sparse", new long[] {n, ns}, sparse),
-            Tensor.ofFloats("dense", new long[] {n, nd}, dense));
     List<String> outputs = new ArrayList<>(config.taskWeights().keySet());
     long start = System.nanoTime();
     Future<Map<String, Tensor>> call =

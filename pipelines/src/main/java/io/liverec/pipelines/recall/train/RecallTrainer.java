@@ -17,6 +17,7 @@ import io.liverec.pipelines.recall.index.IndexKind;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.pipelines.recall.metrics.RecallSummary;
 import io.liverec.pipelines.recall.twotower.TwoTowerConfig;
+import io.liverec.pipelines.recall.twotower.TwoTowerFeatures;
 import io.liverec.pipelines.recall.twotower.TwoTowerRecall;
 import io.liverec.pipelines.recall.twotower.UserTowerExport;
 import io.liverec.pipelines.train.SampleSources;
@@ -39,6 +40,8 @@ import java.util.Map;
  * user_tower.onnx     the user tower (inputs user_sparse, seq; output user_vector)
  * room_vectors.json   external room id → unit room vector, as of the cutoff
  * index.json          ANN index kind and build/search parameters for the room vectors
+ * user_inputs.jsonl   per user: the user tower's inputs for a request after the whole log
+ *                     ({user_id, user_sparse, seq, recent_rooms}; hour = the default serving hour)
  * metrics.json        holdout recall@K, NDCG@K, coverage, tail coverage, cold-room recall
  * report.md           the same, readable
  * </pre>
@@ -120,6 +123,9 @@ public final class RecallTrainer implements Trainer {
       Path vectors = runDir.resolve("room_vectors.json");
       writeRoomVectors(model, loaded, vectors);
       artifacts.put("room_vectors", vectors);
+      Path users = runDir.resolve("user_inputs.jsonl");
+      writeUserInputs(model, loaded, users);
+      artifacts.put("user_inputs", users);
       Path index = runDir.resolve("index.json");
       Map<String, Object> idx = new LinkedHashMap<>();
       idx.put("kind", kind.id());
@@ -156,6 +162,35 @@ public final class RecallTrainer implements Trainer {
       rows.add(row);
     }
     json().writeValue(file.toFile(), Map.of("dim", index.dimension(), "rooms", rows));
+  }
+
+  /**
+   * What serving needs to query the user tower: one line per user, encoded exactly as training
+   * encodes a request (ids + 1, 0 = pad/unknown), with the user's recent rooms after the whole log.
+   */
+  private static void writeUserInputs(TwoTowerRecall model, EventLogReader.Loaded loaded, Path file)
+      throws IOException {
+    TwoTowerFeatures f = model.features();
+    int[][] clicks = loaded.data().sequences();
+    var writer = new ObjectMapper().writer(); // one line per user, never indented
+    try (var out = Files.newBufferedWriter(file)) {
+      for (int u = 0; u < loaded.userIds().length; u++) {
+        long[] seq = f.sequenceAfter(clicks[u]);
+        List<Long> recent = new ArrayList<>();
+        for (long id : seq) {
+          if (id > 0) {
+            recent.add(loaded.roomIds()[(int) id - 1]);
+          }
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("user_id", loaded.userIds()[u]);
+        row.put("user_sparse", f.userSparse(u, TwoTowerFeatures.DEFAULT_HOUR));
+        row.put("seq", seq);
+        row.put("recent_rooms", recent);
+        out.write(writer.writeValueAsString(row));
+        out.write('\n');
+      }
+    }
   }
 
   private static String report(

@@ -28,7 +28,7 @@ public final class TwoTowerFeatures {
   public static final double ROOM_ID_DROPOUT = 0.1;
 
   /** Hour a user with no training clicks is served at. */
-  static final int DEFAULT_HOUR = 20;
+  public static final int DEFAULT_HOUR = 20;
 
   private static final long HOUR_MS = 3_600_000L;
 
@@ -126,6 +126,23 @@ public final class TwoTowerFeatures {
       w[h] /= total;
     }
     return w;
+  }
+
+  /**
+   * A user's clicked rooms (oldest first, repeats allowed) as the sequence a request after them
+   * carries: distinct rooms, newest first, at most {@code seqLength} — as {@link
+   * #sequencesAtClicks} builds them in training.
+   */
+  public long[] sequenceAfter(int[] clickedOldestFirst) {
+    Deque<Integer> d = new ArrayDeque<>();
+    for (int room : clickedOldestFirst) {
+      d.remove(room);
+      d.addFirst(room);
+      while (d.size() > config.seqLength()) {
+        d.removeLast();
+      }
+    }
+    return pad(d.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Recent rooms (ids, newest first) as a padded sequence of ids + 1. */

@@ -46,8 +46,44 @@ class RecallTrainerTest {
     // anchor on the same requests bounds what "sensible" means here
     assertThat(r.metrics().get("recall@20")).isGreaterThan(0.3);
     assertThat(r.artifacts().keySet())
-        .containsExactly("user_tower", "room_vectors", "index", "metrics", "report");
+        .containsExactly("user_tower", "room_vectors", "user_inputs", "index", "metrics", "report");
     r.artifacts().values().forEach(p -> assertThat(p).isRegularFile());
+  }
+
+  @Test
+  void userInputsEncodeEachUsersRecentRoomsNewestFirstAsTrainingDoes() throws Exception {
+    Path log = dir.resolve("log");
+    Simulations.small(log, 5);
+    TrainerOutput r = new RecallTrainer().train(run(log, Task.RECALL), dir.resolve("run"));
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Set<Long> roomIds = new java.util.HashSet<>();
+    json.readTree(r.artifacts().get("room_vectors").toFile())
+        .get("rooms")
+        .forEach(n -> roomIds.add(n.get("room_id").asLong()));
+    var lines = Files.readAllLines(r.artifacts().get("user_inputs"));
+    assertThat(lines).isNotEmpty();
+    int withHistory = 0;
+    for (String line : lines) {
+      var u = json.readTree(line);
+      var seq = u.get("seq");
+      var recent = u.get("recent_rooms");
+      // ids + 1 of distinct rooms first, then padding; recent_rooms are the same rooms' own ids
+      int filled = 0;
+      while (filled < seq.size() && seq.get(filled).asLong() > 0) {
+        filled++;
+      }
+      for (int i = filled; i < seq.size(); i++) {
+        assertThat(seq.get(i).asLong()).isZero();
+      }
+      assertThat(recent.size()).isEqualTo(filled);
+      java.util.Set<Long> distinct = new java.util.HashSet<>();
+      recent.forEach(x -> distinct.add(x.asLong()));
+      assertThat(distinct).hasSize(filled).isSubsetOf(roomIds);
+      assertThat(u.get("user_sparse").get(0).asLong()).isPositive(); // a known user, not "unknown"
+      withHistory += filled > 0 ? 1 : 0;
+    }
+    assertThat(withHistory).isGreaterThan(lines.size() / 2);
   }
 
   @Test

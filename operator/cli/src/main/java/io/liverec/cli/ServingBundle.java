@@ -1,0 +1,190 @@
+package io.liverec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the serving bundle {@code liverec serve} reads from what a ranking run and a recall run
+ * produced over one event log: the ranker (with the feature transform it was trained with) and the
+ * user tower in {@code repository/}; every room with its recall vector, popularity and raw
+ * attributes in {@code rooms.jsonl}; every user with the tower's inputs and raw attributes in
+ * {@code users.jsonl}; and {@code gateway.json}. Raw attributes are each user's and room's latest
+ * values in the ranking run's samples — what a feature store would hold online.
+ */
+final class ServingBundle {
+  static final String USER_TOWER = "user_tower";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> USER_COLUMNS =
+      List.of("gender", "age_bucket", "city", "device", "user_language", "spender_level");
+
+  private ServingBundle() {}
+
+  /**
+   * @param rankerRunDir a ranking run ({@code triton/<model>/1/} with {@code model.onnx} and {@code
+   *     transform.json}; {@code samples/})
+   * @param recallRunDir a recall run ({@code user_tower.onnx}, {@code room_vectors.json}, {@code
+   *     user_inputs.jsonl})
+   * @param events the event log both ran on ({@code rooms.parquet})
+   */
+  static Path write(Path bundle, Path rankerRunDir, Path recallRunDir, Path events)
+      throws IOException, SQLException {
+    Path rankerVersionDir;
+    try (var models = Files.list(rankerRunDir.resolve("triton"))) {
+      rankerVersionDir =
+          models
+              .filter(Files::isDirectory)
+              .findFirst()
+              .orElseThrow(() -> new IOException(rankerRunDir + "/triton holds no model"))
+              .resolve("1");
+    }
+    String ranker = rankerVersionDir.getParent().getFileName().toString();
+    Path repo = bundle.resolve("repository");
+    Path rankerDir = Files.createDirectories(repo.resolve(ranker).resolve("1"));
+    for (String f : List.of("model.onnx", "transform.json")) {
+      Files.copy(
+          rankerVersionDir.resolve(f), rankerDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path towerDir = Files.createDirectories(repo.resolve(USER_TOWER).resolve("1"));
+    Files.copy(
+        recallRunDir.resolve("user_tower.onnx"),
+        towerDir.resolve("model.onnx"),
+        StandardCopyOption.REPLACE_EXISTING);
+
+    Map<Long, JsonNode> vectors = new HashMap<>();
+    for (JsonNode r :
+        JSON.readTree(recallRunDir.resolve("room_vectors.json").toFile()).get("rooms")) {
+      vectors.put(r.get("room_id").asLong(), r.get("vector"));
+    }
+    String samples = sql(rankerRunDir.resolve("samples").toAbsolutePath() + "/**/*.parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      writeRooms(st, bundle.resolve("rooms.jsonl"), events, samples, vectors);
+      writeUsers(st, bundle.resolve("users.jsonl"), recallRunDir, samples);
+    }
+
+    ObjectNode cfg = JSON.createObjectNode();
+    cfg.putObject("userTower").put("name", USER_TOWER).put("version", 1);
+    ArrayNode rankers = cfg.putArray("rankers");
+    rankers.addObject().put("name", ranker).put("version", 1).put("basisPoints", 10_000);
+    cfg.put("rankerTransform", "repository/" + ranker + "/1/transform.json");
+    cfg.putObject("taskWeights").put("ctr", 1.0).put("cvr", 0.5);
+    cfg.put("recallN", 200).put("maxPerHost", 2).put("rankerDeadlineMs", 200);
+    JSON.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("gateway.json").toFile(), cfg);
+    return bundle;
+  }
+
+  private static void writeRooms(
+      Statement st, Path file, Path events, String samples, Map<Long, JsonNode> vectors)
+      throws IOException, SQLException {
+    String rooms = sql(events.resolve("rooms.parquet").toAbsolutePath().toString());
+    String q =
+        "SELECT r.room_id, r.host_id, r.category, r.language, r.cover_style, r.followers,"
+            + " r.audio_vec, r.visual_vec, r.text_vec,"
+            + " coalesce(s.clicks, 0) AS clicks, coalesce(s.viewers, 0) AS viewers"
+            + " FROM read_parquet('"
+            + rooms
+            + "') r LEFT JOIN (SELECT room_id, sum(click) AS clicks,"
+            + " arg_max(room_viewers, ts) AS viewers FROM read_parquet('"
+            + samples
+            + "', hive_partitioning = true) GROUP BY room_id) s USING (room_id) ORDER BY r.room_id";
+    try (ResultSet rs = st.executeQuery(q);
+        BufferedWriter out = Files.newBufferedWriter(file)) {
+      while (rs.next()) {
+        long id = rs.getLong("room_id");
+        JsonNode vector = vectors.get(id);
+        if (vector == null) {
+          continue; // a room the recall run never saw has no vector to be found by
+        }
+        ObjectNode room = JSON.createObjectNode();
+        room.put("roomId", id);
+        room.put("hostId", "host-" + rs.getLong("host_id"));
+        room.set("embedding", vector);
+        room.put("popularity", rs.getLong("clicks"));
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("room_id", id);
+        a.put("host_id", rs.getLong("host_id"));
+        a.put("category", rs.getInt("category"));
+        a.put("room_language", rs.getInt("language"));
+        a.put("cover_style", rs.getInt("cover_style"));
+        a.put("followers", rs.getInt("followers"));
+        a.put("room_viewers", rs.getInt("viewers"));
+        for (String v : List.of("audio_vec", "visual_vec", "text_vec")) {
+          a.put(v, floats(rs.getArray(v)));
+        }
+        room.set("attributes", JSON.valueToTree(a));
+        out.write(JSON.writeValueAsString(room));
+        out.write('\n');
+      }
+    }
+  }
+
+  private static void writeUsers(Statement st, Path file, Path recallRunDir, String samples)
+      throws IOException, SQLException {
+    Map<Long, Map<String, Object>> raw = new HashMap<>();
+    StringBuilder q = new StringBuilder("SELECT user_id");
+    for (String col : USER_COLUMNS) {
+      q.append(", arg_max(").append(col).append(", ts) AS ").append(col);
+    }
+    q.append(" FROM read_parquet('")
+        .append(samples)
+        .append("', hive_partitioning = true) GROUP BY user_id");
+    try (ResultSet rs = st.executeQuery(q.toString())) {
+      while (rs.next()) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        for (String col : USER_COLUMNS) {
+          Object v = rs.getObject(col);
+          if (v != null) {
+            a.put(col, ((Number) v).intValue());
+          }
+        }
+        raw.put(rs.getLong("user_id"), a);
+      }
+    }
+    try (BufferedWriter out = Files.newBufferedWriter(file);
+        var lines = Files.lines(recallRunDir.resolve("user_inputs.jsonl"))) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        JsonNode in = JSON.readTree(line);
+        long id = in.get("user_id").asLong();
+        ObjectNode user = JSON.createObjectNode();
+        user.put("userId", Long.toString(id));
+        user.set("sparse", in.get("user_sparse"));
+        user.set("seq", in.get("seq"));
+        Map<String, Object> a = new LinkedHashMap<>(raw.getOrDefault(id, Map.of()));
+        a.put("recent_rooms", JSON.convertValue(in.get("recent_rooms"), List.class));
+        user.set("attributes", JSON.valueToTree(a));
+        out.write(JSON.writeValueAsString(user));
+        out.write('\n');
+      }
+    }
+  }
+
+  private static float[] floats(Array a) throws SQLException {
+    Object[] items = (Object[]) a.getArray();
+    float[] v = new float[items.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = ((Number) items[i]).floatValue();
+    }
+    return v;
+  }
+
+  private static String sql(String path) {
+    return path.replace("'", "''");
+  }
+}
