@@ -2,12 +2,15 @@ package io.liverec.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.liverec.api.errors.LiverecException;
+import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.gateway.GatewayConfig;
 import io.liverec.gateway.GatewayMetrics;
 import io.liverec.gateway.GatewayServer;
 import io.liverec.gateway.InProcessOnlineFeatures;
 import io.liverec.gateway.LiveRoomIndex;
 import io.liverec.gateway.ModelRef;
+import io.liverec.gateway.OnlineFeatures;
 import io.liverec.gateway.RankerInputs;
 import io.liverec.gateway.Recommender;
 import io.liverec.gateway.RoomFeatures;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -33,7 +37,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code liverec serve}: the recommendation gateway, embedded (ONNX Runtime), on a serving bundle:
  * {@code repository/} (Triton layout), {@code gateway.json}, {@code rooms.jsonl}, {@code
- * users.jsonl}.
+ * users.jsonl}. With a feature server ({@code --feature-server}, else {@code
+ * LIVEREC_FEATURES_ENDPOINT}) the user and room features come from that Feast ServingService
+ * instead; rooms.jsonl then only feeds the live-room index and popularity, and users.jsonl is not
+ * read.
  */
 @Command(
     name = "serve",
@@ -47,6 +54,9 @@ import picocli.CommandLine.Option;
       "  rooms.jsonl   {roomId, hostId, embedding[], popularity, sparse[], dense[] | attributes{}}",
       "  users.jsonl   {userId, sparse[], seq[], attributes{}} per line (tower inputs + raw columns)",
       "`liverec demo` writes one (<out>/serving) from its ranker and recall runs.",
+      "With --feature-server, user and room features come from that Feast ServingService",
+      "(views user_features, room_features); rooms.jsonl then needs no sparse/dense and",
+      "users.jsonl is not read.",
       "Endpoints: POST /v1/recommend, POST /v1/feedback, GET /health, /metrics, /openapi.json"
     })
 public final class ServeCommand implements Callable<Integer> {
@@ -73,10 +83,26 @@ public final class ServeCommand implements Callable<Integer> {
       description = "HTTP worker threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(
+      names = "--feature-server",
+      paramLabel = "HOST:PORT",
+      description = {
+        "Read online features from this Feast ServingService (LiveRec's feature server)",
+        "instead of the bundle's files (default: $" + FeastOnlineFeatures.ENV + ").",
+        "A call past $" + FeastOnlineFeatures.DEADLINE_ENV + " ms (default 100) or to a server",
+        "that is down is answered by a fallback, counted as outcome feature_fallback."
+      })
+  String featureServer;
+
   @Override
   public Integer call() throws Exception {
-    try (Running r = start(bundle, host, port, threads)) {
+    Optional<String> endpoint =
+        featureServer != null && !featureServer.isBlank()
+            ? Optional.of(featureServer.trim())
+            : FeastOnlineFeatures.configuredEndpoint();
+    try (Running r = start(bundle, host, port, threads, endpoint)) {
       System.out.println("gateway listening on http://" + host + ":" + r.server().port());
+      endpoint.ifPresent(e -> System.out.println("online features from the feature server " + e));
       Runtime.getRuntime().addShutdownHook(new Thread(r::close));
       new CountDownLatch(1).await();
     }
@@ -88,7 +114,8 @@ public final class ServeCommand implements Callable<Integer> {
       GatewayServer server,
       Recommender recommender,
       OnnxRuntimeBackend backend,
-      LiveRoomIndex index)
+      LiveRoomIndex index,
+      OnlineFeatures features)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -96,10 +123,38 @@ public final class ServeCommand implements Callable<Integer> {
       recommender.close();
       index.close();
       backend.close();
+      if (features instanceof FeastOnlineFeatures feast) {
+        feast.close();
+      }
     }
   }
 
+  /** A gateway on the bundle's own features (rooms.jsonl, users.jsonl). */
   public static Running start(Path bundle, String host, int port, int threads) throws Exception {
+    return start(bundle, host, port, threads, Optional.empty());
+  }
+
+  /**
+   * A gateway reading online features from the feature server at {@code featureServer} ({@code
+   * host:port}) when given, else from the bundle.
+   */
+  public static Running start(
+      Path bundle, String host, int port, int threads, Optional<String> featureServer)
+      throws Exception {
+    FeastOnlineFeatures remote = featureServer.map(ServeCommand::connect).orElse(null);
+    try {
+      return start(bundle, host, port, threads, remote);
+    } catch (Exception | Error e) {
+      if (remote != null) {
+        remote.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Running start(
+      Path bundle, String host, int port, int threads, FeastOnlineFeatures remote)
+      throws Exception {
     JsonNode cfg = JSON.readTree(bundle.resolve("gateway.json").toFile());
     ModelRef tower = ref(cfg.get("userTower"));
     List<TrafficSplit.Arm> arms = new ArrayList<>();
@@ -120,7 +175,7 @@ public final class ServeCommand implements Callable<Integer> {
             Duration.ofMillis(cfg.path("rankerDeadlineMs").asLong(50)),
             cfg.path("maxK").asInt(100));
 
-    InProcessOnlineFeatures features = new InProcessOnlineFeatures();
+    InProcessOnlineFeatures bundled = remote == null ? new InProcessOnlineFeatures() : null;
     LiveRoomIndex index = null;
     try (BufferedReader in = Files.newBufferedReader(bundle.resolve("rooms.jsonl"))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -135,25 +190,22 @@ public final class ServeCommand implements Callable<Integer> {
         int id = room.get("roomId").asInt();
         index.roomUp(
             id, room.path("hostId").asText("host-" + id), e, room.path("popularity").asDouble());
-        features.putRoom(
-            id,
-            new RoomFeatures(
-                longs(room.get("sparse")), floats(room.get("dense")), attributes(room)));
+        if (bundled != null) {
+          bundled.putRoom(
+              id,
+              new RoomFeatures(
+                  longs(room.get("sparse")), floats(room.get("dense")), attributes(room)));
+        }
       }
     }
     if (index == null) {
       throw new IllegalArgumentException(bundle.resolve("rooms.jsonl") + ": no rooms");
     }
     index.rebuildNow();
-    try (BufferedReader in = Files.newBufferedReader(bundle.resolve("users.jsonl"))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (!line.isBlank()) {
-          JsonNode u = JSON.readTree(line);
-          features.putUser(
-              u.get("userId").asText(),
-              new UserFeatures(longs(u.get("sparse")), longs(u.get("seq")), attributes(u)));
-        }
-      }
+    OnlineFeatures features = remote;
+    if (bundled != null) {
+      readUsers(bundle.resolve("users.jsonl"), bundled);
+      features = bundled;
     }
     OnnxRuntimeBackend backend = new OnnxRuntimeBackend(bundle.resolve("repository"), 1);
     RankerInputs rankerInputs =
@@ -164,7 +216,33 @@ public final class ServeCommand implements Callable<Integer> {
     Recommender rec =
         new Recommender(
             config, features, index, backend, () -> split, new GatewayMetrics(), rankerInputs);
-    return new Running(new GatewayServer(rec, host, port, threads), rec, backend, index);
+    return new Running(new GatewayServer(rec, host, port, threads), rec, backend, index, features);
+  }
+
+  /** Not contacted here: a feature server that is down only makes requests fall back. */
+  private static FeastOnlineFeatures connect(String endpoint) {
+    try {
+      return FeastOnlineFeatures.connect(endpoint, FeastOnlineFeatures.configuredDeadline());
+    } catch (LiverecException e) {
+      throw LiverecException.badInput(
+          "--feature-server: expected host:port, got '" + endpoint + "'");
+    } catch (NumberFormatException e) {
+      throw LiverecException.badInput(
+          FeastOnlineFeatures.DEADLINE_ENV + ": expected milliseconds, got " + e.getMessage());
+    }
+  }
+
+  private static void readUsers(Path file, InProcessOnlineFeatures features) throws Exception {
+    try (BufferedReader in = Files.newBufferedReader(file)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          JsonNode u = JSON.readTree(line);
+          features.putUser(
+              u.get("userId").asText(),
+              new UserFeatures(longs(u.get("sparse")), longs(u.get("seq")), attributes(u)));
+        }
+      }
+    }
   }
 
   private static ModelRef ref(JsonNode n) {

@@ -116,6 +116,25 @@ class ManifestsRenderTest {
             a -> assertThat(a.getMetadata().getName()).isEqualTo(fpod.getServiceAccountName()));
     assertThat(names(byKind.get("Service"))).contains("liverec-feature-server");
 
+    // the gateway reads its online features from that Service's gRPC port, in its namespace
+    Deployment gateway = named(deployments, "liverec-gateway");
+    JsonNode featureService = service(byKind.get("Service"), "liverec-feature-server");
+    assertThat(featureService.path("metadata").path("namespace").asText())
+        .isEqualTo(gateway.getMetadata().getNamespace());
+    int grpc = -1;
+    for (JsonNode p : featureService.path("spec").path("ports")) {
+      if (p.path("targetPort").asText().equals(fc.getPorts().get(0).getName())) {
+        grpc = p.path("port").asInt();
+      }
+    }
+    String endpoint = "liverec-feature-server:" + grpc;
+    var gc = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(gc.getImage()).isEqualTo(trainerImage);
+    assertThat(gc.getEnv())
+        .filteredOn(e -> e.getName().equals("LIVEREC_FEATURES_ENDPOINT"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo(endpoint));
+
     // bindings point at roles and service accounts that exist
     List<ClusterRole> roles = as(byKind.get("ClusterRole"), ClusterRole.class);
     for (ClusterRoleBinding b : as(byKind.get("ClusterRoleBinding"), ClusterRoleBinding.class)) {
@@ -344,6 +363,13 @@ class ManifestsRenderTest {
         .filter(d -> d.getMetadata().getName().equals(name))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no Deployment " + name));
+  }
+
+  private static JsonNode service(List<JsonNode> services, String name) {
+    return services.stream()
+        .filter(d -> d.path("metadata").path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Service " + name));
   }
 
   private static List<String> names(List<JsonNode> docs) {
