@@ -261,6 +261,7 @@ class FeastFeaturesIT {
             FeastOnlineFeatures.connect("127.0.0.1:" + port, Duration.ofSeconds(2));
         Recommender rec = recommender(feast, metrics);
         GatewayServer gateway = new GatewayServer(rec, "127.0.0.1", 0, 2)) {
+      assertThat(feast.warmUp(Duration.ofSeconds(10))).isTrue();
       URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/recommend");
       for (int u = 0; u < 10; u++) {
         if (!userHasRow(u)) {
@@ -272,6 +273,11 @@ class FeastFeaturesIT {
       assertThat(metrics.outcomeCount(Recommender.FEATURE_FALLBACK)).isZero();
 
       server.close();
+      long t0 = System.nanoTime();
+      assertThat(feast.warmUp(Duration.ofMillis(300)))
+          .as("warm-up against a stopped server")
+          .isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
       int whileDown = 25;
       for (int i = 0; i < whileDown; i++) {
         JsonNode body = recommend(http, uri, "u" + (i % 20));
