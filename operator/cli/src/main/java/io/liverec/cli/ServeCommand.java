@@ -61,6 +61,7 @@ import picocli.CommandLine.Option;
     })
 public final class ServeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WARM_UP = Duration.ofSeconds(5);
 
   @Option(names = "--bundle", required = true, description = "The serving bundle directory.")
   Path bundle;
@@ -219,10 +220,14 @@ public final class ServeCommand implements Callable<Integer> {
     return new Running(new GatewayServer(rec, host, port, threads), rec, backend, index, features);
   }
 
-  /** Not contacted here: a feature server that is down only makes requests fall back. */
+  /**
+   * Connects and warms the channel up for a few seconds; a feature server that does not answer only
+   * makes requests fall back (counted), it does not stop the gateway from starting.
+   */
   private static FeastOnlineFeatures connect(String endpoint) {
+    FeastOnlineFeatures f;
     try {
-      return FeastOnlineFeatures.connect(endpoint, FeastOnlineFeatures.configuredDeadline());
+      f = FeastOnlineFeatures.connect(endpoint, FeastOnlineFeatures.configuredDeadline());
     } catch (LiverecException e) {
       throw LiverecException.badInput(
           "--feature-server: expected host:port, got '" + endpoint + "'");
@@ -230,6 +235,15 @@ public final class ServeCommand implements Callable<Integer> {
       throw LiverecException.badInput(
           FeastOnlineFeatures.DEADLINE_ENV + ": expected milliseconds, got " + e.getMessage());
     }
+    if (!f.warmUp(WARM_UP)) {
+      System.err.println(
+          "feature server "
+              + endpoint
+              + " did not answer within "
+              + WARM_UP.toSeconds()
+              + " s: requests fall back (outcome feature_fallback) until it does");
+    }
+    return f;
   }
 
   private static void readUsers(Path file, InProcessOnlineFeatures features) throws Exception {

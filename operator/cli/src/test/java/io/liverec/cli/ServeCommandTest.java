@@ -199,7 +199,7 @@ class ServeCommandTest {
     // users.jsonl is not read with a feature server
     Files.delete(bundle.resolve("users.jsonl"));
     FeatureServer fs = FeatureServer.start(repo, "127.0.0.1", 0);
-    // a cold JVM's first call (channel set-up, class loading) can pass the 100 ms default
+    // serve warms the channel up; the longer deadline only keeps a loaded test machine from flaking
     System.setProperty(FeastOnlineFeatures.DEADLINE_PROPERTY, "5000");
     try (ServeCommand.Running g =
         ServeCommand.start(bundle, "127.0.0.1", 0, 2, Optional.of("127.0.0.1:" + fs.port()))) {

@@ -81,6 +81,31 @@ public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable 
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 
+  /**
+   * Calls the server until one call answers within the deadline or {@code max} has passed, so the
+   * channel is connected and the classes loaded before the first request (a cold first call often
+   * passes a 100 ms deadline). False if it never answered; requests then fall back until it does.
+   */
+  public boolean warmUp(Duration max) {
+    long until = System.nanoTime() + max.toNanos();
+    while (true) {
+      try {
+        user("");
+        return true;
+      } catch (FeaturesUnavailableException e) {
+        if (System.nanoTime() >= until) {
+          return false;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+  }
+
   @Override
   public Optional<UserFeatures> user(String userId) {
     Map<String, Feature> row = fetch(userRefs, List.of(Map.of("user_id", userId))).get(0);

@@ -14,6 +14,9 @@ import io.liverec.featurestore.feast.FeastRepo;
 import io.liverec.featurestore.feast.OnlineStoreConfig;
 import io.liverec.featurestore.server.FeatureServer;
 import io.liverec.testenv.TestEnv;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +33,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,6 +261,7 @@ class FeastFeaturesIT {
             FeastOnlineFeatures.connect("127.0.0.1:" + port, Duration.ofSeconds(2));
         Recommender rec = recommender(feast, metrics);
         GatewayServer gateway = new GatewayServer(rec, "127.0.0.1", 0, 2)) {
+      assertThat(feast.warmUp(Duration.ofSeconds(10))).isTrue();
       URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/recommend");
       for (int u = 0; u < 10; u++) {
         if (!userHasRow(u)) {
@@ -268,6 +273,11 @@ class FeastFeaturesIT {
       assertThat(metrics.outcomeCount(Recommender.FEATURE_FALLBACK)).isZero();
 
       server.close();
+      long t0 = System.nanoTime();
+      assertThat(feast.warmUp(Duration.ofMillis(300)))
+          .as("warm-up against a stopped server")
+          .isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
       int whileDown = 25;
       for (int i = 0; i < whileDown; i++) {
         JsonNode body = recommend(http, uri, "u" + (i % 20));
@@ -300,6 +310,110 @@ class FeastFeaturesIT {
       assertThat(metrics.outcomeCount(Recommender.FEATURE_FALLBACK)).isEqualTo(fallbacks);
     } finally {
       server.close();
+    }
+  }
+
+  @Test
+  void aFeatureServerSlowerThanTheDeadlineIsAFeatureFallbackAndRecoversWhenFastAgain()
+      throws Exception {
+    GatewayMetrics metrics = new GatewayMetrics();
+    try (FeatureServer server = FeatureServer.start(repo, "127.0.0.1", 0);
+        DelayingProxy proxy = new DelayingProxy(server.port());
+        FeastOnlineFeatures feast =
+            FeastOnlineFeatures.connect("127.0.0.1:" + proxy.port(), Duration.ofSeconds(1));
+        Recommender rec = recommender(feast, metrics)) {
+      RecommendRequest req = new RecommendRequest("u1", "home", Map.of(), K);
+      assertThat(rec.recommend(req).outcome()).isEqualTo(Recommender.SERVED);
+      proxy.delay = Duration.ofMillis(2_000);
+      int slow = 3;
+      for (int i = 0; i < slow; i++) {
+        long t0 = System.nanoTime();
+        RecommendResponse r = rec.recommend(req);
+        long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+        assertThat(r.outcome()).isEqualTo(Recommender.FEATURE_FALLBACK);
+        assertThat(r.items()).hasSize(K);
+        assertThat(ms).as("answered at the deadline, not after the slow server").isLessThan(2_000);
+      }
+      assertThat(metrics.outcomeCount(Recommender.FEATURE_FALLBACK)).isEqualTo(slow);
+      proxy.delay = Duration.ZERO;
+      Thread.sleep(2 * 2_000); // the replies already held back drain
+      assertThat(rec.recommend(req).outcome()).isEqualTo(Recommender.SERVED);
+      assertThat(metrics.outcomeCount(Recommender.FEATURE_FALLBACK)).isEqualTo(slow);
+    }
+  }
+
+  /**
+   * A TCP proxy in front of the feature server that holds back each reply chunk by {@link #delay}.
+   */
+  static final class DelayingProxy implements AutoCloseable {
+    volatile Duration delay = Duration.ZERO;
+    private final ServerSocket listener = new ServerSocket(0, 50, null);
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    DelayingProxy(int target) throws IOException {
+      Thread accept =
+          new Thread(
+              () -> {
+                while (!listener.isClosed()) {
+                  try {
+                    Socket client = listener.accept();
+                    Socket upstream = new Socket("127.0.0.1", target);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream, false);
+                    pump(upstream, client, true);
+                  } catch (IOException e) {
+                    return; // closed
+                  }
+                }
+              },
+              "delaying-proxy-accept");
+      accept.setDaemon(true);
+      accept.start();
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    private void pump(Socket from, Socket to, boolean delayed) {
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] buf = new byte[16 * 1024];
+                try {
+                  for (int n = from.getInputStream().read(buf);
+                      n >= 0;
+                      n = from.getInputStream().read(buf)) {
+                    if (delayed && !delay.isZero()) {
+                      Thread.sleep(delay.toMillis());
+                    }
+                    to.getOutputStream().write(buf, 0, n);
+                    to.getOutputStream().flush();
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // a side closed: the proxy closes both below
+                }
+                close(from);
+                close(to);
+              },
+              "delaying-proxy-pump");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private static void close(Socket s) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+      sockets.forEach(DelayingProxy::close);
     }
   }
 
