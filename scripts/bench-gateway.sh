@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Gateway benchmark, embedded backend: 100 000 live rooms, the tiny ONNX user tower and ranker,
-# recall (Lucene HNSW) + ranking 200 candidates per request. The gateway runs in one JVM; wrk loads
+# recall (Lucene HNSW) + ranking 200 candidates per request. The gateway runs in one JVM; vegeta loads
 # it from a second process on loopback. The same JVM first times the bare model inference of the
-# same requests (user tower + ranker over 200 rows), the anchor of the ratio. Results are recorded
-# by hand in docs/BENCHMARKS.md. Settings: ROOMS, RECALL_N, DURATION (s), CONNECTIONS, PORT.
+# same requests (user tower + ranker over 200 rows), the anchor of the ratio. vegeta (installed into
+# .cache/bin on first use) loads it from a second process: first open-loop at a fixed RATE (the p99
+# target is stated at 200 QPS), then saturated with CONNECTIONS workers. Results are recorded by
+# hand in docs/BENCHMARKS.md. Settings: ROOMS, RECALL_N, DURATION (s), CONNECTIONS, RATE, PORT.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,14 @@ RECALL_N="${RECALL_N:-200}"
 DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-8}"
 PORT="${PORT:-18930}"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+VEGETA="$ROOT/.cache/bin/vegeta"
+if [ ! -x "$VEGETA" ]; then
+  # the load generator, pinned, from the Go module proxy (constant-rate, open-loop attacks)
+  echo "bench-gateway: installing vegeta v12.12.0 into .cache/bin" >&2
+  mkdir -p "$ROOT/.cache/bin"
+  GOBIN="$ROOT/.cache/bin" GOPATH="$ROOT/.cache/go" go install github.com/tsenart/vegeta/v12@v12.12.0
+fi
+RATE="${RATE:-200}"
 
 CP_FILE="serving/gateway/target/bench-classpath.txt"
 if [ "${LIVEREC_SKIP_BUILD:-0}" != "1" ]; then
@@ -24,9 +33,9 @@ printf -- '-cp %s:%s:%s\n' "$ROOT/serving/gateway/target/test-classes" \
   "$ROOT/serving/gateway/target/classes" "$(cat "$CP_FILE")" > serving/gateway/target/bench-gateway.args
 
 LOG="$(mktemp)"
-trap 'kill "$PID" 2>/dev/null || true; rm -f "$LOG" "${LUA:-}"' EXIT
+trap 'kill "$PID" 2>/dev/null || true; rm -f "$LOG" "${TARGETS:-}"' EXIT
 java -Xmx4g ${LIVEREC_JAVA_OPTS:-} @serving/gateway/target/bench-gateway.args \
-  io.liverec.gateway.GatewayBench "$ROOMS" "$PORT" "$((DURATION + 15))" "$RECALL_N" >"$LOG" 2>&1 &
+  io.liverec.gateway.GatewayBench "$ROOMS" "$PORT" "$((2 * DURATION + 12))" "$RECALL_N" >"$LOG" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do
   grep -q '^READY' "$LOG" && break
@@ -36,22 +45,33 @@ done
 grep -q '^READY' "$LOG" || { cat "$LOG"; echo "gateway did not start" >&2; exit 1; }
 cat "$LOG"
 
-LUA="$(mktemp --suffix=.lua)"
-cat > "$LUA" <<'LUA'
-local n = 0
-request = function()
-  n = n + 1
-  local body = string.format('{"userId":"u%d","surface":"home","k":20}', (n * 7919) % 10000)
-  return wrk.format("POST", "/v1/recommend", {["Content-Type"] = "application/json"}, body)
-end
-LUA
+TARGETS="$(mktemp --suffix=.jsonl)"
+python3 - "$TARGETS" "$PORT" <<'PY'
+import base64, json, sys
+with open(sys.argv[1], "w") as f:
+    for n in range(1, 10001):
+        body = json.dumps({"userId": "u%d" % ((n * 7919) % 10000), "surface": "home", "k": 20})
+        f.write(json.dumps({"method": "POST", "url": "http://127.0.0.1:%s/v1/recommend" % sys.argv[2],
+                            "header": {"Content-Type": ["application/json"]},
+                            "body": base64.b64encode(body.encode()).decode()}) + "\n")
+PY
+attack() { # $1 = rate (0 = as fast as CONNECTIONS workers go), $2 = seconds
+  "$VEGETA" attack -format=json -targets="$TARGETS" -rate="$1" -duration="${2}s" \
+    -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" -keepalive=true | "$VEGETA" report -type=json
+}
+summary() { # vegeta JSON report -> "qps p50 p99 success"
+  python3 -c 'import json,sys; r=json.load(sys.stdin); l=r["latencies"]; print("%.1f %.3f %.3f %.4f" % (r["throughput"], l["50th"]/1e6, l["99th"]/1e6, r["success"]))'
+}
 echo "== warm-up 5 s"
-wrk -t1 -c"$CONNECTIONS" -d5s -s "$LUA" "http://127.0.0.1:$PORT" >/dev/null
-echo "== load ${DURATION} s, $CONNECTIONS connections (wrk, second process)"
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" "http://127.0.0.1:$PORT" | tee "$LOG.wrk"
-wait "$PID" || true
-tail -1 "$LOG"
+attack 0 5 >/dev/null
+echo "== paced: ${RATE} requests/s for ${DURATION} s (vegeta, second process, open loop)"
+read -r P_QPS P_P50 P_P99 P_OK < <(attack "$RATE" "$DURATION" | summary)
+printf 'paced %s/s: achieved %s QPS, p50 %s ms, p99 %s ms, success %s\n' "$RATE" "$P_QPS" "$P_P50" "$P_P99" "$P_OK"
+echo "== saturated: $CONNECTIONS workers, as fast as answered, ${DURATION} s"
+read -r S_QPS S_P50 S_P99 S_OK < <(attack 0 "$DURATION" | summary)
+printf 'saturated: %s QPS, p50 %s ms, p99 %s ms, success %s\n' "$S_QPS" "$S_P50" "$S_P99" "$S_OK"
+wait "$PID" 2>/dev/null || true # the gateway prints its outcome counts when its time is up
+grep -E '^(bare inference|outcomes)' "$LOG" || true
 BARE_P50="$(sed -n 's/.*bare inference.*p50 \([0-9.]*\) ms.*/\1/p' "$LOG")"
-GW_P50="$(awk '$1=="50%"{v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; print v}' "$LOG.wrk")"
-echo "ratio gateway p50 / bare inference p50: $(awk -v g="$GW_P50" -v b="$BARE_P50" 'BEGIN{printf "%.2f", g/b}')"
-rm -f "$LOG.wrk"
+echo "ratio gateway p50 (paced) / bare inference p50: $(awk -v g="$P_P50" -v b="$BARE_P50" 'BEGIN{printf "%.2f", g/b}')"
+rm -f "$TARGETS"
