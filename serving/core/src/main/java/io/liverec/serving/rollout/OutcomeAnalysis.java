@@ -1,0 +1,208 @@
+package io.liverec.serving.rollout;
+
+import io.liverec.api.v1alpha1.ModelVersionSpec;
+import io.liverec.serving.rollout.ArmOutcomes.Arm;
+import io.liverec.serving.rollout.ArmOutcomes.Counts;
+import io.liverec.serving.rollout.stats.SampleRatio;
+import io.liverec.serving.rollout.stats.SequentialTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * A canary judged on what a recommender is for. {@code sequential} criteria ({@code ctrLift},
+ * {@code conversionLift}, {@code giftLift}: the canary's rate minus its control slice's) go through
+ * an always-valid {@link SequentialTest} per weight epoch: a new test starts whenever the canary's
+ * weight changes, on the counts since then, so outcomes are never pooled across weights. Before any
+ * verdict the arms' impression counts must match the split (sample-ratio check). A criterion is met
+ * when the test finds the canary better, or when the step's sample reaches the fixed horizon that
+ * would detect a change of τ with 80% power without finding harm; harm fails it only when the
+ * estimated lift is below the criterion's {@code min}; anything else is inconclusive and holds the
+ * weight. {@code threshold} criteria (p99 latency, error rate) read the technical source; one
+ * without data while the canary has traffic fails — missing data never passes.
+ *
+ * <p>The per-epoch baselines live in memory: an operator restart starts each epoch's test afresh on
+ * the counts from then on, which costs time, never validity.
+ */
+public final class OutcomeAnalysis implements CanaryAnalysis {
+  private static final Map<String, String> EVENTS =
+      Map.of("ctrLift", "click", "conversionLift", "conversion", "giftLift", "gift");
+
+  private final ArmOutcomes outcomes;
+  private final TrafficRouter router;
+  private final BiFunction<String, Integer, Map<String, Double>> technical;
+  private final double alpha;
+  private final double tau;
+  private final long burnIn;
+  private final Map<String, Epoch> epochs = new ConcurrentHashMap<>();
+
+  /** One weight epoch of one canary: its weight, baselines and tests per event kind. */
+  private static final class Epoch {
+    final int weight;
+    final Map<String, Counts[]> base = new LinkedHashMap<>();
+    final Map<String, SequentialTest> tests = new LinkedHashMap<>();
+
+    Epoch(int weight) {
+      this.weight = weight;
+    }
+  }
+
+  /**
+   * @param technical {@code (model, version)} → observed technical metrics (p99LatencyMs, …)
+   * @param alpha false-positive rate of each sequential test
+   * @param tau mixture scale: about the smallest absolute change in rate worth catching
+   * @param burnIn events in both arms together before any verdict
+   */
+  public OutcomeAnalysis(
+      ArmOutcomes outcomes,
+      TrafficRouter router,
+      BiFunction<String, Integer, Map<String, Double>> technical,
+      double alpha,
+      double tau,
+      long burnIn) {
+    this.outcomes = outcomes;
+    this.router = router;
+    this.technical = technical;
+    this.alpha = alpha;
+    this.tau = tau;
+    this.burnIn = burnIn;
+  }
+
+  /** The names {@code sequential} criteria may use. */
+  public static boolean knownSequentialMetric(String name) {
+    return EVENTS.containsKey(name);
+  }
+
+  @Override
+  public Result analyze(
+      String model, int version, List<ModelVersionSpec.Metric> criteria, Duration window) {
+    int weight = router.weight(model, version);
+    Epoch epoch =
+        epochs.compute(
+            model + "/" + version,
+            (k, e) -> e == null || e.weight != weight ? new Epoch(weight) : e);
+    Map<String, Double> observed = new LinkedHashMap<>();
+    List<String> failed = new ArrayList<>();
+    List<String> waiting = new ArrayList<>();
+    List<String> met = new ArrayList<>();
+    Map<String, Double> tech = technical.apply(model, version);
+    long canaryTraffic = outcomes.counts(model, version, Arm.CANARY, "click").impressions();
+    for (ModelVersionSpec.Metric c : criteria) {
+      if (c.test == ModelVersionSpec.Test.SEQUENTIAL) {
+        sequential(model, version, c, epoch, observed, failed, waiting, met);
+        continue;
+      }
+      Double v = tech.get(c.name);
+      if (v == null || v.isNaN()) {
+        (canaryTraffic > 0 ? failed : waiting)
+            .add(
+                "no data for "
+                    + c.name
+                    + (canaryTraffic > 0 ? " while the canary has traffic" : ""));
+        continue;
+      }
+      observed.put(c.name, v);
+      if (c.min != null && v < c.min) {
+        failed.add(c.name + "=" + v + " < min " + c.min);
+      } else if (c.max != null && v > c.max) {
+        failed.add(c.name + "=" + v + " > max " + c.max);
+      } else {
+        met.add(c.name);
+      }
+    }
+    if (!failed.isEmpty()) {
+      return new Result(Verdict.FAILED, observed, String.join("; ", failed));
+    }
+    if (!waiting.isEmpty()) {
+      return new Result(Verdict.INCONCLUSIVE, observed, String.join("; ", waiting));
+    }
+    return new Result(Verdict.SUCCESSFUL, observed, String.join("; ", met));
+  }
+
+  private void sequential(
+      String model,
+      int version,
+      ModelVersionSpec.Metric c,
+      Epoch epoch,
+      Map<String, Double> observed,
+      List<String> failed,
+      List<String> waiting,
+      List<String> met) {
+    String kind = EVENTS.get(c.name);
+    if (kind == null) {
+      failed.add(
+          c.name + ": no sequential test for this metric (use one of " + EVENTS.keySet() + ")");
+      return;
+    }
+    if (epoch.weight >= 100) {
+      met.add(c.name + ": no stable traffic left to compare at weight 100");
+      return;
+    }
+    Counts canaryNow = outcomes.counts(model, version, Arm.CANARY, kind);
+    Counts controlNow = outcomes.counts(model, version, Arm.CONTROL, kind);
+    Counts[] base = epoch.base.computeIfAbsent(kind, k -> new Counts[] {canaryNow, controlNow});
+    Counts canary = canaryNow.minus(base[0]);
+    Counts control = controlNow.minus(base[1]);
+    int[] slice = ArmOutcomes.controlBuckets(epoch.weight);
+    double canaryShare = epoch.weight * 100.0 / (epoch.weight * 100.0 + (slice[1] - slice[0]));
+    if (SampleRatio.mismatch(canary.impressions(), control.impressions(), canaryShare)) {
+      failed.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s: sample ratio mismatch (%d canary vs %d control impressions, expected share %.2f)",
+              c.name,
+              canary.impressions(),
+              control.impressions(),
+              canaryShare));
+      return;
+    }
+    SequentialTest test =
+        epoch.tests.computeIfAbsent(kind, k -> new SequentialTest(alpha, tau, burnIn));
+    SequentialTest.Decision d =
+        test.observe(
+            control.impressions(), control.events(), canary.impressions(), canary.events());
+    double lift = rate(canary) - rate(control);
+    observed.put(c.name, lift);
+    observed.put(c.name + ".pValue", test.pValue());
+    observed.put(c.name + ".canaryImpressions", (double) canary.impressions());
+    observed.put(c.name + ".controlImpressions", (double) control.impressions());
+    String stats =
+        String.format(
+            java.util.Locale.ROOT,
+            "%s %.4f (canary %d/%d, control %d/%d, p %.3g)",
+            c.name,
+            lift,
+            canary.events(),
+            canary.impressions(),
+            control.events(),
+            control.impressions(),
+            test.pValue());
+    if (d == SequentialTest.Decision.CANARY_WORSE && (c.min == null || lift < c.min)) {
+      failed.add(stats + ": the canary is worse");
+    } else if (d == SequentialTest.Decision.CANARY_WORSE) {
+      met.add(stats + ": worse, but within the tolerated min " + c.min);
+    } else if (d == SequentialTest.Decision.CANARY_BETTER) {
+      met.add(stats + ": the canary is better");
+    } else if (Math.min(canary.impressions(), control.impressions())
+        >= horizon(rate(control), tau)) {
+      met.add(stats + ": no harm found at the fixed horizon");
+    } else {
+      waiting.add(stats + ": not decided yet");
+    }
+  }
+
+  /** Users per arm for 80% power at two-sided α = 0.05 against a change of τ at rate p. */
+  static long horizon(double p, double tau) {
+    double z = 1.959964 + 0.841621;
+    double var = Math.max(p * (1 - p), 1e-4);
+    return (long) Math.ceil(2 * z * z * var / (tau * tau));
+  }
+
+  private static double rate(Counts c) {
+    return c.impressions() == 0 ? 0 : (double) c.events() / c.impressions();
+  }
+}
