@@ -7,42 +7,45 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult.Operation;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.FeatureViewStatus;
 import io.liverec.api.v1alpha1.Reason;
-import io.liverec.api.validation.CustomResourceValidator;
-import io.liverec.api.validation.Violation;
 import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.operator.OperatorSettings;
-import io.liverec.operator.OwnedChildren;
 import io.liverec.operator.ReconcileMetrics;
 import io.liverec.operator.Statuses;
 import io.liverec.operator.events.EventRecorder;
+import io.liverec.operator.model.FeatureViewProgress;
 import io.liverec.operator.model.MaterializationJobs;
 import io.liverec.operator.model.TrainingJobs;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * FeatureView → a registry entry (through {@link FeatureRegistry}) and, when scheduled, a
- * materialization CronJob. The registry is outside the cluster, so deletion goes through a
- * finalizer that unregisters the view.
+ * materialization CronJob (a dependent resource whose desired state is {@link
+ * MaterializationJobs}). Validate, register, reconcile the CronJob (or delete it when the schedule
+ * went away), patch status ({@link FeatureViewProgress}). The registry is outside the cluster, so
+ * deletion goes through a finalizer that unregisters the view.
  */
 @ControllerConfiguration(name = "featureview")
 public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<FeatureView> {
   static final String KIND = "FeatureView";
+  static final Duration REGISTRY_RETRY = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final FeatureRegistry registry;
-  private final OperatorSettings settings;
   private final EventRecorder events;
   private final ReconcileMetrics metrics;
+  private final MaterializationCronJobDependent crons;
 
   public FeatureViewReconciler(
       KubernetesClient client,
@@ -52,16 +55,15 @@ public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<F
       ReconcileMetrics metrics) {
     this.client = client;
     this.registry = registry;
-    this.settings = settings;
     this.events = events;
     this.metrics = metrics;
+    this.crons = new MaterializationCronJobDependent(settings);
   }
 
   @Override
   public List<EventSource<?, FeatureView>> prepareEventSources(
       EventSourceContext<FeatureView> ctx) {
-    return OwnedChildren.informer(
-        ctx, CronJob.class, FeatureView.class, MaterializationJobs.LABEL_VIEW);
+    return EventSourceUtils.dependentEventSources(ctx, crons);
   }
 
   @Override
@@ -74,142 +76,66 @@ public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<F
     long gen = TrainingJobs.generation(view);
     FeatureViewStatus before = Statuses.copyOrNew(view.getStatus(), FeatureViewStatus.class);
     FeatureViewStatus st = Statuses.copyOrNew(view.getStatus(), FeatureViewStatus.class);
-    String ns = view.getMetadata().getNamespace();
-    String name = view.getMetadata().getName();
-
-    List<Violation> violations = CustomResourceValidator.validate(view);
-    if (!violations.isEmpty()) {
-      String msg = CustomResourceValidator.describe("spec", violations);
-      if (Conditions.set(
-          st.conditions, Conditions.VALID, false, Reason.InvalidSpec, msg, gen, now)) {
-        events.warning(view, Reason.InvalidSpec, msg);
-      }
+    st.observedGeneration = gen;
+    if (!Statuses.validate(view, st.conditions, gen, now, events)) {
       if (st.registryVersion == null) {
         st.phase = "Invalid";
       }
-      st.observedGeneration = gen;
-      return patchIfChanged(view, before, st);
+      return Statuses.patchIfChanged(view, before, st);
     }
-    Conditions.set(
-        st.conditions, Conditions.VALID, true, Reason.SpecValid, "spec is valid", gen, now);
-
     FeatureRegistry.Entry entry;
     try {
-      entry = registry.register(ns, name, view.getSpec());
+      entry = registry.register(view.getMetadata().getNamespace(), name(view), view.getSpec());
     } catch (RuntimeException e) {
-      st.phase = "Failed";
-      Conditions.set(
-          st.conditions, Conditions.READY, false, Reason.RegistryFailed, e.getMessage(), gen, now);
+      FeatureViewProgress.registryFailed(st, e.getMessage(), gen, now);
       events.warning(view, Reason.RegistryFailed, "registration failed: " + e.getMessage());
-      st.observedGeneration = gen;
-      return patchIfChanged(view, before, st).rescheduleAfter(30_000);
+      return Statuses.patchIfChanged(view, before, st, REGISTRY_RETRY);
     }
     if (!Objects.equals(entry.version(), st.registryVersion)) {
       events.normal(view, Reason.Registered, "registered as version " + entry.version());
     }
-    st.registryVersion = entry.version();
-
-    Optional<CronJob> current = ctx.getSecondaryResource(CronJob.class);
     if (view.getSpec().materialization != null) {
-      CronJob desired =
-          MaterializationJobs.cronJob(
-              view, settings.materializerImage(), settings.trainerServiceAccount());
-      if (current.isEmpty()) {
-        try {
-          client.resource(desired).create();
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-          if (e.getCode() != 409) {
-            throw e;
-          }
-        }
-        events.normal(
-            view,
-            Reason.MaterializationScheduled,
-            "CronJob "
-                + desired.getMetadata().getName()
-                + " at '"
-                + desired.getSpec().getSchedule()
-                + "'");
-      } else if (!MaterializationJobs.sameOwnedFields(current.get(), desired)) {
-        client
-            .resource(current.get())
-            .edit(
-                c -> {
-                  c.setSpec(desired.getSpec());
-                  return c;
-                });
-        events.normal(
-            view,
-            Reason.MaterializationScheduled,
-            "CronJob "
-                + desired.getMetadata().getName()
-                + " updated to '"
-                + desired.getSpec().getSchedule()
-                + "'");
+      ReconcileResult<CronJob> r = crons.reconcile(view, ctx);
+      CronJob cron = r.getSingleResource().orElseThrow();
+      String at = "CronJob " + cron.getMetadata().getName();
+      String schedule = "'" + cron.getSpec().getSchedule() + "'";
+      if (r.getSingleOperation() == Operation.CREATED) {
+        events.normal(view, Reason.MaterializationScheduled, at + " at " + schedule);
+      } else if (r.getSingleOperation() == Operation.UPDATED) {
+        events.normal(view, Reason.MaterializationScheduled, at + " updated to " + schedule);
       }
-      st.cronJobName = desired.getMetadata().getName();
-      current
-          .map(c -> c.getStatus() == null ? null : c.getStatus().getLastSuccessfulTime())
-          .ifPresent(t -> st.lastMaterialized = t);
-      st.phase = "Ready";
-      Conditions.set(
-          st.conditions,
-          Conditions.READY,
-          true,
-          Reason.MaterializationScheduled,
-          "registered (version "
-              + entry.version()
-              + "), materialized on '"
-              + desired.getSpec().getSchedule()
-              + "'",
-          gen,
-          now);
+      FeatureViewProgress.scheduled(st, entry.version(), cron, gen, now);
     } else {
-      current.ifPresent(
-          c -> {
-            client.resource(c).delete();
-            events.normal(
-                view,
-                Reason.MaterializationUnscheduled,
-                "deleted CronJob " + c.getMetadata().getName());
-          });
-      st.cronJobName = null;
-      st.phase = "Registered";
-      Conditions.set(
-          st.conditions,
-          Conditions.READY,
-          true,
-          Reason.Registered,
-          "registered (version " + entry.version() + "); materialized on demand",
-          gen,
-          now);
+      crons.getSecondaryResource(view, ctx).ifPresent(c -> unschedule(view, c, ctx));
+      FeatureViewProgress.onDemand(st, entry.version(), gen, now);
     }
-    st.observedGeneration = gen;
-    return patchIfChanged(view, before, st);
+    return Statuses.patchIfChanged(view, before, st);
   }
 
-  private static UpdateControl<FeatureView> patchIfChanged(
-      FeatureView view, FeatureViewStatus before, FeatureViewStatus after) {
-    if (Statuses.same(before, after)) {
-      return UpdateControl.noUpdate();
-    }
-    view.setStatus(after);
-    return UpdateControl.patchStatus(view);
+  private void unschedule(FeatureView view, CronJob cron, Context<FeatureView> ctx) {
+    crons.delete(view, ctx);
+    String msg = "deleted CronJob " + cron.getMetadata().getName();
+    events.normal(view, Reason.MaterializationUnscheduled, msg);
+  }
+
+  private static String name(FeatureView view) {
+    return view.getMetadata().getName();
   }
 
   @Override
   public DeleteControl cleanup(FeatureView view, Context<FeatureView> ctx) {
     String ns = view.getMetadata().getNamespace();
-    String name = view.getMetadata().getName();
-    if (registry.unregister(ns, name)) {
+    if (registry.unregister(ns, name(view))) {
       events.normal(view, Reason.Unregistered, "removed from the feature registry");
     }
+    // the cluster's garbage collector would follow the owner reference; deleting explicitly keeps
+    // the cleanup independent of it, as for TrainingRun
     client
         .batch()
         .v1()
         .cronjobs()
         .inNamespace(ns)
-        .withLabel(MaterializationJobs.LABEL_VIEW, name)
+        .withLabel(MaterializationJobs.LABEL_VIEW, name(view))
         .delete();
     return DeleteControl.defaultDelete();
   }

@@ -6,20 +6,15 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.ModelVersion;
 import io.liverec.api.v1alpha1.ModelVersionStatus;
 import io.liverec.api.v1alpha1.Reason;
-import io.liverec.api.validation.CustomResourceValidator;
-import io.liverec.api.validation.Violation;
 import io.liverec.operator.ReconcileMetrics;
 import io.liverec.operator.Statuses;
 import io.liverec.operator.events.EventRecorder;
 import io.liverec.operator.model.TrainingJobs;
 import io.liverec.serving.rollout.Rollout;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * ModelVersion → the rollout phase machine ({@link Rollout}, shared with the embedded CLI). The
@@ -52,21 +47,13 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
     ModelVersionStatus before = Statuses.copyOrNew(mv.getStatus(), ModelVersionStatus.class);
     ModelVersionStatus st = Statuses.copyOrNew(mv.getStatus(), ModelVersionStatus.class);
 
-    List<Violation> violations = CustomResourceValidator.validate(mv);
-    if (!violations.isEmpty()) {
-      String msg = CustomResourceValidator.describe("spec", violations);
-      if (Conditions.set(
-          st.conditions, Conditions.VALID, false, Reason.InvalidSpec, msg, gen, now)) {
-        events.warning(mv, Reason.InvalidSpec, msg);
-      }
+    if (!Statuses.validate(mv, st.conditions, gen, now, events)) {
       if (st.phase == null) {
         st.phase = "Invalid";
       }
       st.observedGeneration = gen;
-      return patchIfChanged(mv, before, st, null);
+      return Statuses.patchIfChanged(mv, before, st);
     }
-    Conditions.set(
-        st.conditions, Conditions.VALID, true, Reason.SpecValid, "spec is valid", gen, now);
 
     Rollout.Outcome outcome = rollout.reconcile(mv.getSpec(), st, gen, now);
     for (Rollout.Transition t : outcome.transitions()) {
@@ -76,22 +63,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion>, Cleaner
         events.normal(mv, t.reason(), t.message());
       }
     }
-    return patchIfChanged(mv, before, st, outcome.requeueAfter().orElse(null));
-  }
-
-  private static UpdateControl<ModelVersion> patchIfChanged(
-      ModelVersion mv, ModelVersionStatus before, ModelVersionStatus after, Duration requeue) {
-    UpdateControl<ModelVersion> control;
-    if (Statuses.same(before, after)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      mv.setStatus(after);
-      control = UpdateControl.patchStatus(mv);
-    }
-    if (requeue != null) {
-      control.rescheduleAfter(Math.max(1, requeue.toMillis()));
-    }
-    return control;
+    return Statuses.patchIfChanged(mv, before, st, outcome.requeueAfter().orElse(null));
   }
 
   @Override

@@ -171,6 +171,7 @@ class ManifestsRenderTest {
       {"batch", "jobs", "delete"},
       {"batch", "cronjobs", "patch"},
       {"", "configmaps", "create"},
+      {"", "configmaps", "watch"},
       {"", "pods", "list"},
       {"", "events", "create"}
     };
