@@ -28,7 +28,8 @@ public final class GatewayServer implements AutoCloseable {
   /** Request bodies larger than this are refused with 413. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
-  static final Set<String> FEEDBACK_EVENTS = Set.of("impression", "click", "watch", "gift");
+  static final Set<String> FEEDBACK_EVENTS =
+      Set.of("impression", "click", "conversion", "watch", "gift");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
@@ -218,6 +219,7 @@ public final class GatewayServer implements AutoCloseable {
       recommender.index().bump(room.intValue(), bump);
     }
     recommender.metrics().feedback(event, recommender.rankerFor(userId));
+    recommender.countOutcome(userId, event);
   }
 
   private static String requiredString(JsonNode body, String field, int maxLen) {

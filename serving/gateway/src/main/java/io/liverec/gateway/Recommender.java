@@ -2,6 +2,7 @@ package io.liverec.gateway;
 
 import io.liverec.serving.inference.InferenceBackend;
 import io.liverec.serving.inference.Tensor;
+import io.liverec.serving.rollout.ArmOutcomes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ public final class Recommender implements AutoCloseable {
   private final Supplier<TrafficSplit> split;
   private final GatewayMetrics metrics;
   private final RankerInputs rankerInputs;
+  private final ArmOutcomes outcomes = new ArmOutcomes();
   private final ExecutorService rankerCalls =
       Executors.newCachedThreadPool(
           r -> {
@@ -97,6 +99,29 @@ public final class Recommender implements AutoCloseable {
   /** The ranker arm a user is on now. */
   public ModelRef rankerFor(String userId) {
     return split.get().armFor(userId).ranker();
+  }
+
+  /** Impressions and outcome events of the canary and its control slice, for the analysis. */
+  public ArmOutcomes outcomes() {
+    return outcomes;
+  }
+
+  /**
+   * Counts one feedback event toward the canary's comparison when the user is on the canary or in
+   * its control slice ({@code impression}, {@code click}, {@code conversion}, {@code gift}).
+   */
+  public void countOutcome(String userId, String event) {
+    TrafficSplit s = split.get();
+    s.comparisonArm(userId)
+        .ifPresent(
+            arm -> {
+              ModelRef canary = s.arms().get(0).ranker();
+              if (event.equals("impression")) {
+                outcomes.impression(canary.name(), canary.version(), arm);
+              } else {
+                outcomes.event(canary.name(), canary.version(), arm, event);
+              }
+            });
   }
 
   public RecommendResponse recommend(RecommendRequest req) {

@@ -1,5 +1,6 @@
 package io.liverec.gateway;
 
+import io.liverec.serving.rollout.ArmOutcomes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,26 @@ public final class TrafficSplit {
     h *= 0xff51afd7ed558ccdL;
     h ^= (h >>> 33);
     return (int) Long.remainderUnsigned(h, BUCKETS);
+  }
+
+  /**
+   * Where a user stands in the canary's comparison: {@code CANARY} on the canary (the first arm of
+   * a split with two or more), {@code CONTROL} in the equal-sized slice of stable buckets right
+   * after it ({@link ArmOutcomes#controlBuckets}), empty for everyone else and for a split without
+   * a canary.
+   */
+  public java.util.Optional<ArmOutcomes.Arm> comparisonArm(String userId) {
+    if (arms.size() < 2 || upper[0] == 0) {
+      return java.util.Optional.empty();
+    }
+    int b = bucket(salt, userId);
+    int size = Math.min(upper[0], BUCKETS - upper[0]);
+    if (b < upper[0]) {
+      return java.util.Optional.of(ArmOutcomes.Arm.CANARY);
+    }
+    return b < upper[0] + size
+        ? java.util.Optional.of(ArmOutcomes.Arm.CONTROL)
+        : java.util.Optional.empty();
   }
 
   public Arm armFor(String userId) {
