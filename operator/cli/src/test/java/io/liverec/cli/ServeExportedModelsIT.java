@@ -13,20 +13,15 @@ import io.liverec.serving.triton.TritonApi;
 import io.liverec.serving.triton.TritonClient;
 import io.liverec.serving.triton.TritonHttpClient;
 import io.liverec.testenv.TestEnv;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The real exports served by the real tritonserver: a tiny world simulated and a ranker and a
@@ -38,53 +33,11 @@ import picocli.CommandLine;
 class ServeExportedModelsIT {
   @TempDir Path tmp;
 
-  private static void run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    assertThat(code).as("liverec " + String.join(" ", args) + "\n" + err).isZero();
-  }
-
-  private Path train(String name, String spec) throws Exception {
-    Path file = Files.writeString(tmp.resolve(name + ".yaml"), spec);
-    Path out = tmp.resolve("runs-" + name);
-    run("train", "-f", file.toString(), "--out", out.toString(), "--quiet");
-    try (Stream<Path> s = Files.list(out)) {
-      return s.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
-  }
-
   @Test
   void theExportedRankerAndUserTowerServeTheSameOnTritonAsEmbedded() throws Exception {
-    Path events = tmp.resolve("events");
-    run(
-        "simulate",
-        "--users",
-        "300",
-        "--rooms",
-        "60",
-        "--days",
-        "3",
-        "--seed",
-        "7",
-        "--out",
-        events.toString());
-    String data = "  data: {events: " + events.toAbsolutePath() + ", holdoutDays: 1}\n";
-    Path rankerRun =
-        train(
-            "ranker",
-            "apiVersion: liverec.io/v1alpha1\nkind: TrainingRun\nmetadata: {name: it-ranker}\nspec:\n"
-                + "  task: ranking\n"
-                + data
-                + "  model: {embeddingDim: 8}\n  training: {epochs: 1, batchSize: 256, seed: 3}\n");
-    Path recallRun =
-        train(
-            "recall",
-            "apiVersion: liverec.io/v1alpha1\nkind: TrainingRun\nmetadata: {name: it-recall}\nspec:\n"
-                + "  task: recall\n"
-                + data
-                + "  training: {epochs: 1, batchSize: 256, seed: 3}\n");
+    TinyWorld world = TinyWorld.train(tmp, "it", 1);
+    Path rankerRun = world.rankerRun();
+    Path recallRun = world.recallRun();
 
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String ranker = "it_ranker_" + suffix;

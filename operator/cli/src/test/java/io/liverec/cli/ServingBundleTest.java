@@ -12,8 +12,6 @@ import io.liverec.pipelines.eval.Auc;
 import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.serving.onnx.OnnxRuntimeBackend;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +27,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The serving bundle the demo writes from its runs, served: every column the ranker was trained on
@@ -45,35 +42,10 @@ class ServingBundleTest {
 
   @BeforeAll
   static void trainAndBundle() throws Exception {
-    events = tmp.resolve("events");
-    run(
-        "simulate",
-        "--users",
-        "300",
-        "--rooms",
-        "60",
-        "--days",
-        "3",
-        "--seed",
-        "7",
-        "--out",
-        events.toString());
-    String data = "  data: {events: " + events.toAbsolutePath() + ", holdoutDays: 1}\n";
-    rankerRun =
-        train(
-            "ranker",
-            "apiVersion: liverec.io/v1alpha1\nkind: TrainingRun\nmetadata: {name: bundle-ranker}\n"
-                + "spec:\n  task: ranking\n"
-                + data
-                + "  model: {embeddingDim: 8}\n  training: {epochs: 2, batchSize: 256, seed: 3}\n");
-    Path recallRun =
-        train(
-            "recall",
-            "apiVersion: liverec.io/v1alpha1\nkind: TrainingRun\nmetadata: {name: bundle-recall}\n"
-                + "spec:\n  task: recall\n"
-                + data
-                + "  training: {epochs: 1, batchSize: 256, seed: 3}\n");
-    bundle = ServingBundle.write(tmp.resolve("serving"), rankerRun, recallRun, events);
+    TinyWorld world = TinyWorld.train(tmp, "bundle", 2);
+    events = world.events();
+    rankerRun = world.rankerRun();
+    bundle = ServingBundle.write(tmp.resolve("serving"), rankerRun, world.recallRun(), events);
   }
 
   @Test
@@ -196,21 +168,5 @@ class ServingBundleTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(JsonNode n) {
     return JSON.convertValue(n, Map.class);
-  }
-
-  private static void run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err, true));
-    assertThat(cli.execute(args)).as("liverec " + String.join(" ", args) + "\n" + err).isZero();
-  }
-
-  private static Path train(String name, String spec) throws Exception {
-    Path file = Files.writeString(tmp.resolve(name + ".yaml"), spec);
-    Path out = tmp.resolve("runs-" + name);
-    run("train", "-f", file.toString(), "--out", out.toString(), "--quiet");
-    try (Stream<Path> s = Files.list(out)) {
-      return s.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
   }
 }
