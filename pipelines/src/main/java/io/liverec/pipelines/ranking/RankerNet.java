@@ -1,12 +1,12 @@
 package io.liverec.pipelines.ranking;
 
+import io.liverec.pipelines.nn.Dense;
+import io.liverec.pipelines.nn.Embeddings;
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.layers.Contribution;
-import io.liverec.pipelines.ranking.layers.Dense;
-import io.liverec.pipelines.ranking.layers.Embeddings;
-import io.liverec.pipelines.ranking.layers.Fields;
 import io.liverec.pipelines.ranking.layers.Interactions;
 import io.liverec.pipelines.ranking.multitask.Experts;
-import io.liverec.pipelines.ranking.ops.Ops;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,9 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Init;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.Ops;
 
 /**
  * AutoInt: multi-head self-attention over field embeddings. Per head h: α = softmaxₖ⟨W_Q eᵢ, W_K

@@ -1,8 +1,9 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Init;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.Ops;
 
 /**
  * Factorization machine: first-order weights of the sparse ids plus the pairwise term Σ_{i<j} ⟨vᵢ,

@@ -1,7 +1,8 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.ops.Ops;
 
 /** A feature-interaction layer over the field embeddings. */
 public interface Interaction {

@@ -1,8 +1,9 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Init;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.Ops;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

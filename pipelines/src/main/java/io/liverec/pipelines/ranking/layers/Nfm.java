@@ -1,7 +1,8 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.ops.Ops;
 
 /**
  * NFM bi-interaction pooling: Σ_{i<j} vᵢ ⊙ vⱼ = ½[(Σᵢ vᵢ)² − Σᵢ vᵢ²] element-wise, a d-vector fed

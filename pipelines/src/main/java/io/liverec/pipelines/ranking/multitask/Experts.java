@@ -1,8 +1,8 @@
 package io.liverec.pipelines.ranking.multitask;
 
+import io.liverec.pipelines.nn.Dense;
+import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.layers.Dense;
-import io.liverec.pipelines.ranking.ops.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.liverec.pipelines.ranking.multitask;
 
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.TfOps;
-import io.liverec.pipelines.ranking.optim.Adam;
+import io.liverec.pipelines.nn.Adam;
+import io.liverec.pipelines.nn.Init;
+import io.liverec.pipelines.nn.TfOps;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;

@@ -1,6 +1,6 @@
 package io.liverec.pipelines.ranking.multitask;
 
-import io.liverec.pipelines.ranking.ops.Ops;
+import io.liverec.pipelines.nn.Ops;
 
 /** Weighted binary cross-entropies (weighted mean over the batch). */
 public final class Losses {

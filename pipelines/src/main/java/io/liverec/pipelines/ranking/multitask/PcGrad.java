@@ -1,6 +1,6 @@
 package io.liverec.pipelines.ranking.multitask;
 
-import io.liverec.pipelines.ranking.ops.Ops;
+import io.liverec.pipelines.nn.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,16 +1,15 @@
 package io.liverec.pipelines.recall.twotower;
 
-import io.liverec.pipelines.ranking.TfRanker;
-import io.liverec.pipelines.ranking.ops.TfOps;
-import io.liverec.pipelines.ranking.optim.Adam;
+import io.liverec.pipelines.nn.Adam;
+import io.liverec.pipelines.nn.GraphSession;
+import io.liverec.pipelines.nn.Tensors;
+import io.liverec.pipelines.nn.TfOps;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -21,13 +20,13 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The two-tower model in a TF Java graph: both towers ({@link TwoTowerNet}), the in-batch softmax
- * loss with logQ correction ({@link InBatchSoftmax}) and Adam (the ranking module's). Variables
- * start from seeded Java-side values, so a seed gives the same model.
+ * loss with logQ correction ({@link InBatchSoftmax}) and {@link io.liverec.pipelines.nn.Adam}, run
+ * on a {@link GraphSession}. Variables start from seeded Java-side values, so a seed gives the same
+ * model.
  */
 public final class TwoTowerModel implements AutoCloseable {
   private final TwoTowerConfig config;
-  private final Graph graph;
-  private final Session session;
+  private final GraphSession session;
   private final TfOps ops;
   private final Placeholder<TInt64> userSparse;
   private final Placeholder<TInt64> seq;
@@ -46,7 +45,7 @@ public final class TwoTowerModel implements AutoCloseable {
 
   public TwoTowerModel(TwoTowerConfig config) {
     this.config = config;
-    this.graph = new Graph();
+    Graph graph = new Graph();
     org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(graph);
     this.ops = new TfOps(tf);
     this.userSparse = ids(tf, "user_sparse", config.userSparseWidth());
@@ -95,8 +94,7 @@ public final class TwoTowerModel implements AutoCloseable {
       updates.add(adam.apply(v.name(), v.variable(), v.shape(), ready.get(i)));
     }
     this.trainOp = Adam.group(ops, updates);
-    this.session = new Session(graph);
-    ops.initialise(session, config.seed());
+    this.session = new GraphSession(graph, ops, config.seed(), false, "two_tower");
   }
 
   public TwoTowerConfig config() {
@@ -120,41 +118,33 @@ public final class TwoTowerModel implements AutoCloseable {
         }
       }
     }
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner();
-      feedUser(r, b, feeds);
-      feedRoom(r, b, feeds);
-      r.feed(logQ, track(feeds, TFloat32.vectorOf(logQValues)));
-      r.feed(mask, track(feeds, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(maskValues))));
-      r.feed(labels, track(feeds, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(eye))));
-      r.fetch(loss).addTarget(trainOp);
-      try (Result res = r.run()) {
+    try (GraphSession.Call c = session.call()) {
+      feedUser(c, b);
+      feedRoom(c, b);
+      c.feed(logQ, TFloat32.vectorOf(logQValues));
+      c.feed(mask, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(maskValues)));
+      c.feed(labels, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(eye)));
+      c.fetch(loss).target(trainOp);
+      try (Result res = c.run()) {
         return ((TFloat32) res.get(0)).getFloat();
       }
-    } finally {
-      feeds.forEach(Tensor::close);
     }
   }
 
   /** Unit user vectors for the user side of {@code b}. */
   public float[][] userVectors(TowerBatch b) {
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner();
-      feedUser(r, b, feeds);
-      r.fetch(userVectors);
-      try (Result res = r.run()) {
-        return rows((TFloat32) res.get(0), b.size());
+    try (GraphSession.Call c = session.call()) {
+      feedUser(c, b);
+      c.fetch(userVectors);
+      try (Result res = c.run()) {
+        return Tensors.rows(res.get(0), b.size());
       }
-    } finally {
-      feeds.forEach(Tensor::close);
     }
   }
 
   /** Unit room vectors for the room side of {@code b}. */
   public float[][] roomVectors(TowerBatch b) {
-    return runRoom(b, roomVectors, t -> rows(t, b.size()));
+    return runRoom(b, roomVectors, t -> Tensors.rows(t, b.size()));
   }
 
   /** The room prior b_r for the room side of {@code b}; zeros when the config has none. */
@@ -162,68 +152,42 @@ public final class TwoTowerModel implements AutoCloseable {
     if (roomPrior == null) {
       return new float[b.roomRows()];
     }
-    return runRoom(
-        b,
-        roomPrior,
-        t -> {
-          float[] out = new float[b.roomRows()];
-          t.copyTo(DataBuffers.of(out, false, false));
-          return out;
-        });
+    return runRoom(b, roomPrior, Tensors::read);
   }
 
   private <R> R runRoom(
-      TowerBatch b, Operand<TFloat32> output, java.util.function.Function<TFloat32, R> read) {
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      Session.Runner r = session.runner();
-      feedRoom(r, b, feeds);
-      r.fetch(output);
-      try (Result res = r.run()) {
-        return read.apply((TFloat32) res.get(0));
+      TowerBatch b, Operand<TFloat32> output, java.util.function.Function<Tensor, R> read) {
+    try (GraphSession.Call c = session.call()) {
+      feedRoom(c, b);
+      c.fetch(output);
+      try (Result res = c.run()) {
+        return read.apply(res.get(0));
       }
-    } finally {
-      feeds.forEach(Tensor::close);
     }
   }
 
   /** Current values of the model variables (for export), by name. */
   public Map<String, float[]> variableValues() {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    Session.Runner r = session.runner();
-    modelVariables.forEach(n -> r.fetch(ops.variables().get(n).variable()));
-    try (Result res = r.run()) {
-      for (int i = 0; i < modelVariables.size(); i++) {
-        TFloat32 t = (TFloat32) res.get(i);
-        float[] v = new float[Math.toIntExact(t.size())];
-        t.copyTo(DataBuffers.of(v, false, false));
-        out.put(modelVariables.get(i), v);
-      }
-    }
-    return out;
+    return session.values(modelVariables);
   }
 
-  private void feedUser(Session.Runner r, TowerBatch b, List<Tensor> feeds) {
+  private void feedUser(GraphSession.Call c, TowerBatch b) {
     int n = b.size();
-    r.feed(
-        userSparse, track(feeds, longs(b.userSparse(), n, config.userSparseWidth(), "userSparse")));
-    r.feed(seq, track(feeds, longs(b.seq(), n, config.seqLength(), "seq")));
+    c.feed(userSparse, Tensors.longs(b.userSparse(), n, config.userSparseWidth(), "userSparse"));
+    c.feed(seq, Tensors.longs(b.seq(), n, config.seqLength(), "seq"));
   }
 
-  private void feedRoom(Session.Runner r, TowerBatch b, List<Tensor> feeds) {
+  private void feedRoom(GraphSession.Call c, TowerBatch b) {
     int n = b.roomRows();
-    r.feed(roomSparse, track(feeds, longs(b.roomSparse(), n, 4, "roomSparse")));
-    r.feed(
-        roomDense,
-        track(feeds, floats(b.roomDense(), n, TwoTowerConfig.ROOM_DENSE.size(), "roomDense")));
+    c.feed(roomSparse, Tensors.longs(b.roomSparse(), n, 4, "roomSparse"));
+    c.feed(
+        roomDense, Tensors.floats(b.roomDense(), n, TwoTowerConfig.ROOM_DENSE.size(), "roomDense"));
     int m = config.multimodalDim();
-    r.feed(
+    c.feed(
         multimodal,
-        track(
-            feeds,
-            m > 0
-                ? floats(b.multimodal(), n, m, "multimodal")
-                : TFloat32.tensorOf(Shape.of(n, 1))));
+        m > 0
+            ? Tensors.floats(b.multimodal(), n, m, "multimodal")
+            : TFloat32.tensorOf(Shape.of(n, 1)));
   }
 
   private static Placeholder<TInt64> ids(org.tensorflow.op.Ops tf, String name, int width) {
@@ -234,35 +198,8 @@ public final class TwoTowerModel implements AutoCloseable {
     return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, width)));
   }
 
-  private static TInt64 longs(long[][] rows, int n, int width, String field) {
-    return TInt64.tensorOf(
-        Shape.of(n, width), DataBuffers.of(TfRanker.flatten(rows, n, width, field), true, false));
-  }
-
-  private static TFloat32 floats(float[][] rows, int n, int width, String field) {
-    return TFloat32.tensorOf(
-        Shape.of(n, width), DataBuffers.of(TfRanker.flatten(rows, n, width, field), true, false));
-  }
-
-  private static float[][] rows(TFloat32 t, int n) {
-    int d = Math.toIntExact(t.shape().size(1));
-    float[] flat = new float[n * d];
-    t.copyTo(DataBuffers.of(flat, false, false));
-    float[][] out = new float[n][d];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(flat, i * d, out[i], 0, d);
-    }
-    return out;
-  }
-
-  private static <T extends Tensor> T track(List<Tensor> feeds, T t) {
-    feeds.add(t);
-    return t;
-  }
-
   @Override
   public void close() {
     session.close();
-    graph.close();
   }
 }

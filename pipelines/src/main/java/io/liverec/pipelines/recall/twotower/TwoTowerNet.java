@@ -1,9 +1,9 @@
 package io.liverec.pipelines.recall.twotower;
 
-import io.liverec.pipelines.ranking.layers.Dense;
-import io.liverec.pipelines.ranking.layers.Embeddings;
-import io.liverec.pipelines.ranking.layers.Fields;
-import io.liverec.pipelines.ranking.ops.Ops;
+import io.liverec.pipelines.nn.Dense;
+import io.liverec.pipelines.nn.Embeddings;
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.Ops;
 
 /**
  * The two towers, written once against the ranking op vocabulary ({@link Ops}) so the same code

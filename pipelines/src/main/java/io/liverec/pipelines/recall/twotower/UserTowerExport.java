@@ -7,7 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import io.liverec.pipelines.ranking.ops.OnnxOps;
+import io.liverec.pipelines.nn.OnnxOps;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -5,10 +5,11 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.pipelines.features.FeatureSchema;
-import io.liverec.pipelines.ranking.GraphRunner;
-import io.liverec.pipelines.ranking.GraphRunner.Value;
+import io.liverec.pipelines.nn.Fields;
+import io.liverec.pipelines.nn.GraphRunner;
+import io.liverec.pipelines.nn.GraphRunner.Value;
+import io.liverec.pipelines.nn.TfOps;
 import io.liverec.pipelines.ranking.RankerConfig;
-import io.liverec.pipelines.ranking.ops.TfOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,8 @@ package io.liverec.pipelines.ranking.multitask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
-import io.liverec.pipelines.ranking.GraphRunner;
-import io.liverec.pipelines.ranking.GraphRunner.Value;
+import io.liverec.pipelines.nn.GraphRunner;
+import io.liverec.pipelines.nn.GraphRunner.Value;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

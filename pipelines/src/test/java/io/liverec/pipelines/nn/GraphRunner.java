@@ -1,6 +1,5 @@
-package io.liverec.pipelines.ranking;
+package io.liverec.pipelines.nn;
 
-import io.liverec.pipelines.ranking.ops.TfOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.liverec.pipelines.ranking.layers;
+package io.liverec.pipelines.nn;
 
 /**
  * What interaction layers see: the stacked field embeddings and the flat deep input.

@@ -1,7 +1,5 @@
-package io.liverec.pipelines.ranking.layers;
+package io.liverec.pipelines.nn;
 
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.Ops;
 import java.util.List;
 
 /** Fully connected layers and stacks of them (the DNN part, experts, towers). */

@@ -1,4 +1,4 @@
-package io.liverec.pipelines.ranking.ops;
+package io.liverec.pipelines.nn;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;

@@ -1,7 +1,5 @@
-package io.liverec.pipelines.ranking.optim;
+package io.liverec.pipelines.nn;
 
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.TfOps;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;

@@ -1,8 +1,6 @@
-package io.liverec.pipelines.ranking.layers;
+package io.liverec.pipelines.nn;
 
 import io.liverec.pipelines.features.FeatureSchema;
-import io.liverec.pipelines.ranking.ops.Init;
-import io.liverec.pipelines.ranking.ops.Ops;
 import java.util.ArrayList;
 import java.util.List;
 
