@@ -3,14 +3,15 @@ package io.liverec.pipelines.ranking;
 import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.features.FeatureSchema;
-import io.liverec.pipelines.ranking.layers.Cross;
+import io.liverec.pipelines.ranking.layers.Interaction;
 import io.liverec.pipelines.ranking.layers.Interactions;
-import io.liverec.pipelines.ranking.layers.Kfm;
+import io.liverec.pipelines.ranking.layers.SpecValues;
 import io.liverec.pipelines.ranking.multitask.Experts;
 import io.liverec.pipelines.ranking.multitask.PcGrad;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
  * A validated, immutable view of the model and training spec plus the feature schema: everything
@@ -22,12 +23,7 @@ public record RankerConfig(
     int embeddingDim,
     int multimodalFields,
     List<Integer> hiddenUnits,
-    List<Interactions> interactions,
-    Kfm.Sharing kfmSharing,
-    int crossLayers,
-    Cross.Form crossForm,
-    int attentionHeads,
-    int attentionLayers,
+    Map<Interactions, Interaction> interactions,
     List<String> tasks,
     boolean esmm,
     Experts experts,
@@ -38,8 +34,7 @@ public record RankerConfig(
     boolean pcGrad,
     PcGrad.Scope pcGradScope,
     double learningRate,
-    long seed,
-    boolean sparseEmbeddingUpdates) {
+    long seed) {
 
   /** Task names a {@link io.liverec.pipelines.features.Batch} has labels for. */
   public static final List<String> SUPPORTED_TASKS = List.of("ctr", "cvr");
@@ -69,23 +64,20 @@ public record RankerConfig(
         throw bad("model.hiddenUnits", "sizes must be positive, got " + hidden);
       }
     }
-    List<Interactions> interactions = new ArrayList<>();
+    // Every layer's settings are checked, listed or not: a typo in a setting the spec carries is
+    // an error even while its layer is switched off, so switching it on later cannot surprise.
+    Map<Interactions, Interaction> configured = new LinkedHashMap<>();
+    for (Interactions i : Interactions.values()) {
+      configured.put(i, i.create(model));
+    }
+    Map<Interactions, Interaction> interactions = new LinkedHashMap<>();
     for (String name : model.interactions == null ? List.<String>of() : model.interactions) {
       Interactions i = Interactions.byName(name);
-      if (interactions.contains(i)) {
+      if (interactions.containsKey(i)) {
         throw bad("model.interactions", "lists '" + name + "' twice");
       }
-      interactions.add(i);
+      interactions.put(i, configured.get(i));
     }
-    Kfm.Sharing sharing =
-        parse(Kfm.Sharing.class, model.kfmKernelSharing, "model.kfmKernelSharing", "field");
-    int cross = nonNegative(model.crossLayers, "model.crossLayers");
-    if (interactions.contains(Interactions.CROSS) && cross == 0) {
-      throw bad("model.crossLayers", "must be > 0 when 'cross' is in model.interactions");
-    }
-    Cross.Form crossForm = parse(Cross.Form.class, model.crossForm, "model.crossForm", "vector");
-    int heads = positive(model.attentionHeads, "model.attentionHeads");
-    int attLayers = positive(model.attentionLayers, "model.attentionLayers");
 
     ModelSpec.MultitaskSpec mt =
         model.multitask == null ? new ModelSpec.MultitaskSpec() : model.multitask;
@@ -183,12 +175,7 @@ public record RankerConfig(
             dim,
             mmFields,
             hidden,
-            List.copyOf(interactions),
-            sharing,
-            cross,
-            crossForm,
-            heads,
-            attLayers,
+            Collections.unmodifiableMap(interactions),
             tasks,
             esmm,
             experts,
@@ -199,12 +186,19 @@ public record RankerConfig(
             pcGrad,
             pcGradScope,
             lr,
-            seed,
-            true);
-    boolean needsPairs =
-        interactions.stream().anyMatch(i -> i == Interactions.FM || i == Interactions.KFM);
-    if (schema != null && needsPairs && c.numFields() < 2) {
-      throw bad("model.interactions", "fm/kfm need at least 2 fields, schema has " + c.numFields());
+            seed);
+    if (schema != null) {
+      for (Map.Entry<Interactions, Interaction> i : interactions.entrySet()) {
+        if (c.numFields() < i.getValue().minFields()) {
+          throw bad(
+              "model.interactions",
+              i.getKey().specName()
+                  + " needs at least "
+                  + i.getValue().minFields()
+                  + " fields, schema has "
+                  + c.numFields());
+        }
+      }
     }
     return c;
   }
@@ -223,35 +217,9 @@ public record RankerConfig(
     }
   }
 
-  /**
-   * The same config with dense (exact Adam) or sparse (lazy Adam over the batch's unique ids)
-   * updates of the tables read only through lookups. Sparse is the default: its step time does not
-   * grow with the vocabulary.
-   */
-  public RankerConfig withSparseEmbeddingUpdates(boolean sparse) {
-    return new RankerConfig(
-        schema,
-        embeddingDim,
-        multimodalFields,
-        hiddenUnits,
-        interactions,
-        kfmSharing,
-        crossLayers,
-        crossForm,
-        attentionHeads,
-        attentionLayers,
-        tasks,
-        esmm,
-        experts,
-        numExperts,
-        taskExperts,
-        gradNorm,
-        gradNormAlpha,
-        pcGrad,
-        pcGradScope,
-        learningRate,
-        seed,
-        sparse);
+  /** What the shared bottom (one DNN or the experts) needs of this config. */
+  public Experts.Settings bottomSettings() {
+    return new Experts.Settings(hiddenUnits, tasks, numExperts, taskExperts);
   }
 
   /**
@@ -266,38 +234,18 @@ public record RankerConfig(
   }
 
   public boolean has(Interactions i) {
-    return interactions.contains(i);
+    return interactions.containsKey(i);
   }
 
   private static IllegalArgumentException bad(String field, String message) {
-    return new IllegalArgumentException(field + ": " + message);
+    return SpecValues.bad(field, message);
   }
 
   private static int positive(Integer v, String field) {
-    if (v == null || v <= 0) {
-      throw bad(field, "must be a positive integer, got " + v);
-    }
-    return v;
-  }
-
-  private static int nonNegative(Integer v, String field) {
-    if (v == null || v < 0) {
-      throw bad(field, "must be >= 0, got " + v);
-    }
-    return v;
+    return SpecValues.positive(v, field);
   }
 
   private static String lower(String v, String dflt) {
-    return v == null ? dflt : v.trim().toLowerCase(Locale.ROOT);
-  }
-
-  private static <E extends Enum<E>> E parse(Class<E> type, String v, String field, String dflt) {
-    String s = lower(v, dflt);
-    for (E e : type.getEnumConstants()) {
-      if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
-        return e;
-      }
-    }
-    throw bad(field, "unknown '" + v + "'");
+    return SpecValues.lower(v, dflt);
   }
 }

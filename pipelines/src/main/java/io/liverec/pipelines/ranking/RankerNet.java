@@ -5,6 +5,7 @@ import io.liverec.pipelines.nn.Embeddings;
 import io.liverec.pipelines.nn.Fields;
 import io.liverec.pipelines.nn.Ops;
 import io.liverec.pipelines.ranking.layers.Contribution;
+import io.liverec.pipelines.ranking.layers.Interaction;
 import io.liverec.pipelines.ranking.layers.Interactions;
 import io.liverec.pipelines.ranking.multitask.Experts;
 import java.util.ArrayList;
@@ -43,8 +44,9 @@ public final class RankerNet {
     int deepWidth = fields.flatWidth();
     List<T> wide = new ArrayList<>();
     int wideWidth = 0;
-    for (Interactions i : c.interactions()) {
-      Contribution<T> out = i.create().apply(ops, "interaction/" + i.specName(), fields, c);
+    for (Map.Entry<Interactions, Interaction> i : c.interactions().entrySet()) {
+      String scope = "interaction/" + i.getKey().specName();
+      Contribution<T> out = i.getValue().apply(ops, scope, fields);
       if (out.deep() != null) {
         deep.add(out.deep());
         deepWidth += out.deepWidth();
@@ -55,7 +57,8 @@ public final class RankerNet {
       }
     }
     T deepIn = ops.concat(deep, 1);
-    Experts.Bottom<T> bottom = c.experts().apply(ops, "shared", deepIn, deepWidth, c);
+    Experts.Bottom<T> bottom =
+        c.experts().apply(ops, "shared", deepIn, deepWidth, c.bottomSettings());
     int towerUnits = c.hiddenUnits().get(c.hiddenUnits().size() - 1);
     T wideIn = wide.isEmpty() ? null : ops.concat(wide, 1);
     Map<String, T> logits = new LinkedHashMap<>();

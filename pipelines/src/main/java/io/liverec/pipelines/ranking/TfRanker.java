@@ -55,8 +55,19 @@ public final class TfRanker implements Ranker {
   private final Op trainOp;
   private final GradNorm gradNorm;
 
-  /** Builds the graph and initialises every variable from the seed. */
+  /**
+   * Builds the graph with sparse embedding updates and initialises every variable from the seed.
+   */
   public TfRanker(RankerConfig config) {
+    this(config, true);
+  }
+
+  /**
+   * @param sparseEmbeddingUpdates lazy Adam over the batch's unique ids (true, the default: step
+   *     time does not grow with the vocabulary) or exact dense Adam of the tables read only through
+   *     lookups (false)
+   */
+  public TfRanker(RankerConfig config, boolean sparseEmbeddingUpdates) {
     if (config.schema() == null) {
       throw new IllegalArgumentException("schema: a ranker needs the feature schema");
     }
@@ -113,7 +124,7 @@ public final class TfRanker implements Ranker {
     // weights) get row gradients [U, d] over the batch's unique ids when sparse updates are on.
     Set<String> sparseTables = new LinkedHashSet<>();
     for (String name : modelVariables) {
-      if (config.sparseEmbeddingUpdates() && ops.onlyGathered(name)) {
+      if (sparseEmbeddingUpdates && ops.onlyGathered(name)) {
         sparseTables.add(name);
       }
     }

@@ -3,8 +3,6 @@ package io.liverec.pipelines.arch;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -17,10 +15,8 @@ import org.junit.jupiter.api.Test;
  * and of the modules it depends on: api, registry, feature-store). Every package is its own slice,
  * so {@code ranking} ↔ {@code export} or {@code train} ↔ {@code tracking} would fail the build.
  *
- * <p>One known exception is written down, not hidden: the layer packages {@code ranking.layers} and
- * {@code ranking.multitask} still read the whole {@code ranking.RankerConfig}; issue 15 item 2 (the
- * shared {@code nn} package, one settings record per layer) removes it, and then the {@link #KNOWN}
- * exclusion goes.
+ * <p>The layer packages ({@code ranking.layers}, {@code ranking.multitask}) see only their own
+ * settings records, never {@code ranking.RankerConfig}: a layer reaching back up fails here.
  */
 class PackageCyclesTest {
 
@@ -31,18 +27,8 @@ class PackageCyclesTest {
    */
   static final String FEATURE_STORE = "io/liverec/featurestore";
 
-  /** Sub-packages of ranking that read RankerConfig (issue 15 item 2 removes this). */
-  static final String KNOWN = "io.liverec.pipelines.ranking.RankerConfig";
-
   static ArchRule noCycles() {
-    return SlicesRuleDefinition.slices()
-        .matching("io.liverec.(**)")
-        .should()
-        .beFreeOfCycles()
-        .ignoreDependency(
-            JavaClass.Predicates.resideInAnyPackage(
-                "io.liverec.pipelines.ranking.layers", "io.liverec.pipelines.ranking.multitask"),
-            DescribedPredicate.describe("RankerConfig", c -> c.getName().equals(KNOWN)));
+    return SlicesRuleDefinition.slices().matching("io.liverec.(**)").should().beFreeOfCycles();
   }
 
   @Test
@@ -62,6 +48,20 @@ class PackageCyclesTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("io.liverec.archfixture.a.Alpha")
         .hasMessageContaining("io.liverec.archfixture.b.Beta");
+  }
+
+  @Test
+  void theNeuralNetworkFrameworkKnowsNoModel() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.liverec.pipelines.nn")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.liverec.pipelines.ranking..", "io.liverec.pipelines.recall..")
+        .check(
+            new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.liverec.pipelines"));
   }
 
   @Test

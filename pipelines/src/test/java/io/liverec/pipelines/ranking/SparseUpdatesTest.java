@@ -35,7 +35,7 @@ class SparseUpdatesTest {
       Batch b = data.batch(200); // ids repeat: rows are summed over duplicates
       RankerConfig c = config(data, pcGrad);
       try (TfRanker sparse = new TfRanker(c);
-          TfRanker dense = new TfRanker(c.withSparseEmbeddingUpdates(false))) {
+          TfRanker dense = new TfRanker(c, false)) {
         Map<String, Double> s = sparse.gradientNorms(b);
         Map<String, Double> d = dense.gradientNorms(b);
         for (String table : List.of("embedding/sparse", "embedding/seq", "interaction/fm/linear")) {
@@ -51,7 +51,7 @@ class SparseUpdatesTest {
     Batch b = data.batch(16);
     RankerConfig c = config(data, false);
     try (TfRanker sparse = new TfRanker(c);
-        TfRanker dense = new TfRanker(c.withSparseEmbeddingUpdates(false))) {
+        TfRanker dense = new TfRanker(c, false)) {
       float[] before = sparse.variableValues().get("embedding/sparse");
       sparse.trainStep(b);
       dense.trainStep(b);

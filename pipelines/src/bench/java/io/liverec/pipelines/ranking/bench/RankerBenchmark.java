@@ -190,9 +190,8 @@ public final class RankerBenchmark {
       List<Batch> batches,
       int steps,
       int warmup) {
-    RankerConfig config =
-        RankerConfig.of(spec, new TrainingSpec(), schema).withSparseEmbeddingUpdates(sparseUpdates);
-    try (TfRanker ranker = new TfRanker(config)) {
+    RankerConfig config = RankerConfig.of(spec, new TrainingSpec(), schema);
+    try (TfRanker ranker = new TfRanker(config, sparseUpdates)) {
       for (int i = 0; i < warmup; i++) {
         ranker.trainStep(batches.get(i % batches.size()));
       }

@@ -1,26 +1,31 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.pipelines.nn.Fields;
 import io.liverec.pipelines.nn.Init;
 import io.liverec.pipelines.nn.Ops;
-import io.liverec.pipelines.ranking.RankerConfig;
 
 /**
  * AutoInt: multi-head self-attention over field embeddings. Per head h: α = softmaxₖ⟨W_Q eᵢ, W_K
  * eₖ⟩, ẽᵢ = Σₖ αᵢₖ W_V eₖ; heads concatenated, plus a residual projection W_R eᵢ, then ReLU. Each
- * head has width d; {@code model.attentionLayers} layers are stacked. The flattened output is a
- * wide vector.
+ * head has width d; {@code layers} ({@code model.attentionLayers}) are stacked. The flattened
+ * output is a wide vector.
  */
-public final class AutoInt implements Interaction {
+public record AutoInt(int heads, int layers) implements Interaction {
+
+  public static AutoInt fromSpec(ModelSpec model) {
+    return new AutoInt(
+        SpecValues.positive(model.attentionHeads, "model.attentionHeads"),
+        SpecValues.positive(model.attentionLayers, "model.attentionLayers"));
+  }
 
   @Override
-  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f, RankerConfig config) {
+  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f) {
     int n = f.numFields();
     int d = f.dim();
-    int heads = config.attentionHeads();
     T x = f.embeddings();
     int width = d;
-    for (int l = 0; l < config.attentionLayers(); l++) {
+    for (int l = 0; l < layers; l++) {
       x = layer(ops, scope + "/layer" + l, x, n, width, heads, d);
       width = heads * d;
     }

@@ -1,9 +1,9 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.pipelines.nn.Fields;
 import io.liverec.pipelines.nn.Init;
 import io.liverec.pipelines.nn.Ops;
-import io.liverec.pipelines.ranking.RankerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,18 +16,24 @@ import java.util.List;
  * low-rank "summary units" k = T·P_K, v = T·P_V with P_K, P_V ∈ ℝ^{U×r} (each a learned mix of all
  * units, Linformer-style). Scores φ(Tᵢ, m) = qᵢ·k_m, α = softmax over m, ṽᵢ = Σ_m αᵢₘ v_m. Heads
  * are combined with per-unit output weights, plus a per-unit residual w_R ⊙ T, then ReLU: cost
- * O(U·r) per head. {@code model.attentionLayers} layers are stacked; the [N, U] output is a wide
- * vector.
+ * O(U·r) per head. {@code layers} ({@code model.attentionLayers}) are stacked; the [N, U] output is
+ * a wide vector.
  */
-public final class BitInt implements Interaction {
+public record BitInt(int heads, int layers) implements Interaction {
+
+  public static BitInt fromSpec(ModelSpec model) {
+    return new BitInt(
+        SpecValues.positive(model.attentionHeads, "model.attentionHeads"),
+        SpecValues.positive(model.attentionLayers, "model.attentionLayers"));
+  }
 
   @Override
-  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f, RankerConfig config) {
+  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f) {
     int units = f.numFields() * f.dim();
     int rank = f.dim();
     T x = ops.reshape(f.embeddings(), -1, units);
-    for (int l = 0; l < config.attentionLayers(); l++) {
-      x = layer(ops, scope + "/layer" + l, x, units, rank, config.attentionHeads());
+    for (int l = 0; l < layers; l++) {
+      x = layer(ops, scope + "/layer" + l, x, units, rank, heads);
     }
     return Contribution.wide(x, units);
   }

@@ -1,13 +1,14 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.pipelines.nn.Fields;
 import io.liverec.pipelines.nn.Init;
 import io.liverec.pipelines.nn.Ops;
-import io.liverec.pipelines.ranking.RankerConfig;
 
 /**
- * Cross network over the flat input x₀ of width k, for {@code model.crossLayers} layers; the last
- * x_l is a wide vector. {@code model.crossForm} picks the layer:
+ * Cross network over the flat input x₀ of width k, for {@code layers} layers ({@code
+ * model.crossLayers}); the last x_l is a wide vector. {@code form} ({@code model.crossForm}) picks
+ * the layer:
  *
  * <ul>
  *   <li>{@link Form#VECTOR} (DCN): x_{l+1} = x₀ (x_lᵀ w_l) + b_l + x_l, w_l ∈ ℝᵏ — each layer adds
@@ -18,7 +19,20 @@ import io.liverec.pipelines.ranking.RankerConfig;
  *       embeddings can form.
  * </ul>
  */
-public final class Cross implements Interaction {
+public record Cross(int layers, Form form) implements Interaction {
+
+  public Cross {
+    if (layers <= 0) {
+      throw SpecValues.bad(
+          "model.crossLayers", "must be > 0 when 'cross' is in model.interactions");
+    }
+  }
+
+  public static Cross fromSpec(ModelSpec model) {
+    return new Cross(
+        SpecValues.nonNegative(model.crossLayers, "model.crossLayers"),
+        SpecValues.parse(Form.class, model.crossForm, "model.crossForm", "vector"));
+  }
 
   /** Cross-layer form (see the class comment). */
   public enum Form {
@@ -27,12 +41,12 @@ public final class Cross implements Interaction {
   }
 
   @Override
-  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f, RankerConfig config) {
+  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f) {
     int k = f.flatWidth();
     T x0 = f.flat();
     T x = x0;
-    boolean matrix = config.crossForm() == Form.MATRIX;
-    for (int l = 0; l < config.crossLayers(); l++) {
+    boolean matrix = form == Form.MATRIX;
+    for (int l = 0; l < layers; l++) {
       String layer = scope + "/layer" + l;
       T b = ops.variable(layer + "/b", new long[] {k}, Init.ZEROS);
       if (matrix) {

@@ -1,22 +1,26 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.api.v1alpha1.ModelSpec;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** Registry: spec names in {@code model.interactions} → interaction layers. */
+/**
+ * Registry: spec names in {@code model.interactions} → interaction layers. Adding a layer is its
+ * class in this package plus one line here.
+ */
 public enum Interactions {
-  FM("fm", Fm::new),
-  NFM("nfm", Nfm::new),
-  KFM("kfm", Kfm::new),
-  CROSS("cross", Cross::new),
-  AUTOINT("autoint", AutoInt::new),
-  BITINT("bitint", BitInt::new);
+  FM("fm", Fm::fromSpec),
+  NFM("nfm", Nfm::fromSpec),
+  KFM("kfm", Kfm::fromSpec),
+  CROSS("cross", Cross::fromSpec),
+  AUTOINT("autoint", AutoInt::fromSpec),
+  BITINT("bitint", BitInt::fromSpec);
 
   private final String specName;
-  private final Supplier<Interaction> factory;
+  private final Function<ModelSpec, Interaction> factory;
 
-  Interactions(String specName, Supplier<Interaction> factory) {
+  Interactions(String specName, Function<ModelSpec, Interaction> factory) {
     this.specName = specName;
     this.factory = factory;
   }
@@ -25,8 +29,13 @@ public enum Interactions {
     return specName;
   }
 
-  public Interaction create() {
-    return factory.get();
+  /**
+   * The layer with its settings read from the model spec.
+   *
+   * @throws IllegalArgumentException naming the offending spec field
+   */
+  public Interaction create(ModelSpec model) {
+    return factory.apply(model);
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.pipelines.nn.Fields;
 import io.liverec.pipelines.nn.Init;
 import io.liverec.pipelines.nn.Ops;
-import io.liverec.pipelines.ranking.RankerConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +23,17 @@ import java.util.List;
  * field} learns one kernel per field i ([n, d, d]) repeated along its block row; {@code shared}
  * learns one [d, d] kernel used for every pair.
  */
-public final class Kfm implements Interaction {
+public record Kfm(Sharing sharing) implements Interaction {
+
+  public static Kfm fromSpec(ModelSpec model) {
+    return new Kfm(
+        SpecValues.parse(Sharing.class, model.kfmKernelSharing, "model.kfmKernelSharing", "field"));
+  }
+
+  @Override
+  public int minFields() {
+    return 2;
+  }
 
   /** KFM kernel sharing (spec field {@code model.kfmKernelSharing}). */
   public enum Sharing {
@@ -36,12 +46,12 @@ public final class Kfm implements Interaction {
   }
 
   @Override
-  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f, RankerConfig config) {
+  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f) {
     int n = f.numFields();
     int d = f.dim();
     long nd = (long) n * d;
     T blockRows =
-        switch (config.kfmSharing()) {
+        switch (sharing) {
           case PAIR -> ops.variable(scope + "/kernel", new long[] {n, d, nd}, Init.GLOROT);
           case FIELD ->
               repeat(ops, ops.variable(scope + "/kernel", new long[] {n, d, d}, Init.GLOROT), n, 2);

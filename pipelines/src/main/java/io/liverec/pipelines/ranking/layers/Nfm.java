@@ -1,14 +1,18 @@
 package io.liverec.pipelines.ranking.layers;
 
+import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.pipelines.nn.Fields;
 import io.liverec.pipelines.nn.Ops;
-import io.liverec.pipelines.ranking.RankerConfig;
 
 /**
  * NFM bi-interaction pooling: Σ_{i<j} vᵢ ⊙ vⱼ = ½[(Σᵢ vᵢ)² − Σᵢ vᵢ²] element-wise, a d-vector fed
  * into the DNN part.
  */
-public final class Nfm implements Interaction {
+public record Nfm() implements Interaction {
+
+  public static Nfm fromSpec(ModelSpec model) {
+    return new Nfm();
+  }
 
   /** Bi-interaction {@code [N, d]} of embeddings {@code [N, n, d]}. */
   public static <T> T biInteraction(Ops<T> ops, T embeddings) {
@@ -18,7 +22,7 @@ public final class Nfm implements Interaction {
   }
 
   @Override
-  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f, RankerConfig config) {
+  public <T> Contribution<T> apply(Ops<T> ops, String scope, Fields<T> f) {
     return Contribution.deep(biInteraction(ops, f.embeddings()), f.dim());
   }
 }

@@ -2,7 +2,6 @@ package io.liverec.pipelines.ranking.multitask;
 
 import io.liverec.pipelines.nn.Dense;
 import io.liverec.pipelines.nn.Ops;
-import io.liverec.pipelines.ranking.RankerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,7 +37,18 @@ public enum Experts {
    */
   public record Bottom<T>(Map<String, T> perTask, int width, List<String> lastSharedKernels) {}
 
-  public <T> Bottom<T> apply(Ops<T> ops, String scope, T x, int in, RankerConfig c) {
+  /**
+   * What a shared bottom needs to know.
+   *
+   * @param hiddenUnits every expert's (or the shared DNN's) ReLU MLP widths
+   * @param tasks one output per task
+   * @param numExperts shared experts (mmoe, cgc)
+   * @param taskExperts task-specific experts per task (cgc)
+   */
+  public record Settings(
+      List<Integer> hiddenUnits, List<String> tasks, int numExperts, int taskExperts) {}
+
+  public <T> Bottom<T> apply(Ops<T> ops, String scope, T x, int in, Settings c) {
     List<Integer> units = c.hiddenUnits();
     int width = units.get(units.size() - 1);
     String last = "/dense" + (units.size() - 1) + "/kernel";

@@ -117,7 +117,8 @@ class InteractionLayersTest {
               ops -> {
                 var f = fields(ops, e);
                 return List.of(
-                    new Kfm().apply(ops, "kfm", f, c).wide(), Fm.pairwise(ops, f.embeddings()));
+                    c.interactions().get(Interactions.KFM).apply(ops, "kfm", f).wide(),
+                    Fm.pairwise(ops, f.embeddings()));
               });
       assertThat(v.get(0).shape()).containsExactly(N, 1);
       for (int n = 0; n < N; n++) {
@@ -141,7 +142,12 @@ class InteractionLayersTest {
     Value v =
         GraphRunner.run(
                 Map.of("kfm/kernel", kernel),
-                ops -> List.of(new Kfm().apply(ops, "kfm", fields(ops, e), c).wide()))
+                ops ->
+                    List.of(
+                        c.interactions()
+                            .get(Interactions.KFM)
+                            .apply(ops, "kfm", fields(ops, e))
+                            .wide()))
             .get(0);
     for (int n = 0; n < N; n++) {
       double expected = 0;
@@ -243,7 +249,13 @@ class InteractionLayersTest {
     }
     Value v =
         GraphRunner.run(
-                vars, ops -> List.of(new Cross().apply(ops, "cross", fields(ops, e), c).wide()))
+                vars,
+                ops ->
+                    List.of(
+                        c.interactions()
+                            .get(Interactions.CROSS)
+                            .apply(ops, "cross", fields(ops, e))
+                            .wide()))
             .get(0);
     assertThat(v.shape()).containsExactly(N, F * D);
     return v;
