@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The exported ONNX graph in ONNX Runtime matches the TF forward pass, rung by rung. */
 class OnnxParityTest {
@@ -50,6 +51,19 @@ class OnnxParityTest {
   void onnxMatchesTf(String rung, Consumer<ModelSpec> change, @TempDir Path dir) throws Exception {
     ModelSpec spec = AblationLadder.base();
     change.accept(spec);
+    assertParity(rung, spec, dir);
+  }
+
+  @ParameterizedTest(name = "kfm {0}")
+  @ValueSource(strings = {"pair", "field", "shared"})
+  void everyKfmKernelSharingMatches(String sharing, @TempDir Path dir) throws Exception {
+    ModelSpec spec = AblationLadder.base();
+    spec.interactions = new ArrayList<>(List.of("kfm"));
+    spec.kfmKernelSharing = sharing;
+    assertParity("kfm-" + sharing, spec, dir);
+  }
+
+  private static void assertParity(String rung, ModelSpec spec, Path dir) throws Exception {
     TrainingSpec training = new TrainingSpec();
     training.learningRate = 0.01;
     SplittableRandom random = new SplittableRandom(rung.hashCode());

@@ -127,6 +127,53 @@ class InteractionLayersTest {
     }
   }
 
+  /**
+   * The linear form of field and shared kernels equals the quadratic block form ({@link Kfm#term})
+   * with the same kernels repeated along the block rows.
+   */
+  @Test
+  void kfmLinearFormEqualsTheBlockForm() {
+    float[] e = randomEmbeddings(8);
+    for (String sharing : List.of("field", "shared")) {
+      SplittableRandom r = new SplittableRandom(9);
+      int kernels = sharing.equals("field") ? F : 1;
+      float[] kernel = new float[kernels * D * D]; // [i][a][b] = phi_i[a][b]
+      for (int k = 0; k < kernel.length; k++) {
+        kernel[k] = (float) r.nextGaussian();
+      }
+      float[] blocks = new float[F * D * F * D]; // row (i, a), column (j, b) = phi_i[a][b]
+      for (int i = 0; i < F; i++) {
+        int owner = kernels == F ? i : 0;
+        for (int a = 0; a < D; a++) {
+          for (int j = 0; j < F; j++) {
+            for (int b = 0; b < D; b++) {
+              blocks[(i * D + a) * F * D + j * D + b] = kernel[(owner * D + a) * D + b];
+            }
+          }
+        }
+      }
+      ModelSpec m = new ModelSpec();
+      m.interactions = new ArrayList<>(List.of("kfm"));
+      m.kfmKernelSharing = sharing;
+      RankerConfig c = config(m);
+      List<Value> v =
+          GraphRunner.run(
+              Map.of("kfm/kernel", kernel),
+              ops -> {
+                var f = fields(ops, e);
+                return List.of(
+                    c.interactions().get(Interactions.KFM).apply(ops, "kfm", f).wide(),
+                    Kfm.term(ops, f.embeddings(), ops.constant(blocks, F * D, F * D), F, D));
+              });
+      assertThat(v.get(0).shape()).containsExactly(N, 1);
+      for (int n = 0; n < N; n++) {
+        assertThat(v.get(0).data()[n])
+            .as("%s row %d", sharing, n)
+            .isCloseTo(v.get(1).data()[n], offset(1e-5f));
+      }
+    }
+  }
+
   @Test
   void kfmPairKernelsMatchTheDefinition() {
     float[] e = randomEmbeddings(4);
