@@ -11,6 +11,7 @@ import io.liverec.pipelines.features.Batch;
 import io.liverec.pipelines.features.FeatureSchema;
 import io.liverec.pipelines.ranking.Rankers;
 import io.liverec.pipelines.ranking.TfRanker;
+import io.liverec.pipelines.ranking.layers.Interactions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,6 +54,15 @@ class OnnxParityTest {
     ModelSpec spec = AblationLadder.base();
     change.accept(spec);
     assertParity(rung, spec, dir);
+  }
+
+  /** Every registered layer on its own, so a newly registered one is covered without a new test. */
+  @ParameterizedTest(name = "{0} alone")
+  @EnumSource(Interactions.class)
+  void everyRegisteredInteractionMatches(Interactions layer, @TempDir Path dir) throws Exception {
+    ModelSpec spec = AblationLadder.base();
+    spec.interactions = new ArrayList<>(List.of(layer.specName()));
+    assertParity(layer.specName() + "-alone", spec, dir);
   }
 
   @ParameterizedTest(name = "kfm {0}")
