@@ -7,6 +7,7 @@ import feast.proto.types.ValueProto.Value;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.featurestore.client.InProcessOnlineFeatures;
 import io.liverec.featurestore.client.OnlineFeatures;
+import io.liverec.featurestore.config.FeatureStores;
 import io.liverec.featurestore.feast.FeastFeatureRegistry;
 import io.liverec.featurestore.online.EntityKeys;
 import io.liverec.featurestore.online.RedisOnlineStore;

@@ -12,7 +12,6 @@ import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.featurestore.InMemoryFeatureRegistry;
 import io.liverec.featurestore.offline.ParquetSources;
 import io.liverec.featurestore.online.OnlineStore;
-import io.liverec.featurestore.online.OnlineStores;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,8 +75,7 @@ public final class FeastFeatureRegistry implements FeatureRegistry {
     // Feast Python writes a SQLite table only once `feast apply` created it: LiveRec creates it on
     // registration where the SQLite driver is present (not in the operator image; the first
     // `liverec materialize` creates it there)
-    boolean sqlite =
-        repo.online() instanceof io.liverec.featurestore.feast.OnlineStoreConfig.Sqlite;
+    boolean sqlite = repo.online() instanceof OnlineStoreConfig.Sqlite;
     if ((spec.online == null || spec.online)
         && (!sqlite || ParquetSources.available("org.sqlite.JDBC"))) {
       try (OnlineStore store = OnlineStores.open(repo.online())) {

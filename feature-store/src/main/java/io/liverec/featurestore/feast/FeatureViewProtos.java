@@ -13,6 +13,7 @@ import feast.proto.types.ValueProto;
 import io.liverec.api.v1alpha1.Durations;
 import io.liverec.api.v1alpha1.FeatureViewSpec;
 import io.liverec.api.v1alpha1.FeatureViewSpec.Field;
+import io.liverec.featurestore.offline.ParquetSources;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,11 +48,6 @@ public final class FeatureViewProtos {
     }
   }
 
-  /** A local path for {@code file://} URIs (Feast reads paths); other URIs unchanged. */
-  public static String sourcePath(String uri) {
-    return uri.startsWith("file://") ? java.net.URI.create(uri).getPath() : uri;
-  }
-
   static Entity entity(String project, Field key, Timestamp now) {
     return Entity.newBuilder()
         .setSpec(
@@ -78,7 +74,7 @@ public final class FeatureViewProtos {
             .setTimestampField(spec.source.timestampField)
             .setFileOptions(
                 DataSource.FileOptions.newBuilder()
-                    .setUri(sourcePath(spec.source.uri))
+                    .setUri(ParquetSources.sourcePath(spec.source.uri))
                     .setFileFormat(
                         FileFormat.newBuilder()
                             .setParquetFormat(FileFormat.ParquetFormat.getDefaultInstance())));

@@ -2,7 +2,6 @@ package io.liverec.featurestore.offline;
 
 import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.FeatureViewSpec;
-import io.liverec.featurestore.feast.FeatureViewProtos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,9 +19,14 @@ import java.util.Optional;
 public final class ParquetSources {
   private ParquetSources() {}
 
+  /** A local path for {@code file://} URIs (Feast and DuckDB read paths); other URIs unchanged. */
+  public static String sourcePath(String uri) {
+    return uri.startsWith("file://") ? java.net.URI.create(uri).getPath() : uri;
+  }
+
   /** {@code read_parquet(…)} over a file or, for a directory, every Parquet file below it. */
   public static String duckDbRelation(String uri) {
-    String path = FeatureViewProtos.sourcePath(uri);
+    String path = sourcePath(uri);
     boolean dir = !path.contains("://") && Files.isDirectory(Path.of(path));
     String glob = dir ? path.replaceAll("/+$", "") + "/**/*.parquet" : path;
     return "read_parquet('"
@@ -34,7 +38,7 @@ public final class ParquetSources {
 
   /** The local path of a source, when it is one that exists on this machine. */
   public static Optional<Path> localPath(String uri) {
-    String path = FeatureViewProtos.sourcePath(uri);
+    String path = sourcePath(uri);
     if (path.contains("://")) {
       return Optional.empty();
     }

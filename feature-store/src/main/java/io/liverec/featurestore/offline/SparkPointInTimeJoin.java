@@ -1,6 +1,5 @@
 package io.liverec.featurestore.offline;
 
-import io.liverec.featurestore.feast.FeatureViewProtos;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +32,7 @@ public final class SparkPointInTimeJoin {
       String input = "pit_source_input_" + i;
       spark
           .read()
-          .parquet(FeatureViewProtos.sourcePath(views.get(i).spec().source.uri))
+          .parquet(ParquetSources.sourcePath(views.get(i).spec().source.uri))
           .createOrReplaceTempView(input);
       spark.sql(sql.sourceViewSql(i, input)).createOrReplaceTempView(PointInTimeSql.source(i));
     }

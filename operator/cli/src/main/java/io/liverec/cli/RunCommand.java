@@ -172,7 +172,8 @@ public final class RunCommand implements Callable<Integer> {
 
   private int register(FeatureView view, PrintWriter out) {
     FeatureRegistry registry =
-        io.liverec.featurestore.FeatureStores.registry(System.getenv(), Optional.of(registryDir));
+        io.liverec.featurestore.config.FeatureStores.registry(
+            System.getenv(), Optional.of(registryDir));
     String ns = Optional.ofNullable(view.getMetadata().getNamespace()).orElse("default");
     FeatureRegistry.Entry e = registry.register(ns, view.getMetadata().getName(), view.getSpec());
     out.println(

@@ -2,7 +2,7 @@ package io.liverec.operator;
 
 import io.liverec.api.run.RegistryAliases;
 import io.liverec.featurestore.FeatureRegistry;
-import io.liverec.featurestore.FeatureStores;
+import io.liverec.featurestore.config.FeatureStores;
 import io.liverec.operator.rollout.MlflowModelSources;
 import io.liverec.registry.MlflowGateway;
 import io.liverec.registry.MlflowRegistryAliases;

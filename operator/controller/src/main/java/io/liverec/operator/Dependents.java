@@ -1,6 +1,7 @@
 package io.liverec.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
@@ -24,5 +25,18 @@ public final class Dependents {
       builder.withUseSSA(useSSA);
     }
     return builder.build();
+  }
+
+  /**
+   * Deletes the {@code type} objects in {@code owner}'s namespace whose {@code label} is the
+   * owner's name: all its children of that type, including those no longer among its dependents.
+   */
+  public static void deleteAll(
+      KubernetesClient client, HasMetadata owner, String label, Class<? extends HasMetadata> type) {
+    client
+        .resources(type)
+        .inNamespace(owner.getMetadata().getNamespace())
+        .withLabel(label, owner.getMetadata().getName())
+        .delete();
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.liverec.api.v1alpha1.Reason;
+import io.liverec.operator.model.Notice;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +34,11 @@ public class EventRecorder {
 
   public void warning(HasMetadata resource, Reason reason, String message) {
     record(resource, reason, message, "Warning");
+  }
+
+  /** Emits {@code notice} as a Normal or Warning event. */
+  public void emit(HasMetadata resource, Notice notice) {
+    record(resource, notice.reason(), notice.message(), notice.warning() ? "Warning" : "Normal");
   }
 
   private void record(HasMetadata resource, Reason reason, String message, String type) {

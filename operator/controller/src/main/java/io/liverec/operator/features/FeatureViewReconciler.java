@@ -11,12 +11,12 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult.Operation;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.FeatureViewStatus;
 import io.liverec.api.v1alpha1.Reason;
 import io.liverec.featurestore.FeatureRegistry;
+import io.liverec.operator.Dependents;
 import io.liverec.operator.OperatorSettings;
 import io.liverec.operator.ReconcileMetrics;
 import io.liverec.operator.Statuses;
@@ -27,7 +27,6 @@ import io.liverec.operator.model.TrainingJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * FeatureView → a registry entry (through {@link FeatureRegistry}) and, when scheduled, a
@@ -78,35 +77,26 @@ public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<F
     FeatureViewStatus st = Statuses.copyOrNew(view.getStatus(), FeatureViewStatus.class);
     st.observedGeneration = gen;
     if (!Statuses.validate(view, st.conditions, gen, now, events)) {
-      if (st.registryVersion == null) {
-        st.phase = "Invalid";
-      }
+      FeatureViewProgress.invalid(st);
       return Statuses.patchIfChanged(view, before, st);
     }
     FeatureRegistry.Entry entry;
     try {
-      entry = registry.register(view.getMetadata().getNamespace(), name(view), view.getSpec());
+      var meta = view.getMetadata();
+      entry = registry.register(meta.getNamespace(), meta.getName(), view.getSpec());
     } catch (RuntimeException e) {
-      FeatureViewProgress.registryFailed(st, e.getMessage(), gen, now);
-      events.warning(view, Reason.RegistryFailed, "registration failed: " + e.getMessage());
+      events.emit(view, FeatureViewProgress.registryFailed(st, e.getMessage(), gen, now));
       return Statuses.patchIfChanged(view, before, st, REGISTRY_RETRY);
     }
-    if (!Objects.equals(entry.version(), st.registryVersion)) {
-      events.normal(view, Reason.Registered, "registered as version " + entry.version());
-    }
+    FeatureViewProgress.registered(st, entry.version()).ifPresent(n -> events.emit(view, n));
     if (view.getSpec().materialization != null) {
       ReconcileResult<CronJob> r = crons.reconcile(view, ctx);
       CronJob cron = r.getSingleResource().orElseThrow();
-      String at = "CronJob " + cron.getMetadata().getName();
-      String schedule = "'" + cron.getSpec().getSchedule() + "'";
-      if (r.getSingleOperation() == Operation.CREATED) {
-        events.normal(view, Reason.MaterializationScheduled, at + " at " + schedule);
-      } else if (r.getSingleOperation() == Operation.UPDATED) {
-        events.normal(view, Reason.MaterializationScheduled, at + " updated to " + schedule);
-      }
+      FeatureViewProgress.scheduleChanged(cron, r.getSingleOperation())
+          .ifPresent(n -> events.emit(view, n));
       FeatureViewProgress.scheduled(st, entry.version(), cron, gen, now);
     } else {
-      crons.getSecondaryResource(view, ctx).ifPresent(c -> unschedule(view, c, ctx));
+      crons.getSecondaryResource(view, ctx).ifPresent(cron -> unschedule(view, cron, ctx));
       FeatureViewProgress.onDemand(st, entry.version(), gen, now);
     }
     return Statuses.patchIfChanged(view, before, st);
@@ -114,29 +104,17 @@ public class FeatureViewReconciler implements Reconciler<FeatureView>, Cleaner<F
 
   private void unschedule(FeatureView view, CronJob cron, Context<FeatureView> ctx) {
     crons.delete(view, ctx);
-    String msg = "deleted CronJob " + cron.getMetadata().getName();
-    events.normal(view, Reason.MaterializationUnscheduled, msg);
-  }
-
-  private static String name(FeatureView view) {
-    return view.getMetadata().getName();
+    events.emit(view, FeatureViewProgress.unscheduled(cron));
   }
 
   @Override
   public DeleteControl cleanup(FeatureView view, Context<FeatureView> ctx) {
-    String ns = view.getMetadata().getNamespace();
-    if (registry.unregister(ns, name(view))) {
+    if (registry.unregister(view.getMetadata().getNamespace(), view.getMetadata().getName())) {
       events.normal(view, Reason.Unregistered, "removed from the feature registry");
     }
     // the cluster's garbage collector would follow the owner reference; deleting explicitly keeps
     // the cleanup independent of it, as for TrainingRun
-    client
-        .batch()
-        .v1()
-        .cronjobs()
-        .inNamespace(ns)
-        .withLabel(MaterializationJobs.LABEL_VIEW, name(view))
-        .delete();
+    Dependents.deleteAll(client, view, MaterializationJobs.LABEL_VIEW, CronJob.class);
     return DeleteControl.defaultDelete();
   }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.liverec.api.v1alpha1.Condition;
 import io.liverec.api.v1alpha1.Conditions;
+import io.liverec.api.v1alpha1.Reason;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunStatus;
 import io.liverec.operator.Fixtures;
@@ -98,6 +99,99 @@ class TrainingProgressTest {
     assertThat(Conditions.isTrue(st.conditions, TrainingResults.TRACKED)).isTrue();
     assertThat(TrainingProgress.recorded(st, "r-g1")).isTrue();
     assertThat(TrainingProgress.recorded(st, "r-g2")).as("another generation's Job").isFalse();
+  }
+
+  @Test
+  void trackingTellsOnlyANewFailureOrANewlyRunningJob() {
+    Job running = job(1, new JobStatusBuilder().withActive(1).build());
+    TrainingRunStatus before = new TrainingRunStatus();
+    before.jobName = "r-g1";
+    before.phase = "Pending";
+    TrainingRunStatus st = new TrainingRunStatus();
+    var notice = TrainingProgress.track(before, st, List.of(running), "r-g1", 1, NOW);
+    assertThat(notice).contains(Notice.normal(Reason.JobRunning, "Job r-g1 is running"));
+    assertThat(st.jobName).isEqualTo("r-g1");
+    assertThat(st.phase).isEqualTo("Running");
+    assertThat(ready(st).reason).isEqualTo("JobRunning");
+
+    before.phase = "Running";
+    assertThat(TrainingProgress.track(before, st, List.of(running), "r-g1", 1, NOW))
+        .as("still running")
+        .isEmpty();
+
+    Job failed = job(1, failedStatus());
+    var failure = TrainingProgress.track(before, st, List.of(failed), "r-g1", 1, NOW);
+    assertThat(failure)
+        .hasValueSatisfying(
+            n -> {
+              assertThat(n.warning()).isTrue();
+              assertThat(n.reason()).isEqualTo(Reason.JobFailed);
+              assertThat(n.message()).startsWith("Job r-g1 failed: BackoffLimitExceeded");
+            });
+    before.phase = "Failed";
+    assertThat(TrainingProgress.track(before, st, List.of(failed), "r-g1", 1, NOW))
+        .as("already reported")
+        .isEmpty();
+    before.jobName = "r-g0";
+    assertThat(TrainingProgress.track(before, st, List.of(failed), "r-g1", 1, NOW))
+        .as("failed too, but another Job than the one reported")
+        .isPresent();
+  }
+
+  @Test
+  void aJobNotObservedYetIsPendingAndOtherJobsDoNotCount() {
+    Job otherGeneration = job(2, new JobStatusBuilder().withSucceeded(1).build());
+    TrainingRunStatus st = new TrainingRunStatus();
+    var notice =
+        TrainingProgress.track(
+            new TrainingRunStatus(), st, List.of(otherGeneration), "r-g1", 1, NOW);
+    assertThat(notice).isEmpty();
+    assertThat(st.phase).isEqualTo("Pending");
+    assertThat(ready(st).message).isEqualTo("Job r-g1 is pending");
+    assertThat(TrainingProgress.awaitsResult(st)).isFalse();
+    assertThat(TrainingProgress.resultPending(st)).isFalse();
+  }
+
+  @Test
+  void aSucceededJobAwaitsItsResultUntilItIsRecorded() {
+    TrainingRun run = Fixtures.trainingRun("ns", "r");
+    Job done = job(1, new JobStatusBuilder().withSucceeded(1).build());
+    TrainingRunStatus st = new TrainingRunStatus();
+    assertThat(TrainingProgress.track(new TrainingRunStatus(), st, List.of(done), "r-g1", 1, NOW))
+        .isEmpty();
+    assertThat(st.phase).isEqualTo("Succeeded");
+    assertThat(TrainingProgress.awaitsResult(st)).isTrue();
+
+    assertThat(TrainingProgress.result(run, st, "r-g1", Optional.empty(), 1, NOW)).isEmpty();
+    assertThat(TrainingProgress.resultPending(st)).as("message missing: look again").isTrue();
+    assertThat(TrainingProgress.awaitsResult(st)).isTrue();
+
+    String json = "{\"metrics\":{\"ctcvr_auc\":0.74},\"mlflowRunId\":\"r-9\"}";
+    assertThat(TrainingProgress.result(run, st, "r-g1", Optional.of(json), 1, NOW))
+        .contains(
+            Notice.normal(
+                Reason.ResultRecorded, "Job r-g1 succeeded: ctcvr_auc=0.7400, MLflow run r-9"));
+    assertThat(TrainingProgress.resultPending(st)).isFalse();
+    assertThat(TrainingProgress.awaitsResult(st)).isFalse();
+  }
+
+  @Test
+  void supersedingAndCreatingJobsAreToldWithTheirGeneration() {
+    assertThat(TrainingProgress.supersededNotice(job(2, null)))
+        .isEqualTo(Notice.normal(Reason.JobSuperseded, "deleted Job r-g2 of generation 2"));
+    assertThat(TrainingProgress.createdNotice("r-g3", 3))
+        .isEqualTo(Notice.normal(Reason.JobCreated, "created Job r-g3 for generation 3"));
+  }
+
+  private static io.fabric8.kubernetes.api.model.batch.v1.JobStatus failedStatus() {
+    return new JobStatusBuilder()
+        .withConditions(
+            new JobConditionBuilder()
+                .withType("Failed")
+                .withStatus("True")
+                .withReason("BackoffLimitExceeded")
+                .build())
+        .build();
   }
 
   private static Condition ready(TrainingRunStatus st) {

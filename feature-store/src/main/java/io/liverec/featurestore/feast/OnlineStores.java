@@ -1,6 +1,8 @@
-package io.liverec.featurestore.online;
+package io.liverec.featurestore.feast;
 
-import io.liverec.featurestore.feast.OnlineStoreConfig;
+import io.liverec.featurestore.online.OnlineStore;
+import io.liverec.featurestore.online.RedisOnlineStore;
+import io.liverec.featurestore.online.SqliteOnlineStore;
 
 /** Opens the online store a Feast repository is configured with. */
 public final class OnlineStores {

@@ -1,6 +1,9 @@
-package io.liverec.featurestore;
+package io.liverec.featurestore.config;
 
 import io.liverec.api.errors.LiverecException;
+import io.liverec.featurestore.FeatureRegistry;
+import io.liverec.featurestore.InMemoryFeatureRegistry;
+import io.liverec.featurestore.LocalFileFeatureRegistry;
 import io.liverec.featurestore.feast.FeastFeatureRegistry;
 import io.liverec.featurestore.feast.FeastRepo;
 import java.nio.file.Path;

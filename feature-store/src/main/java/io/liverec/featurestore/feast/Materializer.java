@@ -1,4 +1,4 @@
-package io.liverec.featurestore.online;
+package io.liverec.featurestore.feast;
 
 import feast.proto.core.FeatureViewProto.FeatureView;
 import feast.proto.core.FeatureViewProto.MaterializationInterval;
@@ -6,9 +6,10 @@ import feast.proto.types.ValueProto.Value;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.FeatureViewSpec;
 import io.liverec.featurestore.FeatureRegistry;
-import io.liverec.featurestore.feast.FeastFeatureRegistry;
-import io.liverec.featurestore.feast.FeatureViewProtos;
 import io.liverec.featurestore.offline.ParquetSources;
+import io.liverec.featurestore.online.EntityKeys;
+import io.liverec.featurestore.online.OnlineStore;
+import io.liverec.featurestore.online.Values;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
