@@ -35,6 +35,22 @@ class MaterializationJobsTest {
   }
 
   @Test
+  void materializationPodsRunRestrictedLikeTrainerPods() {
+    var pod =
+        MaterializationJobs.cronJob(Fixtures.featureView("ns", "v"), "img:1", "sa")
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var c = pod.getContainers().get(0).getSecurityContext();
+    assertThat(c.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getCapabilities().getDrop()).containsExactly("ALL");
+  }
+
+  @Test
   void onlyFieldsTheOperatorSetsCountAsDrift() {
     FeatureView view = Fixtures.featureView("ns", "v");
     CronJob desired = MaterializationJobs.cronJob(view, "img:1", "sa");
