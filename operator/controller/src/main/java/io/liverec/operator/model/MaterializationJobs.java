@@ -1,10 +1,12 @@
 package io.liverec.operator.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.liverec.api.v1alpha1.FeatureView;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** FeatureView → its materialization CronJob. Pure: no I/O. */
@@ -52,26 +54,21 @@ public final class MaterializationJobs {
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(backoff)
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withServiceAccountName(serviceAccount)
-        .withSecurityContext(PodSecurity.pod())
-        .addNewContainer()
-        .withName("materialize")
-        .withImage(image)
-        .withArgs("materialize", "--feature-view", name)
-        .addNewEnv()
-        .withName("LIVEREC_FEATUREVIEW")
-        .withValue(spec)
-        .endEnv()
-        .withSecurityContext(PodSecurity.container())
-        .endContainer()
-        .endSpec()
-        .endTemplate()
+        .withTemplate(
+            RunOncePods.template(
+                labels,
+                serviceAccount,
+                new ContainerBuilder()
+                    .withName("materialize")
+                    .withImage(image)
+                    .withArgs("materialize", "--feature-view", name)
+                    .addNewEnv()
+                    .withName("LIVEREC_FEATUREVIEW")
+                    .withValue(spec)
+                    .endEnv()
+                    .build(),
+                List.of(),
+                List.of()))
         .endSpec()
         .endJobTemplate()
         .endSpec()

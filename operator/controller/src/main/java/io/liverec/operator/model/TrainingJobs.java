@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -143,51 +145,52 @@ public final class TrainingJobs {
         .withNewSpec()
         .withBackoffLimit(res.backoffLimit == null ? 1 : res.backoffLimit)
         .withActiveDeadlineSeconds(res.deadlineSeconds)
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withServiceAccountName(serviceAccount)
-        .withTolerations(tolerations)
-        .withSecurityContext(PodSecurity.pod())
-        .addNewContainer()
-        .withName(CONTAINER)
-        .withImage(image)
-        .withArgs(
-            "run",
-            "-f",
-            SPEC_DIR + "/" + SPEC_FILE,
-            "--result",
-            TrainingResult.TERMINATION_MESSAGE_PATH,
-            "--work-dir",
-            RUNS_DIR + "/" + run.getMetadata().getNamespace() + "/" + jobName(name, gen))
-        .withTerminationMessagePath(TrainingResult.TERMINATION_MESSAGE_PATH)
-        .withTerminationMessagePolicy("File")
-        .withResources(
-            new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
-        .withEnv(env(name, mlflowTrackingUri))
-        .addNewVolumeMount()
-        .withName("spec")
-        .withMountPath(SPEC_DIR)
-        .withReadOnly(true)
-        .endVolumeMount()
-        .addNewVolumeMount()
-        .withName("runs")
-        .withMountPath(RUNS_DIR)
-        .endVolumeMount()
-        .withSecurityContext(PodSecurity.container())
-        .endContainer()
-        .addNewVolume()
-        .withName("spec")
-        .withNewConfigMap()
-        .withName(configMapName(name, gen))
-        .endConfigMap()
-        .endVolume()
-        .addToVolumes(runsVolume(runsClaim))
-        .endSpec()
-        .endTemplate()
+        .withTemplate(
+            RunOncePods.template(
+                labels,
+                serviceAccount,
+                new ContainerBuilder()
+                    .withName(CONTAINER)
+                    .withImage(image)
+                    .withArgs(
+                        "run",
+                        "-f",
+                        SPEC_DIR + "/" + SPEC_FILE,
+                        "--result",
+                        TrainingResult.TERMINATION_MESSAGE_PATH,
+                        "--work-dir",
+                        RUNS_DIR
+                            + "/"
+                            + run.getMetadata().getNamespace()
+                            + "/"
+                            + jobName(name, gen))
+                    .withTerminationMessagePath(TrainingResult.TERMINATION_MESSAGE_PATH)
+                    .withTerminationMessagePolicy("File")
+                    .withResources(
+                        new ResourceRequirementsBuilder()
+                            .withRequests(requests)
+                            .withLimits(limits)
+                            .build())
+                    .withEnv(env(name, mlflowTrackingUri))
+                    .addNewVolumeMount()
+                    .withName("spec")
+                    .withMountPath(SPEC_DIR)
+                    .withReadOnly(true)
+                    .endVolumeMount()
+                    .addNewVolumeMount()
+                    .withName("runs")
+                    .withMountPath(RUNS_DIR)
+                    .endVolumeMount()
+                    .build(),
+                tolerations,
+                List.of(
+                    new VolumeBuilder()
+                        .withName("spec")
+                        .withNewConfigMap()
+                        .withName(configMapName(name, gen))
+                        .endConfigMap()
+                        .build(),
+                    runsVolume(runsClaim))))
         .endSpec()
         .build();
   }
@@ -202,7 +205,7 @@ public final class TrainingJobs {
   }
 
   private static io.fabric8.kubernetes.api.model.Volume runsVolume(String claim) {
-    var v = new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("runs");
+    var v = new VolumeBuilder().withName("runs");
     return claim == null || claim.isBlank()
         ? v.withNewEmptyDir().endEmptyDir().build()
         : v.withNewPersistentVolumeClaim().withClaimName(claim).endPersistentVolumeClaim().build();
