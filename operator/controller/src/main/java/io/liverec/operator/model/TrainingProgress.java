@@ -118,27 +118,21 @@ public final class TrainingProgress {
   }
 
   /**
-   * As {@link #succeeded}; the Event telling the recorded result (key metric and MLflow run), empty
-   * when nothing was recorded.
+   * The Event telling a result {@link #succeeded} recorded (key metric and MLflow run), empty when
+   * nothing was recorded.
    */
   public static Optional<Notice> result(
-      TrainingRun run,
-      TrainingRunStatus st,
-      String jobName,
-      Optional<String> message,
-      long gen,
-      Instant now) {
-    return succeeded(run, st, jobName, message, gen, now)
-        .map(
-            r ->
-                Notice.normal(
-                    Reason.ResultRecorded,
-                    "Job "
-                        + jobName
-                        + " succeeded: "
-                        + st.keyMetric
-                        + ", MLflow run "
-                        + r.mlflowRunId));
+      TrainingRunStatus st, String jobName, Optional<TrainingResult> recorded) {
+    return recorded.map(
+        r ->
+            Notice.normal(
+                Reason.ResultRecorded,
+                "Job "
+                    + jobName
+                    + " succeeded: "
+                    + st.keyMetric
+                    + ", MLflow run "
+                    + r.mlflowRunId));
   }
 
   /** Whether the result of {@code jobName} is already in the status. */

@@ -89,8 +89,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
         .ifPresent(n -> events.emit(run, n));
     if (TrainingProgress.awaitsResult(st)) {
       var message = TrainingResults.terminationMessage(children.pods(run, jobName));
-      TrainingProgress.result(run, st, jobName, message, gen, now)
-          .ifPresent(n -> events.emit(run, n));
+      var recorded = TrainingProgress.succeeded(run, st, jobName, message, gen, now);
+      TrainingProgress.result(st, jobName, recorded).ifPresent(n -> events.emit(run, n));
     }
     // the pod's termination message is not watched: while it is missing, look again shortly
     Duration requeue = TrainingProgress.resultPending(st) ? RESULT_POLL : null;

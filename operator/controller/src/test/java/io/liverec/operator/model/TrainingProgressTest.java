@@ -162,12 +162,17 @@ class TrainingProgressTest {
     assertThat(st.phase).isEqualTo("Succeeded");
     assertThat(TrainingProgress.awaitsResult(st)).isTrue();
 
-    assertThat(TrainingProgress.result(run, st, "r-g1", Optional.empty(), 1, NOW)).isEmpty();
+    assertThat(
+            TrainingProgress.result(
+                st, "r-g1", TrainingProgress.succeeded(run, st, "r-g1", Optional.empty(), 1, NOW)))
+        .isEmpty();
     assertThat(TrainingProgress.resultPending(st)).as("message missing: look again").isTrue();
     assertThat(TrainingProgress.awaitsResult(st)).isTrue();
 
     String json = "{\"metrics\":{\"ctcvr_auc\":0.74},\"mlflowRunId\":\"r-9\"}";
-    assertThat(TrainingProgress.result(run, st, "r-g1", Optional.of(json), 1, NOW))
+    assertThat(
+            TrainingProgress.result(
+                st, "r-g1", TrainingProgress.succeeded(run, st, "r-g1", Optional.of(json), 1, NOW)))
         .contains(
             Notice.normal(
                 Reason.ResultRecorded, "Job r-g1 succeeded: ctcvr_auc=0.7400, MLflow run r-9"));
