@@ -181,6 +181,22 @@ public record TritonConfig(
 
   // ---- descriptor: Triton ModelConfig field names (subset) ----
 
+  /**
+   * ModelInput or ModelOutput: the same name, data_type, dims and reshape fields, but dims has
+   * field number 4 in ModelInput and 3 in ModelOutput.
+   */
+  private static DescriptorProto tensor(String message, int dimsNumber) {
+    return DescriptorProto.newBuilder()
+        .setName(message)
+        .addField(field("name", 1, FieldDescriptorProto.Type.TYPE_STRING, false, null))
+        .addField(field("data_type", 2, FieldDescriptorProto.Type.TYPE_ENUM, false, "DataType"))
+        .addField(field("dims", dimsNumber, FieldDescriptorProto.Type.TYPE_INT64, true, null))
+        .addField(
+            field(
+                "reshape", 5, FieldDescriptorProto.Type.TYPE_MESSAGE, false, "ModelTensorReshape"))
+        .build();
+  }
+
   private static Descriptor descriptor() {
     EnumDescriptorProto dataType =
         enumType(
@@ -205,34 +221,8 @@ public record TritonConfig(
             .setName("ModelTensorReshape")
             .addField(field("shape", 1, FieldDescriptorProto.Type.TYPE_INT64, true, null))
             .build();
-    DescriptorProto input =
-        DescriptorProto.newBuilder()
-            .setName("ModelInput")
-            .addField(field("name", 1, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .addField(field("data_type", 2, FieldDescriptorProto.Type.TYPE_ENUM, false, "DataType"))
-            .addField(field("dims", 4, FieldDescriptorProto.Type.TYPE_INT64, true, null))
-            .addField(
-                field(
-                    "reshape",
-                    5,
-                    FieldDescriptorProto.Type.TYPE_MESSAGE,
-                    false,
-                    "ModelTensorReshape"))
-            .build();
-    DescriptorProto output =
-        DescriptorProto.newBuilder()
-            .setName("ModelOutput")
-            .addField(field("name", 1, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .addField(field("data_type", 2, FieldDescriptorProto.Type.TYPE_ENUM, false, "DataType"))
-            .addField(field("dims", 3, FieldDescriptorProto.Type.TYPE_INT64, true, null))
-            .addField(
-                field(
-                    "reshape",
-                    5,
-                    FieldDescriptorProto.Type.TYPE_MESSAGE,
-                    false,
-                    "ModelTensorReshape"))
-            .build();
+    DescriptorProto input = tensor("ModelInput", 4);
+    DescriptorProto output = tensor("ModelOutput", 3);
     DescriptorProto group =
         DescriptorProto.newBuilder()
             .setName("ModelInstanceGroup")

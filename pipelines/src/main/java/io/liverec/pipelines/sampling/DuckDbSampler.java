@@ -376,7 +376,11 @@ public final class DuckDbSampler {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  static void deleteTree(Path p) throws IOException {
+  /**
+   * Deletes {@code p} and everything below it, deepest first; nothing when it does not exist. Also
+   * used by the trainers for their checkpoint and run directories.
+   */
+  public static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

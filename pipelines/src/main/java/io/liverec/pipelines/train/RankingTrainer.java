@@ -34,11 +34,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Trains, evaluates and exports a multi-task ranker from a TrainingRun: validate the spec → fit the
@@ -452,16 +450,5 @@ public final class RankingTrainer implements Trainer {
 
   static void writeJson(Path file, Object value) throws IOException {
     JSON.writeValue(file.toFile(), value);
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
   }
 }

@@ -141,12 +141,10 @@ public final class Recommender implements AutoCloseable {
     try {
       user = features.user(req.userId());
     } catch (OnlineFeatures.FeaturesUnavailableException e) {
-      metrics.outcome(FEATURE_FALLBACK, null);
       return popular(
           req.userId(), k, models, FEATURE_FALLBACK, "features unavailable: popular live room");
     }
     if (user.isEmpty()) {
-      metrics.outcome(COLD_START, null);
       return popular(req.userId(), k, models, COLD_START, "cold-start: popular live room");
     }
     List<LiveRoomIndex.Hit> candidates;
@@ -155,21 +153,18 @@ public final class Recommender implements AutoCloseable {
       models.put("userTower", config.userTower().toString());
       candidates = dedupe(index.search(userVector, config.recallN()));
     } catch (RuntimeException e) {
-      metrics.outcome(RECALL_FALLBACK, null);
       return popular(
           req.userId(), k, models, RECALL_FALLBACK, "recall unavailable: popular live room");
     }
     if (candidates.isEmpty()) {
-      metrics.outcome(RECALL_FALLBACK, null);
       return popular(req.userId(), k, models, RECALL_FALLBACK, "recall empty: popular live room");
     }
     Map<Integer, RoomFeatures> found;
     try {
       found = features.rooms(candidates.stream().map(LiveRoomIndex.Hit::roomId).toList());
     } catch (OnlineFeatures.FeaturesUnavailableException e) {
-      metrics.outcome(FEATURE_FALLBACK, ranker);
       return recallOrder(
-          req.userId(), candidates, k, models, FEATURE_FALLBACK, "features unavailable");
+          req.userId(), ranker, candidates, k, models, FEATURE_FALLBACK, "features unavailable");
     }
     List<LiveRoomIndex.Hit> rankable = new ArrayList<>();
     List<RoomFeatures> rows = new ArrayList<>();
@@ -182,9 +177,8 @@ public final class Recommender implements AutoCloseable {
     }
     Map<String, float[]> tasks = rankable.isEmpty() ? null : rank(ranker, req, user.get(), rows);
     if (tasks == null) {
-      metrics.outcome(RANKER_FALLBACK, ranker);
       return recallOrder(
-          req.userId(), candidates, k, models, RANKER_FALLBACK, "ranker unavailable");
+          req.userId(), ranker, candidates, k, models, RANKER_FALLBACK, "ranker unavailable");
     }
     models.put("ranker", ranker.toString());
     List<RecommendResponse.Item> items = new ArrayList<>();
@@ -205,13 +199,16 @@ public final class Recommender implements AutoCloseable {
     return new RecommendResponse(req.userId(), diversify(items, k), models, SERVED);
   }
 
+  /** The recall candidates in recall order, counted as {@code outcome} of {@code ranker}. */
   private RecommendResponse recallOrder(
       String userId,
+      ModelRef ranker,
       List<LiveRoomIndex.Hit> candidates,
       int k,
       Map<String, String> models,
       String outcome,
       String why) {
+    metrics.outcome(outcome, ranker);
     List<RecommendResponse.Item> items = new ArrayList<>();
     for (LiveRoomIndex.Hit h : candidates) {
       items.add(
@@ -285,8 +282,10 @@ public final class Recommender implements AutoCloseable {
     }
   }
 
+  /** The most popular live rooms, counted as {@code outcome} without a ranker. */
   private RecommendResponse popular(
       String userId, int k, Map<String, String> models, String outcome, String reason) {
+    metrics.outcome(outcome, null);
     List<RecommendResponse.Item> items = new ArrayList<>();
     for (LiveRoomIndex.Hit h : index.popularLive(Math.max(k * config.maxPerHost() * 4, k))) {
       items.add(

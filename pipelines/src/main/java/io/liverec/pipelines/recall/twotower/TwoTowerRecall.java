@@ -1,6 +1,7 @@
 package io.liverec.pipelines.recall.twotower;
 
 import io.liverec.pipelines.recall.Retriever;
+import io.liverec.pipelines.recall.Shuffle;
 import io.liverec.pipelines.recall.data.Interaction;
 import io.liverec.pipelines.recall.data.LiveRooms;
 import io.liverec.pipelines.recall.data.RecallDataset;
@@ -158,7 +159,7 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     int numRoomsTotal = train.rooms().size();
     int[] trainClicks = train.roomClickCounts();
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      shuffle(order, rnd);
+      Shuffle.inPlace(order, rnd);
       double sum = 0;
       int batches = 0;
       for (int start = 0; start + 1 < n; start += config.batchSize()) {
@@ -316,15 +317,6 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     u = model.config().roomPrior() ? PriorVectors.query(u) : Vectors.normalized(u);
     Neighbors nb = index.search(u, k, live::isLive);
     return nb.ids();
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rnd) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   @Override
