@@ -35,6 +35,13 @@ import org.mlflow.tracking.MlflowHttpException;
  * org.mlflow:mlflow-client} where it has the call; the model-registry calls it lacks (create,
  * aliases, tags) go through its raw REST helpers, and artifacts through the server's artifact proxy
  * ({@code mlflow-artifacts:} URIs, i.e. a server started with {@code --serve-artifacts}).
+ *
+ * <p>Size: one class because it is the single adapter to one server: every call shares the tracking
+ * URI, the retry policy and the HTTP client, and its callers (run tracking, sync, promotion,
+ * serving's model sources) hold one object. The sections below (tracking, artifacts, model
+ * registry) are the seams; they stay together because a split would hand the same three
+ * collaborators to three classes without separating any logic (the artifact and registry sections
+ * also share {@code send}).
  */
 public final class MlflowGateway implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * splits and settings for several seeds, reported as mean ± 95% CI per metric with each rung
  * compared to its baseline row. A difference is called when the 95% CI of the paired per-seed
  * difference excludes zero; the table also says whether the two rows' own CIs overlap.
+ *
+ * <p>Size: one class because it is one experiment: the ladder of variants, the settings that key
+ * reused runs, the run loop and the table are read together when a row of docs/ABLATIONS.md is
+ * questioned. The seams are the {@link #ladder()} definition, the {@link Settings} record and the
+ * report ({@code markdown}, {@code pairedCi}, {@code verdict}); they stay while the command and its
+ * test are the only users and each part is small on its own.
  */
 public final class RankingAblation {
 
@@ -226,38 +232,23 @@ public final class RankingAblation {
 
     /** The same settings with the simulator replaced. */
     public Settings withSim(SimulatorConfig c) {
-      return new Settings(
-          c,
-          seeds,
-          epochs,
-          batchSize,
-          learningRate,
-          embeddingDim,
-          patience,
-          only,
-          dropFeatures,
-          validationDays);
+      return with(c, dropFeatures, validationDays);
     }
 
     /** The same settings with these features left out. */
     public Settings withDropped(List<String> features) {
-      return new Settings(
-          sim,
-          seeds,
-          epochs,
-          batchSize,
-          learningRate,
-          embeddingDim,
-          patience,
-          only,
-          features,
-          validationDays);
+      return with(sim, features, validationDays);
     }
 
     /** The same settings with {@code days} whole days as the validation. */
     public Settings withValidationDays(int days) {
+      return with(sim, dropFeatures, days);
+    }
+
+    /** The same seeds, training settings and row choice with the data choices replaced. */
+    private Settings with(SimulatorConfig newSim, List<String> newDropped, int newValidationDays) {
       return new Settings(
-          sim,
+          newSim,
           seeds,
           epochs,
           batchSize,
@@ -265,8 +256,8 @@ public final class RankingAblation {
           embeddingDim,
           patience,
           only,
-          dropFeatures,
-          days);
+          newDropped,
+          newValidationDays);
     }
 
     /** Small enough for a few minutes on 2 cores: the ablation world at 600 users, 120 rooms. */

@@ -49,6 +49,13 @@ import java.util.Map;
  * skipped. The {@link Trainer} of task {@code ranking} ({@link
  * io.liverec.pipelines.pipeline.Trainers}); free of CLI and tracking concerns ({@link
  * io.liverec.pipelines.pipeline.TrackedTrainer} adds them).
+ *
+ * <p>Size: one class because it is the one place that orders a training run (validate, prepare
+ * data, fit the transform, fit, evaluate the holdout, export, write reports) as the {@link Trainer}
+ * of task ranking. The epochs already live in RankingEpochs and the data in SampleData; the
+ * remaining seams are spec validation ({@link #validate}, part of the Trainer contract) and the
+ * report writing ({@code metricsJson}, {@code writeReports}), left here because both read the same
+ * spec and run layout as the steps they check or describe.
  */
 public final class RankingTrainer implements Trainer {
 

@@ -26,6 +26,12 @@ import java.util.function.Supplier;
  * fallback that still answers, and each is counted: ranker slow or down → recall order; user tower
  * or recall down → popular live rooms; unknown user → popular live rooms (cold start); feature
  * store down or slow → popular live rooms (user features) or recall order (room features).
+ *
+ * <p>Size: it is the one request path, and the fallback ladder above is the contract that holds it
+ * together: each stage (features, user tower, ANN, ranker, fusion) decides which fallback answers,
+ * with the same request's models map, k and metrics. Natural seams are the two model calls ({@code
+ * userVector}, {@code rank} with its deadline and executor) and the fusion/diversity step; they are
+ * not cut yet because each is a single private method whose only caller is {@code doRecommend}.
  */
 public final class Recommender implements AutoCloseable {
   public static final String SERVED = "served";

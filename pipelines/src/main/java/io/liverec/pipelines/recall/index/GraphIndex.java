@@ -5,7 +5,8 @@ import java.util.function.IntPredicate;
 /**
  * What the two graph indexes ({@link LuceneHnswIndex}, {@link JVectorIndex}) share: the external
  * ids by ordinal, the dimension, the build parameters with their default efSearch, the empty answer
- * for an empty index or {@code k <= 0}, and the heap estimate of graph plus on-heap vectors.
+ * for an empty index or {@code k <= 0}, the heap estimate of graph plus on-heap vectors and the
+ * form of the description.
  */
 abstract class GraphIndex implements VectorIndex {
   final int[] ids;
@@ -50,5 +51,25 @@ abstract class GraphIndex implements VectorIndex {
   @Override
   public final long ramBytesUsed() {
     return graphBytes() + (long) ids.length * (16 + 4L * dim) + 4L * ids.length;
+  }
+
+  /**
+   * The shared form of {@link #describe()}: {@code kind(n=…, dim=…, <degree>, beamWidth=…,
+   * efSearch=…<rest>)}.
+   */
+  final String describe(String kind, String degree, String rest) {
+    return kind
+        + "(n="
+        + size()
+        + ", dim="
+        + dim
+        + ", "
+        + degree
+        + ", beamWidth="
+        + params.beamWidth()
+        + ", efSearch="
+        + params.efSearch()
+        + rest
+        + ")";
   }
 }

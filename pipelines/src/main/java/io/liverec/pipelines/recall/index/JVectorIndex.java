@@ -113,20 +113,9 @@ public final class JVectorIndex extends GraphIndex {
 
   @Override
   public String describe() {
-    return "jvector(n="
-        + size()
-        + ", dim="
-        + dim
-        + ", degree="
-        + 2 * params.maxConn()
-        + ", beamWidth="
-        + params.beamWidth()
-        + ", efSearch="
-        + params.efSearch()
-        + ", alpha="
-        + ALPHA
-        + ", overflow="
-        + NEIGHBOR_OVERFLOW
-        + ", hierarchy=true)";
+    return describe(
+        "jvector",
+        "degree=" + 2 * params.maxConn(),
+        ", alpha=" + ALPHA + ", overflow=" + NEIGHBOR_OVERFLOW + ", hierarchy=true");
   }
 }

@@ -104,18 +104,6 @@ public final class LuceneHnswIndex extends GraphIndex {
 
   @Override
   public String describe() {
-    return "lucene-hnsw(n="
-        + size()
-        + ", dim="
-        + dim
-        + ", M="
-        + params.maxConn()
-        + ", beamWidth="
-        + params.beamWidth()
-        + ", efSearch="
-        + params.efSearch()
-        + ", seed="
-        + params.seed()
-        + ")";
+    return describe("lucene-hnsw", "M=" + params.maxConn(), ", seed=" + params.seed());
   }
 }

@@ -19,6 +19,12 @@ import java.util.SplittableRandom;
  * from {@link FrequencyEstimator}), embeds every room as of the cutoff into an ANN index and
  * answers a request with one index search for the user vector, the live filter applied inside the
  * search. Cold rooms are indexed too: their vector comes from content, category and language.
+ *
+ * <p>Size: one class because it owns the trained model, its features and the room index as one
+ * retriever: fit builds all three, and retrieval and the user/day vectors read them. The seam is
+ * sizing a config from a dataset ({@code configFor}, about 90 lines), which could move to
+ * TwoTowerConfig; it stays because tests and two callers use it as {@code
+ * TwoTowerRecall.configFor}.
  */
 public final class TwoTowerRecall implements Retriever, AutoCloseable {
   /** Frequency estimator: hash arrays, buckets per array (× rooms), moving-average rate. */
