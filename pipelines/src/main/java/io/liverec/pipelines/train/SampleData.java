@@ -35,8 +35,8 @@ import java.util.Set;
  * open} builds the views and fixes the holdout and validation predicates, and {@link #where}, the
  * statistics and {@link BatchIterator} all read those predicates. The seams are {@code open}'s view
  * building and column checks (about 190 lines) and the nested {@link BatchIterator} (about 130);
- * they are not cut because both need the private split state and the iterator is public API of
- * RankingEpochs and the batch benchmark as {@code SampleData.BatchIterator}.
+ * they are not cut because both need the private split state, and the iterator is public API that
+ * RankingEpochs and the batch benchmark use as {@code SampleData.BatchIterator}.
  */
 public final class SampleData implements AutoCloseable {
 
