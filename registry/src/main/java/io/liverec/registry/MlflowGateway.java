@@ -35,6 +35,13 @@ import org.mlflow.tracking.MlflowHttpException;
  * org.mlflow:mlflow-client} where it has the call; the model-registry calls it lacks (create,
  * aliases, tags) go through its raw REST helpers, and artifacts through the server's artifact proxy
  * ({@code mlflow-artifacts:} URIs, i.e. a server started with {@code --serve-artifacts}).
+ *
+ * <p>Size: one class because it is the single adapter to one server: every call shares the tracking
+ * URI, the retry policy and the HTTP client, and its callers (run tracking, sync, promotion,
+ * serving's model sources) hold one object. The sections below (tracking, artifacts, model
+ * registry) are the seams; they stay together because a split would hand the same three
+ * collaborators to three classes without separating any logic (the artifact and registry sections
+ * also share {@code send}).
  */
 public final class MlflowGateway implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -182,25 +189,37 @@ public final class MlflowGateway implements AutoCloseable {
     retry.run(
         "upload artifact " + target,
         () -> {
+          HttpResponse<String> r;
           try {
-            HttpResponse<String> r =
-                http.send(
+            r =
+                send(
                     HttpRequest.newBuilder(
                             URI.create(artifactsEndpoint() + "/" + encodePath(target)))
                         .timeout(Duration.ofMinutes(5))
                         .PUT(HttpRequest.BodyPublishers.ofFile(file))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-              throw new Retry.HttpStatusException(r.statusCode(), r.body());
-            }
+                        .build());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+          }
+          if (r.statusCode() / 100 != 2) {
+            throw new Retry.HttpStatusException(r.statusCode(), r.body());
           }
         });
+  }
+
+  /**
+   * Sends {@code request} and reads the body as a string; an interrupt is kept on the thread and
+   * surfaces as {@link IllegalStateException}, an I/O failure as {@link UncheckedIOException}.
+   */
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Downloads one artifact file of a run to {@code dest}. */
@@ -371,23 +390,15 @@ public final class MlflowGateway implements AutoCloseable {
     retry.run(
         "delete alias " + alias + " of " + model,
         () -> {
-          try {
-            HttpResponse<String> r =
-                http.send(
-                    HttpRequest.newBuilder(
-                            URI.create(trackingUri + "/api/2.0/mlflow/registered-models/alias"))
-                        .header("Content-Type", "application/json")
-                        .method("DELETE", HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
-              throw new Retry.HttpStatusException(r.statusCode(), r.body());
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+          HttpResponse<String> r =
+              send(
+                  HttpRequest.newBuilder(
+                          URI.create(trackingUri + "/api/2.0/mlflow/registered-models/alias"))
+                      .header("Content-Type", "application/json")
+                      .method("DELETE", HttpRequest.BodyPublishers.ofString(body))
+                      .build());
+          if (r.statusCode() / 100 != 2 && r.statusCode() != 404) {
+            throw new Retry.HttpStatusException(r.statusCode(), r.body());
           }
         });
   }

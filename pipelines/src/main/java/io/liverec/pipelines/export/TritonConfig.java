@@ -1,10 +1,5 @@
 package io.liverec.pipelines.export;
 
-import com.google.protobuf.DescriptorProtos.DescriptorProto;
-import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
-import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -19,9 +14,9 @@ import java.util.List;
  * batch size, inputs, outputs (with reshape), dynamic batching, instance group.
  *
  * <p>Text is written and parsed by protobuf's own {@link TextFormat} over a {@link DynamicMessage}
- * whose descriptor is built here with Triton's {@code ModelConfig} field and enum names (no Java
- * Triton proto is published on Maven Central). Only names matter for the text format; fields this
- * subset does not know are skipped when parsing.
+ * whose descriptor ({@link TritonConfigDescriptor}) is built with Triton's {@code ModelConfig}
+ * field and enum names (no Java Triton proto is published on Maven Central). Only names matter for
+ * the text format; fields this subset does not know are skipped when parsing.
  *
  * @param maxBatchSize &gt; 0: dims exclude the batch dimension
  * @param preferredBatchSizes dynamic batching; empty with {@code maxQueueDelayMicros} 0 = none
@@ -43,7 +38,7 @@ public record TritonConfig(
    */
   public record Tensor(String name, String dataType, List<Long> dims, List<Long> reshape) {}
 
-  private static final Descriptor MODEL_CONFIG = descriptor();
+  private static final Descriptor MODEL_CONFIG = TritonConfigDescriptor.modelConfig();
 
   /** The config as {@code config.pbtxt} text. */
   public String toPbtxt() {
@@ -177,156 +172,5 @@ public record TritonConfig(
 
   private static void add(DynamicMessage.Builder b, String field, Object value) {
     b.addRepeatedField(b.getDescriptorForType().findFieldByName(field), value);
-  }
-
-  // ---- descriptor: Triton ModelConfig field names (subset) ----
-
-  private static Descriptor descriptor() {
-    EnumDescriptorProto dataType =
-        enumType(
-            "DataType",
-            "TYPE_INVALID",
-            "TYPE_BOOL",
-            "TYPE_UINT8",
-            "TYPE_UINT16",
-            "TYPE_UINT32",
-            "TYPE_UINT64",
-            "TYPE_INT8",
-            "TYPE_INT16",
-            "TYPE_INT32",
-            "TYPE_INT64",
-            "TYPE_FP16",
-            "TYPE_FP32",
-            "TYPE_FP64",
-            "TYPE_STRING",
-            "TYPE_BF16");
-    DescriptorProto reshape =
-        DescriptorProto.newBuilder()
-            .setName("ModelTensorReshape")
-            .addField(field("shape", 1, FieldDescriptorProto.Type.TYPE_INT64, true, null))
-            .build();
-    DescriptorProto input =
-        DescriptorProto.newBuilder()
-            .setName("ModelInput")
-            .addField(field("name", 1, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .addField(field("data_type", 2, FieldDescriptorProto.Type.TYPE_ENUM, false, "DataType"))
-            .addField(field("dims", 4, FieldDescriptorProto.Type.TYPE_INT64, true, null))
-            .addField(
-                field(
-                    "reshape",
-                    5,
-                    FieldDescriptorProto.Type.TYPE_MESSAGE,
-                    false,
-                    "ModelTensorReshape"))
-            .build();
-    DescriptorProto output =
-        DescriptorProto.newBuilder()
-            .setName("ModelOutput")
-            .addField(field("name", 1, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .addField(field("data_type", 2, FieldDescriptorProto.Type.TYPE_ENUM, false, "DataType"))
-            .addField(field("dims", 3, FieldDescriptorProto.Type.TYPE_INT64, true, null))
-            .addField(
-                field(
-                    "reshape",
-                    5,
-                    FieldDescriptorProto.Type.TYPE_MESSAGE,
-                    false,
-                    "ModelTensorReshape"))
-            .build();
-    DescriptorProto group =
-        DescriptorProto.newBuilder()
-            .setName("ModelInstanceGroup")
-            .addEnumType(enumType("Kind", "KIND_AUTO", "KIND_GPU", "KIND_CPU", "KIND_MODEL"))
-            .addField(field("count", 2, FieldDescriptorProto.Type.TYPE_INT32, false, null))
-            .addField(
-                field(
-                    "kind",
-                    4,
-                    FieldDescriptorProto.Type.TYPE_ENUM,
-                    false,
-                    "ModelInstanceGroup.Kind"))
-            .build();
-    DescriptorProto batching =
-        DescriptorProto.newBuilder()
-            .setName("ModelDynamicBatching")
-            .addField(
-                field("preferred_batch_size", 1, FieldDescriptorProto.Type.TYPE_INT32, true, null))
-            .addField(
-                field(
-                    "max_queue_delay_microseconds",
-                    2,
-                    FieldDescriptorProto.Type.TYPE_UINT64,
-                    false,
-                    null))
-            .build();
-    DescriptorProto config =
-        DescriptorProto.newBuilder()
-            .setName("ModelConfig")
-            .addField(field("name", 1, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .addField(field("platform", 2, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .addField(field("max_batch_size", 4, FieldDescriptorProto.Type.TYPE_INT32, false, null))
-            .addField(field("input", 5, FieldDescriptorProto.Type.TYPE_MESSAGE, true, "ModelInput"))
-            .addField(
-                field("output", 6, FieldDescriptorProto.Type.TYPE_MESSAGE, true, "ModelOutput"))
-            .addField(
-                field(
-                    "instance_group",
-                    7,
-                    FieldDescriptorProto.Type.TYPE_MESSAGE,
-                    true,
-                    "ModelInstanceGroup"))
-            .addField(
-                field(
-                    "dynamic_batching",
-                    11,
-                    FieldDescriptorProto.Type.TYPE_MESSAGE,
-                    false,
-                    "ModelDynamicBatching"))
-            .addField(field("backend", 17, FieldDescriptorProto.Type.TYPE_STRING, false, null))
-            .build();
-    FileDescriptorProto file =
-        FileDescriptorProto.newBuilder()
-            .setName("liverec_triton_model_config.proto")
-            .setPackage("inference")
-            .setSyntax("proto3")
-            .addEnumType(dataType)
-            .addMessageType(reshape)
-            .addMessageType(input)
-            .addMessageType(output)
-            .addMessageType(group)
-            .addMessageType(batching)
-            .addMessageType(config)
-            .build();
-    try {
-      return Descriptors.FileDescriptor.buildFrom(file, new Descriptors.FileDescriptor[0])
-          .findMessageTypeByName("ModelConfig");
-    } catch (Descriptors.DescriptorValidationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static EnumDescriptorProto enumType(String name, String... values) {
-    EnumDescriptorProto.Builder e = EnumDescriptorProto.newBuilder().setName(name);
-    for (int i = 0; i < values.length; i++) {
-      e.addValue(EnumValueDescriptorProto.newBuilder().setName(values[i]).setNumber(i));
-    }
-    return e.build();
-  }
-
-  private static FieldDescriptorProto field(
-      String name, int number, FieldDescriptorProto.Type type, boolean repeated, String typeName) {
-    FieldDescriptorProto.Builder f =
-        FieldDescriptorProto.newBuilder()
-            .setName(name)
-            .setNumber(number)
-            .setType(type)
-            .setLabel(
-                repeated
-                    ? FieldDescriptorProto.Label.LABEL_REPEATED
-                    : FieldDescriptorProto.Label.LABEL_OPTIONAL);
-    if (typeName != null) {
-      f.setTypeName(typeName);
-    }
-    return f.build();
   }
 }

@@ -33,6 +33,13 @@ import org.tensorflow.types.family.TType;
  * TfOps}, weighted task losses, Adam, and optionally GradNorm task weighting and PCGrad gradient
  * surgery, all in one graph run per step. Deterministic for a seed: initial values come from seeded
  * Java generators and the graph has no random ops.
+ *
+ * <p>Size: one class because the TF graph is built once in the constructor and every later call
+ * (train step, predict, gradient norms, save, export) feeds that graph through the placeholders and
+ * operands it holds in final fields. The natural seams are the loss and optimiser wiring with
+ * GradNorm and PCGrad ({@code pcGradGradients}) and the input checks ({@code feed}, {@code
+ * checkIds}); cutting them would pass the graph's Ops, placeholders and variable maps across a
+ * class boundary, so they wait until a second graph-backed model needs them.
  */
 public final class TfRanker implements Ranker {
 

@@ -30,6 +30,12 @@ import org.duckdb.DuckDBConnection;
  * log, one day at a time (memory bounded by a day; DuckDB spills to disk beyond that). Writes
  * {@code <out>/samples/day=D/part-00000.parquet}, {@code <out>/quarantine/<table>/day=D/…} and the
  * report.
+ *
+ * <p>Size: one class because it is the DuckDB side of the one sampling job: the day loop with its
+ * thread pool, the per-day stage execution, the raw views over the day's files and the report
+ * collection all share one DuckDB setup and {@link SamplingSql}. The seams are {@link StepTimes}
+ * (timing, also read by the sampling benchmark) and the raw-view SQL ({@code rawSelect}); both are
+ * small and tied to this engine, so they have not been moved out.
  */
 public final class DuckDbSampler {
   public static final String ENGINE = "duckdb";
@@ -376,7 +382,11 @@ public final class DuckDbSampler {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  static void deleteTree(Path p) throws IOException {
+  /**
+   * Deletes {@code p} and everything below it, deepest first; nothing when it does not exist. Also
+   * used by the trainers for their checkpoint and run directories.
+   */
+  public static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

@@ -69,48 +69,37 @@ public record SamplingOptions(
   }
 
   public SamplingOptions withStrategy(DataSpec.Strategy s, int k) {
-    return new SamplingOptions(
-        s,
-        k,
-        noClick,
-        noClickTopK,
-        conversionWatchSeconds,
-        giftWeight,
-        flowerWeight,
-        watchWeight,
-        asyncViewWeight,
-        from,
-        to);
+    return withSelection(s, k, noClick, noClickTopK, from, to);
   }
 
   public SamplingOptions withNoClick(DataSpec.NoClickPolicy p, int topK) {
-    return new SamplingOptions(
-        strategy,
-        window,
-        p,
-        topK,
-        conversionWatchSeconds,
-        giftWeight,
-        flowerWeight,
-        watchWeight,
-        asyncViewWeight,
-        from,
-        to);
+    return withSelection(strategy, window, p, topK, from, to);
   }
 
   public SamplingOptions withDays(String fromDay, String toDay) {
+    return withSelection(strategy, window, noClick, noClickTopK, fromDay, toDay);
+  }
+
+  /** The same labels and weights with another choice of impressions and days. */
+  private SamplingOptions withSelection(
+      DataSpec.Strategy newStrategy,
+      int newWindow,
+      DataSpec.NoClickPolicy newNoClick,
+      int newNoClickTopK,
+      String newFrom,
+      String newTo) {
     return new SamplingOptions(
-        strategy,
-        window,
-        noClick,
-        noClickTopK,
+        newStrategy,
+        newWindow,
+        newNoClick,
+        newNoClickTopK,
         conversionWatchSeconds,
         giftWeight,
         flowerWeight,
         watchWeight,
         asyncViewWeight,
-        fromDay,
-        toDay);
+        newFrom,
+        newTo);
   }
 
   /** The strategy's name as written in the spec ({@code skip-above}, …). */

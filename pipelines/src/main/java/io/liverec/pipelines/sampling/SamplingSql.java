@@ -30,6 +30,12 @@ import java.util.stream.Collectors;
  * Only constructs both dialects share are used: CASE, COALESCE, window functions with explicit
  * NULLS LAST and ROWS frames, LN, CAST to BIGINT/INT/DOUBLE, inline VALUES. Rules are documented in
  * docs/DATA.md.
+ *
+ * <p>Size: one class because it is one query plan that DuckDB and Spark both run unchanged: the
+ * stages refer to each other's table names and share the key and option helpers, and keeping the
+ * whole plan in one file is what lets it be checked against docs/DATA.md stage by stage. The seams
+ * are validation and quarantine, labels and weights with the rules, and the report queries; they
+ * are not cut because every part depends on the same options and stage names.
  */
 public final class SamplingSql {
   /** A named query to materialize. */

@@ -18,6 +18,12 @@ import org.duckdb.DuckDBAppender;
  * the day-partitioned Parquet log described in docs/DATA.md, streaming (memory is bounded by one
  * hour of requests and one Parquet chunk per table). Deterministic for a seed: one generator,
  * consumed in a fixed order.
+ *
+ * <p>Size: one class because it is the generator loop: {@code run} writes the side tables and then
+ * walks days, hours and requests, drawing ranking, clicks and behaviours from one random generator
+ * in a fixed order, and determinism for a seed depends on that order staying in one place. The
+ * planted effects, the world and the ranking policy are already their own classes; besides the loop
+ * only small sampling and ring-buffer helpers used by it remain.
  */
 public final class Simulator {
   private static final long HOUR_MS = 3_600_000L;

@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * splits and settings for several seeds, reported as mean ± 95% CI per metric with each rung
  * compared to its baseline row. A difference is called when the 95% CI of the paired per-seed
  * difference excludes zero; the table also says whether the two rows' own CIs overlap.
+ *
+ * <p>Size: one class because it is one experiment: the ladder of variants, the settings that key
+ * reused runs, the run loop and the table are read together when a row of docs/ABLATIONS.md is
+ * questioned. The seams are the {@link #ladder()} definition, the {@link Settings} record and the
+ * report ({@code markdown}, {@code pairedCi}, {@code verdict}); they stay while the command and its
+ * test are the only users and each part is small on its own.
  */
 public final class RankingAblation {
 
@@ -68,40 +74,16 @@ public final class RankingAblation {
             "pairwise (field-pair kernels)"));
     // Cross rows use the matrix (DCN-V2) layer; the vector (DCN) layer of the talk is kept as its
     // own row against the same baseline so both forms are measured (docs/ABLATIONS.md).
+    v.add(new Variant("+Cross", "DeepKFM", cross("matrix", "kfm", "cross"), "thirdOrder"));
     v.add(
         new Variant(
-            "+Cross",
-            "DeepKFM",
-            m -> {
-              m.interactions = list("kfm", "cross");
-              m.crossForm = "matrix";
-            },
-            "thirdOrder"));
-    v.add(
-        new Variant(
-            "+Cross (vector form)",
-            "DeepKFM",
-            m -> {
-              m.interactions = list("kfm", "cross");
-              m.crossForm = "vector";
-            },
-            "thirdOrder"));
-    v.add(
-        new Variant(
-            "+AutoInt",
-            "+Cross",
-            m -> {
-              m.interactions = list("kfm", "cross", "autoint");
-              m.crossForm = "matrix";
-            }));
+            "+Cross (vector form)", "DeepKFM", cross("vector", "kfm", "cross"), "thirdOrder"));
+    v.add(new Variant("+AutoInt", "+Cross", cross("matrix", "kfm", "cross", "autoint")));
     v.add(
         new Variant(
             "BitInt (vs AutoInt)",
             "+AutoInt",
-            m -> {
-              m.interactions = list("kfm", "cross", "bitint");
-              m.crossForm = "matrix";
-            },
+            cross("matrix", "kfm", "cross", "bitint"),
             "multimodal (unit pairs) on cold rooms"));
     // the same comparison with the content projected into several field embeddings: one field of
     // embeddingDim units cannot carry a quadratic form of the content of higher rank, such as the
@@ -110,20 +92,12 @@ public final class RankingAblation {
         new Variant(
             "+AutoInt (" + CONTENT_FIELDS + " content fields)",
             "+AutoInt",
-            m -> {
-              m.interactions = list("kfm", "cross", "autoint");
-              m.crossForm = "matrix";
-              m.multimodalFields = CONTENT_FIELDS;
-            }));
+            contentFields(cross("matrix", "kfm", "cross", "autoint"))));
     v.add(
         new Variant(
             "BitInt (" + CONTENT_FIELDS + " content fields)",
             "+AutoInt (" + CONTENT_FIELDS + " content fields)",
-            m -> {
-              m.interactions = list("kfm", "cross", "bitint");
-              m.crossForm = "matrix";
-              m.multimodalFields = CONTENT_FIELDS;
-            },
+            contentFields(cross("matrix", "kfm", "cross", "bitint")),
             "multimodal (unit pairs)"));
     // the same comparison without the matrix cross layer, which already forms products of any two
     // embedding units in both rows above (docs/ABLATIONS.md)
@@ -136,43 +110,10 @@ public final class RankingAblation {
             m -> m.interactions = list("kfm", "bitint"),
             "multimodal (unit pairs) on cold rooms"));
     v.add(new Variant("ESMM", null, m -> m.interactions = list()));
-    v.add(
-        new Variant(
-            "+GradNorm",
-            "ESMM",
-            m -> {
-              m.interactions = list();
-              m.multitask.balancing = "gradnorm";
-            }));
-    v.add(
-        new Variant(
-            "+FM",
-            "+GradNorm",
-            m -> {
-              m.interactions = list("fm");
-              m.multitask.balancing = "gradnorm";
-            },
-            "pairwise"));
-    v.add(
-        new Variant(
-            "+MMoE",
-            "+FM",
-            m -> {
-              m.interactions = list("fm");
-              m.multitask.balancing = "gradnorm";
-              m.multitask.experts = "mmoe";
-            },
-            "conflict"));
-    v.add(
-        new Variant(
-            "+CGC",
-            "+MMoE",
-            m -> {
-              m.interactions = list("fm");
-              m.multitask.balancing = "gradnorm";
-              m.multitask.experts = "cgc";
-            },
-            "tasteSeesaw"));
+    v.add(new Variant("+GradNorm", "ESMM", gradNorm()));
+    v.add(new Variant("+FM", "+GradNorm", gradNorm("fm"), "pairwise"));
+    v.add(new Variant("+MMoE", "+FM", experts("mmoe"), "conflict"));
+    v.add(new Variant("+CGC", "+MMoE", experts("cgc"), "tasteSeesaw"));
     v.add(new Variant("+PCGrad", "+CGC", pcGrad(null), "roomBait"));
     // the projection per shared variable: a conflict on the room embedding alone is projected even
     // when the tasks agree on the other shared tensors (docs/ABLATIONS.md)
@@ -182,15 +123,40 @@ public final class RankingAblation {
     return v;
   }
 
+  /** Interaction layers {@code layers} with the cross layer in {@code form}. */
+  private static Consumer<ModelSpec> cross(String form, String... layers) {
+    return m -> {
+      m.interactions = list(layers);
+      m.crossForm = form;
+    };
+  }
+
+  /** {@code rung} with the content projected into {@link #CONTENT_FIELDS} field embeddings. */
+  private static Consumer<ModelSpec> contentFields(Consumer<ModelSpec> rung) {
+    return rung.andThen(m -> m.multimodalFields = CONTENT_FIELDS);
+  }
+
+  /** Interaction layers {@code layers} with GradNorm balancing the tasks. */
+  private static Consumer<ModelSpec> gradNorm(String... layers) {
+    return m -> {
+      m.interactions = list(layers);
+      m.multitask.balancing = "gradnorm";
+    };
+  }
+
+  /** The +FM rung with the expert structure {@code kind}. */
+  private static Consumer<ModelSpec> experts(String kind) {
+    return gradNorm("fm").andThen(m -> m.multitask.experts = kind);
+  }
+
   /** The +CGC rung with PCGrad at {@code scope} (null = the default, global). */
   private static Consumer<ModelSpec> pcGrad(String scope) {
-    return m -> {
-      m.interactions = list("fm");
-      m.multitask.balancing = "gradnorm";
-      m.multitask.experts = "cgc";
-      m.multitask.gradientSurgery = "pcgrad";
-      m.multitask.pcgradScope = scope;
-    };
+    return experts("cgc")
+        .andThen(
+            m -> {
+              m.multitask.gradientSurgery = "pcgrad";
+              m.multitask.pcgradScope = scope;
+            });
   }
 
   private static ArrayList<String> list(String... s) {
@@ -266,38 +232,23 @@ public final class RankingAblation {
 
     /** The same settings with the simulator replaced. */
     public Settings withSim(SimulatorConfig c) {
-      return new Settings(
-          c,
-          seeds,
-          epochs,
-          batchSize,
-          learningRate,
-          embeddingDim,
-          patience,
-          only,
-          dropFeatures,
-          validationDays);
+      return with(c, dropFeatures, validationDays);
     }
 
     /** The same settings with these features left out. */
     public Settings withDropped(List<String> features) {
-      return new Settings(
-          sim,
-          seeds,
-          epochs,
-          batchSize,
-          learningRate,
-          embeddingDim,
-          patience,
-          only,
-          features,
-          validationDays);
+      return with(sim, features, validationDays);
     }
 
     /** The same settings with {@code days} whole days as the validation. */
     public Settings withValidationDays(int days) {
+      return with(sim, dropFeatures, days);
+    }
+
+    /** The same seeds, training settings and row choice with the data choices replaced. */
+    private Settings with(SimulatorConfig newSim, List<String> newDropped, int newValidationDays) {
       return new Settings(
-          sim,
+          newSim,
           seeds,
           epochs,
           batchSize,
@@ -305,8 +256,8 @@ public final class RankingAblation {
           embeddingDim,
           patience,
           only,
-          dropFeatures,
-          days);
+          newDropped,
+          newValidationDays);
     }
 
     /** Small enough for a few minutes on 2 cores: the ablation world at 600 users, 120 rooms. */
@@ -401,7 +352,7 @@ public final class RankingAblation {
           m = readMetrics(new RunLayout(runDir).metrics());
         } else {
           if (Files.exists(runDir)) {
-            RankingTrainer.deleteTree(runDir); // unfinished: start it again
+            DuckDbSampler.deleteTree(runDir); // unfinished: start it again
           }
           RankingEvaluation r =
               new RankingTrainer(

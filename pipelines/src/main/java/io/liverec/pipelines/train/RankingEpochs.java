@@ -6,6 +6,7 @@ import io.liverec.pipelines.eval.TaskMetrics;
 import io.liverec.pipelines.features.FeatureCounters;
 import io.liverec.pipelines.features.FeatureTransform;
 import io.liverec.pipelines.ranking.Ranker;
+import io.liverec.pipelines.sampling.DuckDbSampler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -130,7 +131,7 @@ final class RankingEpochs {
     boolean improved = Double.isNaN(state.bestScore()) || score > state.bestScore();
     if (improved) {
       try {
-        RankingTrainer.deleteTree(layout.best());
+        DuckDbSampler.deleteTree(layout.best());
       } catch (IOException e) {
         throw new UncheckedIOException("replacing " + layout.best(), e);
       }
@@ -163,7 +164,7 @@ final class RankingEpochs {
       for (Path p : old.toList()) {
         String f = p.getFileName().toString();
         if (f.startsWith("ckpt-") && !f.equals(name)) {
-          RankingTrainer.deleteTree(p);
+          DuckDbSampler.deleteTree(p);
         }
       }
     } catch (IOException e) {

@@ -34,11 +34,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Trains, evaluates and exports a multi-task ranker from a TrainingRun: validate the spec → fit the
@@ -51,6 +49,13 @@ import java.util.stream.Stream;
  * skipped. The {@link Trainer} of task {@code ranking} ({@link
  * io.liverec.pipelines.pipeline.Trainers}); free of CLI and tracking concerns ({@link
  * io.liverec.pipelines.pipeline.TrackedTrainer} adds them).
+ *
+ * <p>Size: one class because it is the one place that orders a training run (validate, prepare
+ * data, fit the transform, fit, evaluate the holdout, export, write reports) as the {@link Trainer}
+ * of task ranking. The epochs already live in RankingEpochs and the data in SampleData; the
+ * remaining seams are spec validation ({@link #validate}, part of the Trainer contract) and the
+ * report writing ({@code metricsJson}, {@code writeReports}), left here because both read the same
+ * spec and run layout as the steps they check or describe.
  */
 public final class RankingTrainer implements Trainer {
 
@@ -452,16 +457,5 @@ public final class RankingTrainer implements Trainer {
 
   static void writeJson(Path file, Object value) throws IOException {
     JSON.writeValue(file.toFile(), value);
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
   }
 }

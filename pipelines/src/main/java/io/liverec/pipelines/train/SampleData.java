@@ -30,6 +30,13 @@ import java.util.Set;
  * from a streaming result set (DuckDB sorts and spills; the JVM holds one batch at a time). The
  * training order is a per-epoch hash of (file, row, seed, epoch): a different order each epoch, the
  * same order for the same seed.
+ *
+ * <p>Size: one class because everything it does runs on one DuckDB connection and one split: {@code
+ * open} builds the views and fixes the holdout and validation predicates, and {@link #where}, the
+ * statistics and {@link BatchIterator} all read those predicates. The seams are {@code open}'s view
+ * building and column checks (about 190 lines) and the nested {@link BatchIterator} (about 130);
+ * they are not cut because both need the private split state, and the iterator is public API that
+ * RankingEpochs and the batch benchmark use as {@code SampleData.BatchIterator}.
  */
 public final class SampleData implements AutoCloseable {
 

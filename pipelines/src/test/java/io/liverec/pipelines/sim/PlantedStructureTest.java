@@ -113,12 +113,12 @@ class PlantedStructureTest {
 
   @Test
   void pureThreeWayTablesHaveNoLowerOrderPart() {
-    assertNoLowerOrderPart(PlantedEffects.pureThreeWay(new SplittableRandom(3), 3, 6, 20));
+    assertNoLowerOrderPart(EffectTables.pureThreeWay(new SplittableRandom(3), 3, 6, 20));
   }
 
   @Test
   void lowRankThreeWayTablesHaveNoLowerOrderPartAndTheirRank() {
-    double[][][] t = PlantedEffects.lowRankThreeWay(new SplittableRandom(3), 1, 3, 6, 20);
+    double[][][] t = EffectTables.lowRankThreeWay(new SplittableRandom(3), 1, 3, 6, 20);
     assertNoLowerOrderPart(t);
     // rank one: every (x, ·, ·) slice is a multiple of the (0, ·, ·) slice
     for (int x = 1; x < 3; x++) {
@@ -130,7 +130,7 @@ class PlantedStructureTest {
         }
       }
     }
-    double[][][] r3 = PlantedEffects.lowRankThreeWay(new SplittableRandom(3), 3, 3, 6, 20);
+    double[][][] r3 = EffectTables.lowRankThreeWay(new SplittableRandom(3), 3, 3, 6, 20);
     assertNoLowerOrderPart(r3);
     double ratio = r3[1][0][0] / r3[0][0][0];
     assertThat(Math.abs(r3[1][2][7] - ratio * r3[0][2][7])).isGreaterThan(1e-3);

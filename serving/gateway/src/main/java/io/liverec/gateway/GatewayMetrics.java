@@ -62,16 +62,7 @@ public final class GatewayMetrics {
 
   /** One request's outcome: served, cold_start, ranker_fallback, recall_fallback. */
   public void outcome(String outcome, ModelRef ranker) {
-    Counter.builder("liverec_gateway_outcomes")
-        .tags(
-            "outcome",
-            outcome,
-            "model",
-            ranker == null ? "none" : ranker.name(),
-            "version",
-            ranker == null ? "none" : Integer.toString(ranker.version()))
-        .register(registry)
-        .increment();
+    countByRanker("liverec_gateway_outcomes", "outcome", outcome, ranker);
   }
 
   public double outcomeCount(String outcome) {
@@ -81,10 +72,15 @@ public final class GatewayMetrics {
   }
 
   public void feedback(String kind, ModelRef ranker) {
-    Counter.builder("liverec_gateway_feedback")
+    countByRanker("liverec_gateway_feedback", "kind", kind, ranker);
+  }
+
+  /** Counts one {@code name} event tagged {@code key=value} and the ranker (none = "none"). */
+  private void countByRanker(String name, String key, String value, ModelRef ranker) {
+    Counter.builder(name)
         .tags(
-            "kind",
-            kind,
+            key,
+            value,
             "model",
             ranker == null ? "none" : ranker.name(),
             "version",

@@ -26,6 +26,12 @@ import java.util.function.Supplier;
  * fallback that still answers, and each is counted: ranker slow or down → recall order; user tower
  * or recall down → popular live rooms; unknown user → popular live rooms (cold start); feature
  * store down or slow → popular live rooms (user features) or recall order (room features).
+ *
+ * <p>Size: it is the one request path, and the fallback ladder above is the contract that holds it
+ * together: each stage (features, user tower, ANN, ranker, fusion) decides which fallback answers,
+ * with the same request's models map, k and metrics. Natural seams are the two model calls ({@code
+ * userVector}, {@code rank} with its deadline and executor) and the fusion/diversity step; they are
+ * not cut yet because each is a single private method whose only caller is {@code doRecommend}.
  */
 public final class Recommender implements AutoCloseable {
   public static final String SERVED = "served";
@@ -141,12 +147,10 @@ public final class Recommender implements AutoCloseable {
     try {
       user = features.user(req.userId());
     } catch (OnlineFeatures.FeaturesUnavailableException e) {
-      metrics.outcome(FEATURE_FALLBACK, null);
       return popular(
           req.userId(), k, models, FEATURE_FALLBACK, "features unavailable: popular live room");
     }
     if (user.isEmpty()) {
-      metrics.outcome(COLD_START, null);
       return popular(req.userId(), k, models, COLD_START, "cold-start: popular live room");
     }
     List<LiveRoomIndex.Hit> candidates;
@@ -155,21 +159,18 @@ public final class Recommender implements AutoCloseable {
       models.put("userTower", config.userTower().toString());
       candidates = dedupe(index.search(userVector, config.recallN()));
     } catch (RuntimeException e) {
-      metrics.outcome(RECALL_FALLBACK, null);
       return popular(
           req.userId(), k, models, RECALL_FALLBACK, "recall unavailable: popular live room");
     }
     if (candidates.isEmpty()) {
-      metrics.outcome(RECALL_FALLBACK, null);
       return popular(req.userId(), k, models, RECALL_FALLBACK, "recall empty: popular live room");
     }
     Map<Integer, RoomFeatures> found;
     try {
       found = features.rooms(candidates.stream().map(LiveRoomIndex.Hit::roomId).toList());
     } catch (OnlineFeatures.FeaturesUnavailableException e) {
-      metrics.outcome(FEATURE_FALLBACK, ranker);
       return recallOrder(
-          req.userId(), candidates, k, models, FEATURE_FALLBACK, "features unavailable");
+          req.userId(), ranker, candidates, k, models, FEATURE_FALLBACK, "features unavailable");
     }
     List<LiveRoomIndex.Hit> rankable = new ArrayList<>();
     List<RoomFeatures> rows = new ArrayList<>();
@@ -182,9 +183,8 @@ public final class Recommender implements AutoCloseable {
     }
     Map<String, float[]> tasks = rankable.isEmpty() ? null : rank(ranker, req, user.get(), rows);
     if (tasks == null) {
-      metrics.outcome(RANKER_FALLBACK, ranker);
       return recallOrder(
-          req.userId(), candidates, k, models, RANKER_FALLBACK, "ranker unavailable");
+          req.userId(), ranker, candidates, k, models, RANKER_FALLBACK, "ranker unavailable");
     }
     models.put("ranker", ranker.toString());
     List<RecommendResponse.Item> items = new ArrayList<>();
@@ -205,13 +205,16 @@ public final class Recommender implements AutoCloseable {
     return new RecommendResponse(req.userId(), diversify(items, k), models, SERVED);
   }
 
+  /** The recall candidates in recall order, counted as {@code outcome} of {@code ranker}. */
   private RecommendResponse recallOrder(
       String userId,
+      ModelRef ranker,
       List<LiveRoomIndex.Hit> candidates,
       int k,
       Map<String, String> models,
       String outcome,
       String why) {
+    metrics.outcome(outcome, ranker);
     List<RecommendResponse.Item> items = new ArrayList<>();
     for (LiveRoomIndex.Hit h : candidates) {
       items.add(
@@ -285,8 +288,10 @@ public final class Recommender implements AutoCloseable {
     }
   }
 
+  /** The most popular live rooms, counted as {@code outcome} without a ranker. */
   private RecommendResponse popular(
       String userId, int k, Map<String, String> models, String outcome, String reason) {
+    metrics.outcome(outcome, null);
     List<RecommendResponse.Item> items = new ArrayList<>();
     for (LiveRoomIndex.Hit h : index.popularLive(Math.max(k * config.maxPerHost() * 4, k))) {
       items.add(

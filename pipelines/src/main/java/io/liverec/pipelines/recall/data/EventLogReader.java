@@ -31,6 +31,13 @@ import java.util.Set;
  * when a quarantine directory is given, written there with all its columns plus {@code reason}. A
  * room whose content vectors are missing or not {@value #MODALITY_DIM} wide keeps no content vector
  * (documented default: zeros) and is counted under {@code rooms_without_content}.
+ *
+ * <p>Size: one class because reading the log is one pass that fills one {@link Loaded}: users, log
+ * days, rooms with their live schedules and content, and the clicks all go through one DuckDB
+ * connection and share the dense id maps built from users and rooms. The seams are the per-table
+ * sections of {@code read} (users, rooms, clicks with their quarantine; profiles already have
+ * {@code readProfiles}); they stay inline because each needs the id maps and counters of the
+ * others.
  */
 public final class EventLogReader {
   static final int MODALITY_DIM = 32;

@@ -1,5 +1,6 @@
 package io.liverec.pipelines.recall.i2i;
 
+import io.liverec.pipelines.recall.NeighbourScores;
 import io.liverec.pipelines.recall.Retriever;
 import io.liverec.pipelines.recall.TopK;
 import io.liverec.pipelines.recall.data.LiveRooms;
@@ -108,20 +109,7 @@ public final class CoClick implements Retriever {
 
   @Override
   public int[] retrieve(int user, int[] recentRooms, LiveRooms live, int k) {
-    Map<Integer, Double> scores = new HashMap<>();
-    double w = 1;
-    for (int t = 0; t < Math.min(MAX_TRIGGERS, recentRooms.length); t++, w *= TRIGGER_DECAY) {
-      int trigger = recentRooms[t];
-      if (trigger < 0 || trigger >= neighbour.length) {
-        continue;
-      }
-      for (int x = 0; x < neighbour[trigger].length; x++) {
-        int j = neighbour[trigger][x];
-        if (live.isLive(j)) {
-          scores.merge(j, w * similarity[trigger][x], Double::sum);
-        }
-      }
-    }
-    return TopK.of(scores, k);
+    return NeighbourScores.retrieve(
+        neighbour, similarity, recentRooms, live, k, MAX_TRIGGERS, TRIGGER_DECAY);
   }
 }

@@ -26,7 +26,7 @@ import java.util.function.IntPredicate;
  * {@code --add-modules jdk.incubator.vector}. Builds run on one thread (the same as Lucene's
  * builder) unless {@link #build(float[][], int[], IndexParams, int)} is given more.
  */
-public final class JVectorIndex implements VectorIndex {
+public final class JVectorIndex extends GraphIndex {
   private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
 
   /** Vamana pruning slack (alpha) and neighbour overflow: jvector's recommended defaults. */
@@ -40,9 +40,6 @@ public final class JVectorIndex implements VectorIndex {
   private final ListRandomAccessVectorValues vectors;
   private final ImmutableGraphIndex graph;
   private final ThreadLocal<GraphSearcher> searchers;
-  private final int[] ids;
-  private final int dim;
-  private final IndexParams params;
 
   private JVectorIndex(
       ListRandomAccessVectorValues vectors,
@@ -50,12 +47,10 @@ public final class JVectorIndex implements VectorIndex {
       int[] ids,
       int dim,
       IndexParams params) {
+    super(ids, dim, params);
     this.vectors = vectors;
     this.graph = graph;
     this.searchers = ThreadLocal.withInitial(() -> new GraphSearcher(graph));
-    this.ids = ids;
-    this.dim = dim;
-    this.params = params;
   }
 
   public static JVectorIndex build(float[][] vectors, int[] ids, IndexParams params) {
@@ -95,25 +90,7 @@ public final class JVectorIndex implements VectorIndex {
   }
 
   @Override
-  public int size() {
-    return ids.length;
-  }
-
-  @Override
-  public int dimension() {
-    return dim;
-  }
-
-  @Override
-  public Neighbors search(float[] query, int k, IntPredicate accept) {
-    return search(query, k, params.efSearch(), accept);
-  }
-
-  @Override
-  public Neighbors search(float[] query, int k, int efSearch, IntPredicate accept) {
-    if (ids.length == 0 || k <= 0) {
-      return new Neighbors(new int[0], new float[0]);
-    }
+  Neighbors searchGraph(float[] query, int k, int efSearch, IntPredicate accept) {
     DefaultSearchScoreProvider ssp =
         DefaultSearchScoreProvider.exact(VTS.createFloatVector(query), SIMILARITY, vectors);
     Bits bits = accept == null ? Bits.ALL : ord -> accept.test(ids[ord]);
@@ -130,26 +107,15 @@ public final class JVectorIndex implements VectorIndex {
   }
 
   @Override
-  public long ramBytesUsed() {
-    return graph.ramBytesUsed() + (long) ids.length * (16 + 4L * dim) + 4L * ids.length;
+  long graphBytes() {
+    return graph.ramBytesUsed();
   }
 
   @Override
   public String describe() {
-    return "jvector(n="
-        + size()
-        + ", dim="
-        + dim
-        + ", degree="
-        + 2 * params.maxConn()
-        + ", beamWidth="
-        + params.beamWidth()
-        + ", efSearch="
-        + params.efSearch()
-        + ", alpha="
-        + ALPHA
-        + ", overflow="
-        + NEIGHBOR_OVERFLOW
-        + ", hierarchy=true)";
+    return describe(
+        "jvector",
+        "degree=" + 2 * params.maxConn(),
+        ", alpha=" + ALPHA + ", overflow=" + NEIGHBOR_OVERFLOW + ", hierarchy=true");
   }
 }

@@ -24,14 +24,11 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
  * back to the inner product. The on-heap graph keeps a cursor per graph, so searches are
  * serialised.
  */
-public final class LuceneHnswIndex implements VectorIndex {
+public final class LuceneHnswIndex extends GraphIndex {
   private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
 
   private final RandomAccessVectorValues.Floats vectors;
   private final OnHeapHnswGraph graph;
-  private final int[] ids;
-  private final int dim;
-  private final IndexParams params;
 
   private LuceneHnswIndex(
       RandomAccessVectorValues.Floats vectors,
@@ -39,11 +36,9 @@ public final class LuceneHnswIndex implements VectorIndex {
       int[] ids,
       int dim,
       IndexParams params) {
+    super(ids, dim, params);
     this.vectors = vectors;
     this.graph = graph;
-    this.ids = ids;
-    this.dim = dim;
-    this.params = params;
   }
 
   public static LuceneHnswIndex build(float[][] vectors, int[] ids, IndexParams params) {
@@ -64,25 +59,7 @@ public final class LuceneHnswIndex implements VectorIndex {
   }
 
   @Override
-  public int size() {
-    return ids.length;
-  }
-
-  @Override
-  public int dimension() {
-    return dim;
-  }
-
-  @Override
-  public Neighbors search(float[] query, int k, IntPredicate accept) {
-    return search(query, k, params.efSearch(), accept);
-  }
-
-  @Override
-  public synchronized Neighbors search(float[] query, int k, int efSearch, IntPredicate accept) {
-    if (ids.length == 0 || k <= 0) {
-      return new Neighbors(new int[0], new float[0]);
-    }
+  synchronized Neighbors searchGraph(float[] query, int k, int efSearch, IntPredicate accept) {
     try {
       RandomVectorScorer scorer =
           DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY, vectors, query);
@@ -121,24 +98,12 @@ public final class LuceneHnswIndex implements VectorIndex {
   }
 
   @Override
-  public long ramBytesUsed() {
-    return graph.ramBytesUsed() + (long) ids.length * (16 + 4L * dim) + 4L * ids.length;
+  long graphBytes() {
+    return graph.ramBytesUsed();
   }
 
   @Override
   public String describe() {
-    return "lucene-hnsw(n="
-        + size()
-        + ", dim="
-        + dim
-        + ", M="
-        + params.maxConn()
-        + ", beamWidth="
-        + params.beamWidth()
-        + ", efSearch="
-        + params.efSearch()
-        + ", seed="
-        + params.seed()
-        + ")";
+    return describe("lucene-hnsw", "M=" + params.maxConn(), ", seed=" + params.seed());
   }
 }

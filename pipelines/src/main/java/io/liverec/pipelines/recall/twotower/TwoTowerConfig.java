@@ -89,56 +89,22 @@ public record TwoTowerConfig(
 
   /** The same config with {@code m} uniformly drawn extra negatives per batch. */
   public TwoTowerConfig withMixedNegatives(int m) {
-    return new TwoTowerConfig(
-        numUsers,
-        numRooms,
-        numCategories,
-        numLanguages,
-        numTags,
-        profileSizes,
-        seqLength,
-        multimodalDim,
-        contentThroughMlp,
-        embeddingDim,
-        hiddenUnits,
-        outputDim,
-        temperature,
-        logQ,
-        roomPrior,
-        m,
-        learningRate,
-        batchSize,
-        epochs,
-        seed);
+    return withSampling(roomPrior, m, learningRate, batchSize);
   }
 
   /** The same config with the room prior term switched on or off. */
   public TwoTowerConfig withRoomPrior(boolean on) {
-    return new TwoTowerConfig(
-        numUsers,
-        numRooms,
-        numCategories,
-        numLanguages,
-        numTags,
-        profileSizes,
-        seqLength,
-        multimodalDim,
-        contentThroughMlp,
-        embeddingDim,
-        hiddenUnits,
-        outputDim,
-        temperature,
-        logQ,
-        on,
-        mixedNegatives,
-        learningRate,
-        batchSize,
-        epochs,
-        seed);
+    return withSampling(on, mixedNegatives, learningRate, batchSize);
   }
 
   /** The same config with another optimiser step and batch size. */
   public TwoTowerConfig withTraining(double newLearningRate, int newBatchSize) {
+    return withSampling(roomPrior, mixedNegatives, newLearningRate, newBatchSize);
+  }
+
+  /** The one copy behind the withers: every component kept but the four the ablations vary. */
+  private TwoTowerConfig withSampling(
+      boolean newRoomPrior, int newMixedNegatives, double newLearningRate, int newBatchSize) {
     return new TwoTowerConfig(
         numUsers,
         numRooms,
@@ -154,8 +120,8 @@ public record TwoTowerConfig(
         outputDim,
         temperature,
         logQ,
-        roomPrior,
-        mixedNegatives,
+        newRoomPrior,
+        newMixedNegatives,
         newLearningRate,
         newBatchSize,
         epochs,

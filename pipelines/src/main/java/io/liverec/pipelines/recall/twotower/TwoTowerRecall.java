@@ -1,6 +1,7 @@
 package io.liverec.pipelines.recall.twotower;
 
 import io.liverec.pipelines.recall.Retriever;
+import io.liverec.pipelines.recall.Shuffle;
 import io.liverec.pipelines.recall.data.Interaction;
 import io.liverec.pipelines.recall.data.LiveRooms;
 import io.liverec.pipelines.recall.data.RecallDataset;
@@ -18,6 +19,12 @@ import java.util.SplittableRandom;
  * from {@link FrequencyEstimator}), embeds every room as of the cutoff into an ANN index and
  * answers a request with one index search for the user vector, the live filter applied inside the
  * search. Cold rooms are indexed too: their vector comes from content, category and language.
+ *
+ * <p>Size: one class because it owns the trained model, its features and the room index as one
+ * retriever: fit builds all three, and retrieval and the user/day vectors read them. The seam is
+ * sizing a config from a dataset ({@code configFor}, about 90 lines), which could move to
+ * TwoTowerConfig; it stays because tests and two callers use it as {@code
+ * TwoTowerRecall.configFor}.
  */
 public final class TwoTowerRecall implements Retriever, AutoCloseable {
   /** Frequency estimator: hash arrays, buckets per array (× rooms), moving-average rate. */
@@ -158,7 +165,7 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     int numRoomsTotal = train.rooms().size();
     int[] trainClicks = train.roomClickCounts();
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      shuffle(order, rnd);
+      Shuffle.inPlace(order, rnd);
       double sum = 0;
       int batches = 0;
       for (int start = 0; start + 1 < n; start += config.batchSize()) {
@@ -316,15 +323,6 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     u = model.config().roomPrior() ? PriorVectors.query(u) : Vectors.normalized(u);
     Neighbors nb = index.search(u, k, live::isLive);
     return nb.ids();
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rnd) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   @Override

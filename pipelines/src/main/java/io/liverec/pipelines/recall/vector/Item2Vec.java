@@ -1,5 +1,6 @@
 package io.liverec.pipelines.recall.vector;
 
+import io.liverec.pipelines.recall.Shuffle;
 import java.util.SplittableRandom;
 
 /**
@@ -68,7 +69,7 @@ public record Item2Vec(
     }
     double[] keep = keepProbabilities(freq);
     for (int epoch = 0; epoch < epochs; epoch++) {
-      shuffle(order, rnd);
+      Shuffle.inPlace(order, rnd);
       for (int si : order) {
         int[] s = subsample(sequences[si], keep, rnd);
         for (int a = 0; a < s.length; a++, step++) {
@@ -164,14 +165,5 @@ public record Item2Vec(
       }
     }
     return table;
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rnd) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 }

@@ -81,29 +81,11 @@ public record ServingOptions(
   }
 
   public ServingOptions withVersionPolicy(ModelVersionPolicy policy) {
-    return new ServingOptions(
-        backend,
-        maxBatchSize,
-        dynamicBatching,
-        preferredBatchSizes,
-        maxQueueDelayMicros,
-        instanceCount,
-        gpu,
-        policy,
-        warmup);
+    return with(maxBatchSize, dynamicBatching, preferredBatchSizes, instanceCount, gpu, policy);
   }
 
   public ServingOptions withInstances(int count, boolean onGpu) {
-    return new ServingOptions(
-        backend,
-        maxBatchSize,
-        dynamicBatching,
-        preferredBatchSizes,
-        maxQueueDelayMicros,
-        count,
-        onGpu,
-        versionPolicy,
-        warmup);
+    return with(maxBatchSize, dynamicBatching, preferredBatchSizes, count, onGpu, versionPolicy);
   }
 
   /**
@@ -111,15 +93,32 @@ public record ServingOptions(
    * dynamic batcher when {@code dynamic}. Preferred sizes above {@code max} are dropped.
    */
   public ServingOptions withBatching(int max, boolean dynamic) {
-    return new ServingOptions(
-        backend,
+    return with(
         max,
         dynamic,
         preferredBatchSizes.stream().filter(b -> b <= max).toList(),
-        maxQueueDelayMicros,
         instanceCount,
         gpu,
-        versionPolicy,
+        versionPolicy);
+  }
+
+  /** The same backend, queue delay and warm-up with the other settings replaced. */
+  private ServingOptions with(
+      int newMaxBatchSize,
+      boolean newDynamicBatching,
+      List<Integer> newPreferredBatchSizes,
+      int newInstanceCount,
+      boolean newGpu,
+      ModelVersionPolicy newVersionPolicy) {
+    return new ServingOptions(
+        backend,
+        newMaxBatchSize,
+        newDynamicBatching,
+        newPreferredBatchSizes,
+        maxQueueDelayMicros,
+        newInstanceCount,
+        newGpu,
+        newVersionPolicy,
         warmup);
   }
 

@@ -26,6 +26,12 @@ import java.util.Optional;
  * beyond {@code failureLimit} roll back (traffic 0, version unloaded). A spec change that alters
  * what is loaded (model, version, source, triton) restarts from Pending; a change of the steps
  * alone continues from the current step.
+ *
+ * <p>Size: one class because it is one state machine: every phase handler (pending, loading,
+ * canary) reads and mutates the same ModelVersionStatus and reports through the same transition
+ * list, and the condition bookkeeping must see every phase. The seams are the registry alias sync
+ * (syncAlias) and the condition/transition bookkeeping (record, move, updateConditions); they stay
+ * here while they are private to this machine and have no second user.
  */
 public final class Rollout {
   public static final String PENDING = "Pending";
