@@ -3,6 +3,7 @@ package io.liverec.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,11 @@ import java.util.List;
  * trainer Job. Defaults here are the documented defaults of the custom resource.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.schedule) || !has(self.data) || (!has(self.data.from) && !has(self.data.to))",
+    message = "data.from and data.to must be unset on a scheduled run: schedule.window sets them",
+    fieldPath = ".data")
 public class TrainingRunSpec {
   /** {@code ranking} or {@code recall}. */
   public Task task = Task.RANKING;
@@ -20,6 +26,13 @@ public class TrainingRunSpec {
   public TrainingSpec training = new TrainingSpec();
   public ResourcesSpec resources = new ResourcesSpec();
   public TrackingSpec tracking = new TrackingSpec();
+
+  /**
+   * Set = this run is a template that creates a dated child run at each scheduled time (see {@link
+   * ScheduleSpec}); it trains nothing itself. Its {@code data.from}/{@code data.to} must be unset:
+   * the window sets them for each child.
+   */
+  public ScheduleSpec schedule;
 
   /** Quality gates that must hold before the model is registered as a challenger. */
   @Size(max = 20)

@@ -6,6 +6,7 @@ import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.FeatureViewSpec;
 import io.liverec.api.v1alpha1.ModelVersion;
 import io.liverec.api.v1alpha1.ModelVersionSpec;
+import io.liverec.api.v1alpha1.ScheduleSpec;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import java.util.ArrayList;
@@ -65,6 +66,9 @@ public final class SpecRules {
         }
       }
     }
+    if (spec.schedule != null) {
+      schedule(spec.schedule, out);
+    }
     if (spec.data != null && spec.data.from != null && !validDate(spec.data.from)) {
       out.add(violation("spec.data.from", "'" + spec.data.from + "' is not a calendar day"));
     }
@@ -78,20 +82,39 @@ public final class SpecRules {
       out.add(violation("spec.ttl", "'" + spec.ttl + "' is not a duration such as 24h"));
     }
     if (spec.materialization != null && spec.materialization.schedule != null) {
-      String[] fields = spec.materialization.schedule.trim().split("\\s+");
-      if (fields.length != 5) {
+      cron(spec.materialization.schedule, "spec.materialization.schedule", out);
+    }
+  }
+
+  /** A five-field cron expression, each field within its range. */
+  private static void cron(String expression, String path, List<Violation> out) {
+    String[] fields = expression.trim().split("\\s+");
+    if (fields.length != 5) {
+      out.add(
+          violation(
+              path, "a cron schedule has 5 fields (minute hour day-of-month month day-of-week)"));
+      return;
+    }
+    for (int i = 0; i < 5; i++) {
+      String problem = cronField(fields[i], CRON_RANGES[i][0], CRON_RANGES[i][1]);
+      if (problem != null) {
+        out.add(violation(path, CRON_FIELDS[i] + " field: " + problem));
+      }
+    }
+  }
+
+  private static void schedule(ScheduleSpec schedule, List<Violation> out) {
+    if (schedule.cron != null) {
+      cron(schedule.cron, "spec.schedule.cron", out);
+    }
+    if (schedule.timeZone != null) {
+      try {
+        java.time.ZoneId.of(schedule.timeZone);
+      } catch (java.time.DateTimeException e) {
         out.add(
             violation(
-                "spec.materialization.schedule",
-                "a cron schedule has 5 fields (minute hour day-of-month month day-of-week)"));
-      } else {
-        for (int i = 0; i < 5; i++) {
-          String problem = cronField(fields[i], CRON_RANGES[i][0], CRON_RANGES[i][1]);
-          if (problem != null) {
-            out.add(
-                violation("spec.materialization.schedule", CRON_FIELDS[i] + " field: " + problem));
-          }
-        }
+                "spec.schedule.timeZone",
+                "'" + schedule.timeZone + "' is not a time zone such as UTC or Asia/Shanghai"));
       }
     }
   }

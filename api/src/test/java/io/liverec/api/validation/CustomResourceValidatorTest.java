@@ -291,6 +291,33 @@ class CustomResourceValidatorTest {
             "spec.data.to",
             "not a calendar day"),
         bad(
+            "a schedule whose cron does not parse",
+            TRAINING_RUN,
+            cr -> scheduled(cr).put("cron", "0 25 * * *"),
+            "spec.schedule.cron",
+            "hour field"),
+        bad(
+            "a schedule in an unknown time zone",
+            TRAINING_RUN,
+            cr -> scheduled(cr).put("timeZone", "Mars/Olympus"),
+            "spec.schedule.timeZone",
+            "not a time zone"),
+        bad(
+            "a schedule whose window holds no day",
+            TRAINING_RUN,
+            cr -> ((ObjectNode) scheduled(cr).get("window")).put("days", 0),
+            "spec.schedule.window.days",
+            "minimum"),
+        bad(
+            "a schedule next to fixed data days",
+            TRAINING_RUN,
+            cr -> {
+              scheduled(cr);
+              obj(cr, "spec", "data").put("from", "2026-11-01");
+            },
+            "spec.data",
+            "must be unset on a scheduled run"),
+        bad(
             "an upper-case resource name",
             MODEL_VERSION,
             cr -> obj(cr, "metadata").put("name", "Ranker_V7"),
@@ -374,6 +401,22 @@ class CustomResourceValidatorTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The base run turned into a valid daily schedule (its fixed days removed). */
+  private static ObjectNode scheduled(ObjectNode cr) {
+    obj(cr, "spec", "data").remove(List.of("from", "to"));
+    ObjectNode schedule = obj(cr, "spec").putObject("schedule");
+    schedule.put("cron", "0 3 * * *");
+    schedule.putObject("window").put("days", 7);
+    return schedule;
+  }
+
+  @Test
+  void aDailyScheduleWithAWindowPasses() throws Exception {
+    ObjectNode cr = (ObjectNode) YAML.readTree(TRAINING_RUN);
+    scheduled(cr).put("timeZone", "Asia/Shanghai").put("concurrencyPolicy", "Replace");
+    assertThat(CustomResourceValidator.validate(cr).violations()).isEmpty();
   }
 
   private static ObjectNode obj(ObjectNode root, String... path) {
