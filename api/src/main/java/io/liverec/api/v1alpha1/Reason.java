@@ -19,6 +19,13 @@ public enum Reason {
   TrackingSynced,
   TrackingPending,
   ResultMissing,
+  // scheduled TrainingRun
+  Scheduled,
+  ScheduleSuspended,
+  ScheduledRunCreated,
+  ScheduledRunReplaced,
+  ScheduledRunMissed,
+  ScheduledRunDeleted,
   // FeatureView
   Registered,
   RegistryFailed,

@@ -24,6 +24,17 @@ public final class Fixtures {
     return sample("trainingrun-ranking.yaml", TrainingRun.class, namespace, name);
   }
 
+  /** The sample run as a daily schedule at 03:00 UTC over a 7-day window ending yesterday. */
+  public static TrainingRun scheduledTrainingRun(String namespace, String name) {
+    TrainingRun run = trainingRun(namespace, name);
+    run.getSpec().data.from = null;
+    run.getSpec().data.to = null;
+    run.getSpec().schedule = new io.liverec.api.v1alpha1.ScheduleSpec();
+    run.getSpec().schedule.cron = "0 3 * * *";
+    run.getMetadata().setUid("uid-" + name);
+    return run;
+  }
+
   public static FeatureView featureView(String namespace, String name) {
     return sample("featureview-user-profile.yaml", FeatureView.class, namespace, name);
   }
