@@ -145,6 +145,14 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private int train(TrainingRun run, PrintWriter out) throws Exception {
+    if (run.getSpec().schedule != null) {
+      throw LiverecException.badInput(
+          file
+              + ": spec.schedule: TrainingRun "
+              + run.getMetadata().getName()
+              + " is a schedule, which the operator runs by creating a dated run at each time;"
+              + " to train one window here, remove spec.schedule and set spec.data.from/to");
+    }
     Optional<TrainingRunner> runner = runners.get();
     if (runner.isEmpty()) {
       throw LiverecException.badInput(

@@ -127,6 +127,15 @@ class RunCommandTest {
   }
 
   @Test
+  void aScheduledTrainingRunIsNotTrainedEmbeddedAndSaysWhatToDo() {
+    Result r = run("run", "-f", SAMPLES.resolve("trainingrun-ranking-scheduled.yaml").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("spec.schedule: TrainingRun live-ranker-nightly is a schedule")
+        .contains("set spec.data.from/to");
+  }
+
+  @Test
   void trainingRunIsHandedToTheTrainerAndItsResultWritten() throws Exception {
     var saved = RunCommand.runners;
     java.util.List<String> seen = new java.util.ArrayList<>();

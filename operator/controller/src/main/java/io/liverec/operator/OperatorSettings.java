@@ -15,6 +15,13 @@ public interface OperatorSettings {
   @WithDefault("liverec-trainer")
   String trainerServiceAccount();
 
+  /**
+   * Longest wait between two looks at a scheduled TrainingRun (it is also looked at when its next
+   * time comes): how soon its status shows a child that finished.
+   */
+  @WithDefault("60s")
+  java.time.Duration schedulePoll();
+
   /** Image of the materialization CronJobs (the same CLI image by default). */
   @WithDefault("ghcr.io/liverec/liverec-trainer:latest")
   String materializerImage();

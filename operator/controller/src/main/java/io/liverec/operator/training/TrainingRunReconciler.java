@@ -19,6 +19,7 @@ import io.liverec.operator.events.EventRecorder;
 import io.liverec.operator.model.TrainingJobs;
 import io.liverec.operator.model.TrainingProgress;
 import io.liverec.operator.model.TrainingResults;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,8 @@ import java.util.List;
  * spec changes: a new generation gets a new Job; a still-running Job of an older generation is
  * deleted (superseded); finished Jobs of older generations are kept until the run is deleted.
  * Metadata-only changes do not bump the generation and start nothing; an invalid generation starts
- * nothing and the last good generation's Job keeps being tracked.
+ * nothing and the last good generation's Job keeps being tracked. A run with {@code spec.schedule}
+ * is a template: {@link TrainingScheduler} creates its dated children, which are ordinary runs.
  */
 @ControllerConfiguration(name = "trainingrun")
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<TrainingRun> {
@@ -38,17 +40,22 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   static final Duration RESULT_POLL = Duration.ofSeconds(5);
 
   private final TrainingRunChildren children;
+  private final TrainingScheduler scheduler;
   private final EventRecorder events;
   private final ReconcileMetrics metrics;
+  private final Clock clock;
 
   public TrainingRunReconciler(
       KubernetesClient client,
       OperatorSettings settings,
       EventRecorder events,
-      ReconcileMetrics metrics) {
+      ReconcileMetrics metrics,
+      Clock clock) {
     this.children = new TrainingRunChildren(client, settings);
+    this.scheduler = new TrainingScheduler(client, events, settings.schedulePoll());
     this.events = events;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -63,7 +70,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   }
 
   private UpdateControl<TrainingRun> reconcileOnce(TrainingRun run, Context<TrainingRun> ctx) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     long gen = TrainingJobs.generation(run);
     TrainingRunStatus before = Statuses.copyOrNew(run.getStatus(), TrainingRunStatus.class);
     TrainingRunStatus st = Statuses.copyOrNew(run.getStatus(), TrainingRunStatus.class);
@@ -73,6 +80,9 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     if (!valid && st.jobName == null) {
       st.phase = "Invalid";
       return Statuses.patchIfChanged(run, before, st);
+    }
+    if (run.getSpec().schedule != null && valid) { // a template: its children train
+      return scheduler.reconcile(run, before, st, gen, now);
     }
     // an invalid generation starts nothing and keeps tracking the last good generation's Job
     String jobName = valid ? TrainingJobs.jobName(run.getMetadata().getName(), gen) : st.jobName;

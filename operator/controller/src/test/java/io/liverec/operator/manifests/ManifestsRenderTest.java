@@ -163,6 +163,8 @@ class ManifestsRenderTest {
     // ... yet everything the reconcilers do is allowed
     String[][] needed = {
       {"liverec.io", "trainingruns", "watch"},
+      {"liverec.io", "trainingruns", "create"}, // children of scheduled runs
+      {"liverec.io", "trainingruns", "delete"},
       {"liverec.io", "featureviews", "patch"},
       {"liverec.io", "modelversions/status", "patch"},
       {"liverec.io", "trainingruns/status", "patch"},

@@ -88,7 +88,9 @@ class OperatorRestartTest {
                   o.withKubernetesClient(client)
                       .withUseSSAToPatchPrimaryResource(false)
                       .withCloseClientOnStop(false));
-      fresh.register(new TrainingRunReconciler(client, settings, events, metrics));
+      fresh.register(
+          new TrainingRunReconciler(
+              client, settings, events, metrics, java.time.Clock.systemUTC()));
       fresh.start();
       try {
         await()
