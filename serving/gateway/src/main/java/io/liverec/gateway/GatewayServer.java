@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -103,11 +104,23 @@ public final class GatewayServer implements AutoCloseable {
                 "{\"accepted\":true}".getBytes(StandardCharsets.UTF_8),
                 "application/json");
           }
-          case "/health", "/health/live", "/health/ready" -> {
+          case "/health", "/health/live" -> {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("status", "UP");
             h.put("liveRooms", recommender.index().liveCount());
             send(ex, 200, JSON.writeValueAsBytes(h), "application/json");
+          }
+          case "/health/ready" -> {
+            // traffic only once every model a request may need can be served (Kubernetes'
+            // readiness probe); fallbacks keep answering either way
+            List<String> notReady = recommender.notReady();
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("status", notReady.isEmpty() ? "UP" : "DOWN");
+            h.put("liveRooms", recommender.index().liveCount());
+            if (!notReady.isEmpty()) {
+              h.put("notReady", notReady);
+            }
+            send(ex, notReady.isEmpty() ? 200 : 503, JSON.writeValueAsBytes(h), "application/json");
           }
           case "/metrics" ->
               send(

@@ -102,6 +102,21 @@ public final class Recommender implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * The models this gateway would call that its backend cannot serve yet (the user tower, every
+   * ranker arm of the current split); empty = ready for traffic.
+   */
+  public List<String> notReady() {
+    List<ModelRef> models = new ArrayList<>();
+    models.add(config.userTower());
+    split.get().arms().forEach(a -> models.add(a.ranker()));
+    return models.stream()
+        .distinct()
+        .filter(m -> !backend.ready(m.name(), m.version()))
+        .map(ModelRef::toString)
+        .toList();
+  }
+
   /** The ranker arm a user is on now. */
   public ModelRef rankerFor(String userId) {
     return split.get().armFor(userId).ranker();

@@ -124,5 +124,10 @@ final class Fixture implements AutoCloseable {
       }
       return inner.infer(model, version, inputs, outputs);
     }
+
+    @Override
+    public boolean ready(String model, int version) {
+      return !model.equals(failing) && inner.ready(model, version);
+    }
   }
 }

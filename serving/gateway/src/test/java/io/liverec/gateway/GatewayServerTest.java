@@ -132,6 +132,25 @@ class GatewayServerTest {
   }
 
   @Test
+  void readinessNamesTheModelsTheBackendCannotServeWhileLivenessStaysUp() throws Exception {
+    HttpResponse<String> ready = get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(ready.body()).get("status").asText()).isEqualTo("UP");
+
+    fx.backend.failing = Fixture.RANKER_V1.name();
+    HttpResponse<String> down = get("/health/ready");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(JSON.readTree(down.body()).get("notReady").toString())
+        .contains(Fixture.RANKER_V1.toString())
+        .doesNotContain(Fixture.TOWER.toString());
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    // not ready is not down: requests still get the recall-order fallback
+    HttpResponse<String> r = post("/v1/recommend", "{\"userId\":\"u4\",\"k\":5}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("outcome").asText()).isEqualTo("ranker_fallback");
+  }
+
+  @Test
   void tenThousandRandomBodiesGiveNo5xx() throws Exception {
     Random r = new Random(99);
     String[] fragments = {

@@ -86,6 +86,7 @@ class GatewayTritonFaultIT {
   void healthyTritonServesWhatTheEmbeddedBackendServes() throws Exception {
     GatewayServer onTriton = serve(client);
     GatewayServer embedded = serve(fx.onnx);
+    awaitReady(onTriton); // as Kubernetes' readiness probe holds traffic until then
     for (int u = 0; u < REQUESTS; u++) {
       JsonNode a = recommend(onTriton, "u" + u);
       JsonNode b = recommend(embedded, "u" + u);
@@ -169,6 +170,22 @@ class GatewayTritonFaultIT {
     open.add(server);
     open.add(rec);
     return server;
+  }
+
+  /** Polls {@code /health/ready} until it answers 200 (at most 30 s). */
+  private void awaitReady(GatewayServer server) throws Exception {
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health/ready"))
+            .build();
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int status;
+    do {
+      status = http.send(probe, HttpResponse.BodyHandlers.ofString()).statusCode();
+      if (status != 200) {
+        Thread.sleep(100);
+      }
+    } while (status != 200 && System.nanoTime() < until);
+    assertThat(status).as("gateway ready on Triton").isEqualTo(200);
   }
 
   /** POSTs one request; anything but 200 fails the test (0 failed requests). */

@@ -24,6 +24,14 @@ public interface InferenceBackend extends AutoCloseable {
    */
   Map<String, Tensor> infer(String model, int version, List<Tensor> inputs, List<String> outputs);
 
+  /**
+   * Whether version {@code version} of {@code model} can be served now: what a readiness probe asks
+   * before traffic is sent. In-process backends are ready once constructed.
+   */
+  default boolean ready(String model, int version) {
+    return true;
+  }
+
   @Override
   default void close() {}
 }

@@ -26,6 +26,16 @@ public interface TritonApi extends InferenceBackend {
 
   boolean modelReady(String model, int version);
 
+  /** Triton's own readiness of the version; unreachable or failing = not ready. */
+  @Override
+  default boolean ready(String model, int version) {
+    try {
+      return modelReady(model, version);
+    } catch (io.liverec.serving.inference.InferenceException e) {
+      return false;
+    }
+  }
+
   ServerMetadataResponse serverMetadata();
 
   ModelMetadataResponse modelMetadata(String model, int version);
