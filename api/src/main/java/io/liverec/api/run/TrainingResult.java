@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +29,9 @@ public class TrainingResult {
   /** Registered model version, when the gates passed and the model was registered. */
   public String modelVersion;
 
+  /** One line per gate that did not hold, with the value against the bound; empty = passed. */
+  public List<String> gateFailures = new ArrayList<>();
+
   /**
    * Why the run is not (fully) in MLflow although a tracking server was configured, e.g. the server
    * was unreachable; null when tracking succeeded or is not configured. The run is kept in the
@@ -48,6 +53,9 @@ public class TrainingResult {
       TrainingResult r = JSON.readValue(json, TrainingResult.class);
       if (r.metrics == null) {
         r.metrics = new LinkedHashMap<>();
+      }
+      if (r.gateFailures == null) {
+        r.gateFailures = new ArrayList<>();
       }
       return r;
     } catch (JsonProcessingException e) {

@@ -26,6 +26,9 @@ public enum Reason {
   ScheduledRunReplaced,
   ScheduledRunMissed,
   ScheduledRunDeleted,
+  // TrainingRun deploy
+  ModelVersionCreated,
+  GatesFailed,
   // FeatureView
   Registered,
   RegistryFailed,

@@ -13,6 +13,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
+    value = "!has(self.deploy) || (has(self.tracking) && has(self.tracking.registeredModel))",
+    message = "deploy needs tracking.registeredModel: the ModelVersion serves a registered version",
+    fieldPath = ".deploy")
+@ValidationRule(
     value =
         "!has(self.schedule) || !has(self.data) || (!has(self.data.from) && !has(self.data.to))",
     message = "data.from and data.to must be unset on a scheduled run: schedule.window sets them",
@@ -33,6 +37,9 @@ public class TrainingRunSpec {
    * the window sets them for each child.
    */
   public ScheduleSpec schedule;
+
+  /** Set = a run that passes its gates creates the next ModelVersion (see {@link DeploySpec}). */
+  public DeploySpec deploy;
 
   /** Quality gates that must hold before the model is registered as a challenger. */
   @Size(max = 20)

@@ -34,6 +34,12 @@ public class TrainingRunStatus {
    */
   public String keyMetric;
 
+  /** The gates that did not hold, with the values (empty = passed, or no result yet). */
+  public List<String> gateFailures = new ArrayList<>();
+
+  /** The ModelVersion this run created through {@code spec.deploy}. */
+  public String deployedModelVersion;
+
   /** Of a scheduled run: its children and the times it fired or missed. */
   public ScheduleStatus schedule;
 

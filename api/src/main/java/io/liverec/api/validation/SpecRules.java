@@ -69,6 +69,9 @@ public final class SpecRules {
     if (spec.schedule != null) {
       schedule(spec.schedule, out);
     }
+    if (spec.deploy != null && spec.deploy.rollout != null) {
+      rollout(spec.deploy.rollout, "spec.deploy.rollout", out);
+    }
     if (spec.data != null && spec.data.from != null && !validDate(spec.data.from)) {
       out.add(violation("spec.data.from", "'" + spec.data.from + "' is not a calendar day"));
     }
@@ -144,20 +147,26 @@ public final class SpecRules {
     if (spec.model != null && !DNS_LABEL.matcher(spec.model.toLowerCase()).matches()) {
       out.add(violation("spec.model", "'" + spec.model + "' cannot name a Triton model"));
     }
-    if (spec.rollout != null && spec.rollout.steps != null) {
-      for (int i = 0; i < spec.rollout.steps.size(); i++) {
-        String pause = spec.rollout.steps.get(i).pause;
+    if (spec.rollout != null) {
+      rollout(spec.rollout, "spec.rollout", out);
+    }
+  }
+
+  /** Step pauses and the analysis interval of a rollout at {@code path}. */
+  private static void rollout(ModelVersionSpec.Rollout rollout, String path, List<Violation> out) {
+    if (rollout.steps != null) {
+      for (int i = 0; i < rollout.steps.size(); i++) {
+        String pause = rollout.steps.get(i).pause;
         if (pause != null && !Durations.isValid(pause)) {
-          out.add(violation("spec.rollout.steps[" + i + "].pause", "'" + pause + "' is invalid"));
+          out.add(violation(path + ".steps[" + i + "].pause", "'" + pause + "' is invalid"));
         }
       }
     }
-    if (spec.rollout != null
-        && spec.rollout.analysis != null
-        && spec.rollout.analysis.interval != null
-        && Durations.isValid(spec.rollout.analysis.interval)
-        && Durations.parse(spec.rollout.analysis.interval).isZero()) {
-      out.add(violation("spec.rollout.analysis.interval", "must be longer than 0s"));
+    if (rollout.analysis != null
+        && rollout.analysis.interval != null
+        && Durations.isValid(rollout.analysis.interval)
+        && Durations.parse(rollout.analysis.interval).isZero()) {
+      out.add(violation(path + ".analysis.interval", "must be longer than 0s"));
     }
   }
 

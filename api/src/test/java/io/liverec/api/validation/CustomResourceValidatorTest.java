@@ -318,6 +318,28 @@ class CustomResourceValidatorTest {
             "spec.data",
             "must be unset on a scheduled run"),
         bad(
+            "a deploy without a registered model",
+            TRAINING_RUN,
+            cr -> deploying(cr, false),
+            "spec.deploy",
+            "deploy needs tracking.registeredModel"),
+        bad(
+            "a deploy whose canary weights do not increase",
+            TRAINING_RUN,
+            cr ->
+                ((ObjectNode) deploying(cr, true).path("rollout").path("steps").get(1))
+                    .put("weight", 5),
+            "spec.deploy.rollout.steps",
+            "strictly increasing"),
+        bad(
+            "a deploy step with a pause that is no duration",
+            TRAINING_RUN,
+            cr ->
+                ((ObjectNode) deploying(cr, true).path("rollout").path("steps").get(0))
+                    .put("pause", "soon"),
+            "spec.deploy.rollout.steps[0].pause",
+            "pattern"),
+        bad(
             "an upper-case resource name",
             MODEL_VERSION,
             cr -> obj(cr, "metadata").put("name", "Ranker_V7"),
@@ -401,6 +423,32 @@ class CustomResourceValidatorTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The base run given a valid deploy template (and a registered model when asked). */
+  private static ObjectNode deploying(ObjectNode cr, boolean registered) {
+    if (registered) {
+      obj(cr, "spec").putObject("tracking").put("registeredModel", "live-ranker");
+    }
+    ObjectNode rollout = obj(cr, "spec").putObject("deploy").putObject("rollout");
+    ArrayNode steps = rollout.putArray("steps");
+    steps.addObject().put("weight", 10).put("pause", "10m");
+    steps.addObject().put("weight", 100);
+    rollout
+        .putObject("analysis")
+        .put("interval", "1m")
+        .putArray("metrics")
+        .addObject()
+        .put("name", "errorRate")
+        .put("max", 0.001);
+    return (ObjectNode) obj(cr, "spec").get("deploy");
+  }
+
+  @Test
+  void aDeployTemplateWithARegisteredModelPasses() throws Exception {
+    ObjectNode cr = (ObjectNode) YAML.readTree(TRAINING_RUN);
+    deploying(cr, true);
+    assertThat(CustomResourceValidator.validate(cr).violations()).isEmpty();
   }
 
   /** The base run turned into a valid daily schedule (its fixed days removed). */

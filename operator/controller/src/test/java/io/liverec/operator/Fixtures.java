@@ -24,6 +24,28 @@ public final class Fixtures {
     return sample("trainingrun-ranking.yaml", TrainingRun.class, namespace, name);
   }
 
+  /**
+   * The sample run deploying what it registers: a 5% canary step (10 min), then 100%, judged on the
+   * error rate.
+   */
+  public static TrainingRun deployingTrainingRun(String namespace, String name) {
+    TrainingRun run = trainingRun(namespace, name);
+    run.getSpec().deploy = new io.liverec.api.v1alpha1.DeploySpec();
+    var first = new io.liverec.api.v1alpha1.ModelVersionSpec.Step();
+    first.weight = 5;
+    first.pause = "10m";
+    var all = new io.liverec.api.v1alpha1.ModelVersionSpec.Step();
+    all.weight = 100;
+    run.getSpec().deploy.rollout.steps = new java.util.ArrayList<>(List.of(first, all));
+    run.getSpec()
+        .deploy
+        .rollout
+        .analysis
+        .metrics
+        .add(new io.liverec.api.v1alpha1.ModelVersionSpec.Metric("errorRate", null, 0.001));
+    return run;
+  }
+
   /** The sample run as a daily schedule at 03:00 UTC over a 7-day window ending yesterday. */
   public static TrainingRun scheduledTrainingRun(String namespace, String name) {
     TrainingRun run = trainingRun(namespace, name);

@@ -75,6 +75,7 @@ public final class TrackedTrainer implements Trainer {
       out.modelVersion = tracking.modelVersion();
       out.modelUri = modelUri();
       out.trackingError = tracking.error();
+      out.gateFailures.addAll(gateFailures);
       return out;
     }
   }

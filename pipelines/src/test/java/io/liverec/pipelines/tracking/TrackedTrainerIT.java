@@ -156,6 +156,9 @@ class TrackedTrainerIT {
             .run(run, dir.resolve("run-gated"));
     assertThat(o.gatesPassed()).isFalse();
     assertThat(o.gateFailures().get(0)).contains("ctr_auc").contains("< min 0.9990");
+    // the result the Job reports carries them, so the operator can say which gate failed
+    assertThat(o.toResult().gateFailures).containsExactlyElementsOf(o.gateFailures());
+    assertThat(o.toResult().modelVersion).isNull();
     assertThat(o.tracking().synced()).isTrue();
     assertThat(o.tracking().modelVersion()).isNull();
     assertThat(MlflowTestSupport.versionsOf(uri, model)).isEmpty();

@@ -42,6 +42,7 @@ public final class TrainingResults {
     st.mlflowRunId = r.mlflowRunId;
     st.modelUri = r.modelUri;
     st.modelVersion = r.modelVersion;
+    st.gateFailures = new java.util.ArrayList<>(r.gateFailures);
     st.keyMetric = keyMetric(run, r.metrics);
   }
 

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.liverec.api.run.TrainingResult;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunStatus;
 import io.liverec.operator.OperatorSettings;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * TrainingRun → one trainer Job (and its spec ConfigMap) per generation, both dependent resources
@@ -32,7 +34,9 @@ import java.util.List;
  * deleted (superseded); finished Jobs of older generations are kept until the run is deleted.
  * Metadata-only changes do not bump the generation and start nothing; an invalid generation starts
  * nothing and the last good generation's Job keeps being tracked. A run with {@code spec.schedule}
- * is a template: {@link TrainingScheduler} creates its dated children, which are ordinary runs.
+ * is a template: {@link TrainingScheduler} creates its dated children, which are ordinary runs; one
+ * with {@code spec.deploy} that passes its gates gets its ModelVersion ({@link
+ * ModelVersionDeployer}).
  */
 @ControllerConfiguration(name = "trainingrun")
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<TrainingRun> {
@@ -41,6 +45,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
 
   private final TrainingRunChildren children;
   private final TrainingScheduler scheduler;
+  private final ModelVersionDeployer deployer;
   private final EventRecorder events;
   private final ReconcileMetrics metrics;
   private final Clock clock;
@@ -53,6 +58,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       Clock clock) {
     this.children = new TrainingRunChildren(client, settings);
     this.scheduler = new TrainingScheduler(client, events, settings.schedulePoll());
+    this.deployer = new ModelVersionDeployer(client);
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
@@ -97,11 +103,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
     }
     TrainingProgress.track(before, st, observed, jobName, gen, now)
         .ifPresent(n -> events.emit(run, n));
+    Optional<TrainingResult> recorded = Optional.empty();
     if (TrainingProgress.awaitsResult(st)) {
       var message = TrainingResults.terminationMessage(children.pods(run, jobName));
-      var recorded = TrainingProgress.succeeded(run, st, jobName, message, gen, now);
+      recorded = TrainingProgress.succeeded(run, st, jobName, message, gen, now);
       TrainingProgress.result(st, jobName, recorded).ifPresent(n -> events.emit(run, n));
     }
+    deployer.reconcile(run, st, recorded, gen, now).forEach(n -> events.emit(run, n));
     // the pod's termination message is not watched: while it is missing, look again shortly
     Duration requeue = TrainingProgress.resultPending(st) ? RESULT_POLL : null;
     return Statuses.patchIfChanged(run, before, st, requeue);

@@ -165,6 +165,7 @@ class ManifestsRenderTest {
       {"liverec.io", "trainingruns", "watch"},
       {"liverec.io", "trainingruns", "create"}, // children of scheduled runs
       {"liverec.io", "trainingruns", "delete"},
+      {"liverec.io", "modelversions", "create"}, // the next version of a run that passed
       {"liverec.io", "featureviews", "patch"},
       {"liverec.io", "modelversions/status", "patch"},
       {"liverec.io", "trainingruns/status", "patch"},
