@@ -81,6 +81,26 @@ public class ModelVersionSpec {
     public List<Step> steps = new ArrayList<>();
 
     @Required public Analysis analysis = new Analysis();
+
+    /**
+     * Manual control of a rollout under way: {@code Run} (default) walks the steps; {@code Pause}
+     * holds the current weight and runs no analysis until set back to Run; {@code Abort} rolls back
+     * now; {@code Promote} sends all traffic to the version now. Each takes effect at the next
+     * reconcile and is told as an Event; a finished rollout ignores it.
+     */
+    public Control control = Control.RUN;
+  }
+
+  /** See {@link Rollout#control}. */
+  public enum Control {
+    @com.fasterxml.jackson.annotation.JsonProperty("Run")
+    RUN,
+    @com.fasterxml.jackson.annotation.JsonProperty("Pause")
+    PAUSE,
+    @com.fasterxml.jackson.annotation.JsonProperty("Abort")
+    ABORT,
+    @com.fasterxml.jackson.annotation.JsonProperty("Promote")
+    PROMOTE
   }
 
   /** One canary step: the traffic share, held at least {@code pause}. */

@@ -33,6 +33,9 @@ public class ModelVersionStatus {
   /** Failed analysis runs so far in this rollout. */
   public Integer failedAnalyses = 0;
 
+  /** True while {@code spec.rollout.control} holds the canary at its weight. */
+  public Boolean paused;
+
   /** Analysis runs of this rollout, oldest first (the last 20 are kept). */
   public List<AnalysisRun> analysisRuns = new ArrayList<>();
 

@@ -47,5 +47,9 @@ public enum Reason {
   ChampionAliasSet,
   ChampionAliasPending,
   RolledBack,
+  RolloutPaused,
+  RolloutResumed,
+  RolloutAborted,
+  PromotedManually,
   Unloaded
 }

@@ -103,18 +103,80 @@ public final class Rollout {
       move(st, PENDING, now, out, Reason.SpecValid, "waiting to load", false);
     }
     Optional<Duration> requeue =
-        switch (st.phase) {
-          case PENDING -> pending(spec, st, fingerprint, now, out);
-          case LOADING -> loading(spec, st, now, out);
-          case CANARY -> canary(spec, st, now, out);
-          default -> Optional.empty();
-        };
+        manual(spec, st, now, out)
+            .orElseGet(
+                () ->
+                    switch (st.phase) {
+                      case PENDING -> pending(spec, st, fingerprint, now, out);
+                      case LOADING -> loading(spec, st, now, out);
+                      case CANARY -> canary(spec, st, now, out);
+                      default -> Optional.empty();
+                    });
     if (isTerminal(st.phase) && requeue.isEmpty()) {
       requeue = syncAlias(spec, st, out);
     }
     st.observedGeneration = generation;
     updateConditions(st, generation, now);
     return new Outcome(out, requeue);
+  }
+
+  /**
+   * {@code spec.rollout.control}: abort (any unfinished phase), promote now or pause (once the
+   * canary serves), resume. Empty = no manual control applies and the rollout walks on; else the
+   * requeue (empty inside = wait for the next spec change).
+   */
+  private Optional<Optional<Duration>> manual(
+      ModelVersionSpec spec, ModelVersionStatus st, Instant now, List<Transition> out) {
+    ModelVersionSpec.Control c =
+        spec.rollout.control == null ? ModelVersionSpec.Control.RUN : spec.rollout.control;
+    if (isTerminal(st.phase)) {
+      return Optional.empty();
+    }
+    if (c == ModelVersionSpec.Control.ABORT) {
+      withdraw(spec, st);
+      st.paused = null;
+      move(
+          st,
+          ROLLED_BACK,
+          now,
+          out,
+          Reason.RolloutAborted,
+          "aborted by spec.rollout.control",
+          true);
+      return Optional.of(Optional.empty());
+    }
+    if (!CANARY.equals(st.phase)) {
+      return Optional.empty(); // pause and promote act on a serving canary; loading goes on
+    }
+    if (c == ModelVersionSpec.Control.PROMOTE) {
+      st.paused = null;
+      promote(spec, st, now, out, Reason.PromotedManually, "promoted by spec.rollout.control");
+      return Optional.of(Optional.empty());
+    }
+    if (c == ModelVersionSpec.Control.PAUSE) {
+      if (!Boolean.TRUE.equals(st.paused)) {
+        st.paused = true;
+        out.add(
+            new Transition(
+                CANARY,
+                CANARY,
+                Reason.RolloutPaused,
+                "paused at step " + st.currentStep + " (" + st.trafficWeight + "% of traffic)",
+                false));
+      }
+      return Optional.of(Optional.empty());
+    }
+    if (Boolean.TRUE.equals(st.paused)) {
+      st.paused = null;
+      out.add(
+          new Transition(
+              CANARY,
+              CANARY,
+              Reason.RolloutResumed,
+              "resumed at step " + st.currentStep + " (" + st.trafficWeight + "% of traffic)",
+              false));
+    }
+    return Optional.empty();
   }
 
   /** How long to wait before asking the registry again after it failed. */
@@ -339,18 +401,22 @@ public final class Rollout {
       enterStep(spec, st, step + 1, now, out);
       return Optional.of(interval);
     }
+    promote(spec, st, now, out, Reason.Promoted, "");
+    return Optional.empty();
+  }
+
+  private void promote(
+      ModelVersionSpec spec,
+      ModelVersionStatus st,
+      Instant now,
+      List<Transition> out,
+      Reason reason,
+      String why) {
     router.promote(spec.model, spec.version);
     st.trafficWeight = 100;
     st.currentStep = null;
-    move(
-        st,
-        PROMOTED,
-        now,
-        out,
-        Reason.Promoted,
-        spec.model + "/" + spec.version + " serves all traffic",
-        false);
-    return Optional.empty();
+    String message = spec.model + "/" + spec.version + " serves all traffic";
+    move(st, PROMOTED, now, out, reason, why.isEmpty() ? message : message + ", " + why, false);
   }
 
   private void enterStep(
@@ -414,8 +480,11 @@ public final class Rollout {
   private static void updateConditions(ModelVersionStatus st, long generation, Instant now) {
     Reason last = Reason.SpecValid;
     boolean progressing =
-        PENDING.equals(st.phase) || LOADING.equals(st.phase) || CANARY.equals(st.phase);
-    if (PROMOTED.equals(st.phase)) {
+        (PENDING.equals(st.phase) || LOADING.equals(st.phase) || CANARY.equals(st.phase))
+            && !Boolean.TRUE.equals(st.paused);
+    if (Boolean.TRUE.equals(st.paused)) {
+      last = Reason.RolloutPaused;
+    } else if (PROMOTED.equals(st.phase)) {
       last = Reason.Promoted;
     } else if (ROLLED_BACK.equals(st.phase)) {
       last = Reason.RolledBack;

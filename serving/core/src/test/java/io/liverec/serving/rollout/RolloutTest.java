@@ -2,6 +2,7 @@ package io.liverec.serving.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.liverec.api.v1alpha1.Conditions;
 import io.liverec.api.v1alpha1.ModelVersionSpec;
 import io.liverec.api.v1alpha1.ModelVersionStatus;
 import io.liverec.api.v1alpha1.Reason;
@@ -109,6 +110,78 @@ class RolloutTest {
     drive(spec(0), st, 2);
     assertThat(st.phase).isEqualTo(Rollout.FAILED);
     assertThat(st.message).contains("could not load");
+  }
+
+  /** Reconciles {@code calls} times, a minute apart, collecting the reasons told. */
+  private List<Reason> tick(ModelVersionSpec spec, ModelVersionStatus st, int calls) {
+    List<Reason> reasons = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      rollout.reconcile(spec, st, 1, now).transitions().forEach(t -> reasons.add(t.reason()));
+      now = now.plus(Duration.ofMinutes(1));
+    }
+    return reasons;
+  }
+
+  @Test
+  void pauseHoldsTheWeightAndRunsNoAnalysisUntilResumed() {
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    observed.put("p99LatencyMs", 9.0);
+    observed.put("errorRate", 0.0001);
+    drive(spec, st, 3);
+    assertThat(st.phase).isEqualTo(Rollout.CANARY);
+    int runs = st.analysisRuns.size();
+
+    spec.rollout.control = ModelVersionSpec.Control.PAUSE;
+    List<Reason> paused = tick(spec, st, 10);
+    assertThat(paused).containsExactly(Reason.RolloutPaused); // told once
+    assertThat(st.phase).isEqualTo(Rollout.CANARY);
+    assertThat(st.trafficWeight).isEqualTo(10);
+    assertThat(router.weight("ranker", 7)).isEqualTo(10);
+    assertThat(st.analysisRuns).hasSize(runs);
+    assertThat(Conditions.isTrue(st.conditions, Conditions.PROGRESSING)).isFalse();
+
+    spec.rollout.control = ModelVersionSpec.Control.RUN;
+    assertThat(tick(spec, st, 1)).startsWith(Reason.RolloutResumed);
+    assertThat(st.paused).isNull();
+    drive(spec, st, 20);
+    assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
+  }
+
+  @Test
+  void abortRollsBackWhileLoadingOrServing() {
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    drive(spec, st, 3); // a canary at 10 %, no data yet
+    assertThat(st.phase).isEqualTo(Rollout.CANARY);
+    spec.rollout.control = ModelVersionSpec.Control.ABORT;
+    // then the registry's champion alias is made to agree, as after any rollback
+    assertThat(tick(spec, st, 1)).startsWith(Reason.RolloutAborted);
+    assertThat(st.phase).isEqualTo(Rollout.ROLLED_BACK);
+    assertThat(st.trafficWeight).isZero();
+    assertThat(router.weight("ranker", 7)).isZero();
+    assertThat(server.state("ranker", 7)).isEqualTo(InferenceServerControl.LoadState.ABSENT);
+
+    ModelVersionStatus fresh = new ModelVersionStatus();
+    assertThat(tick(spec, fresh, 1)).contains(Reason.RolloutAborted); // before it ever loads
+    assertThat(fresh.phase).isEqualTo(Rollout.ROLLED_BACK);
+  }
+
+  @Test
+  void promoteNowSendsAllTrafficAndAFinishedRolloutIgnoresControls() {
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    drive(spec, st, 3); // inconclusive so far: only a person may promote now
+    spec.rollout.control = ModelVersionSpec.Control.PROMOTE;
+    assertThat(tick(spec, st, 1)).containsExactly(Reason.PromotedManually, Reason.ChampionAliasSet);
+    assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
+    assertThat(st.trafficWeight).isEqualTo(100);
+    assertThat(router.stable("ranker")).hasValue(7);
+
+    spec.rollout.control = ModelVersionSpec.Control.ABORT;
+    tick(spec, st, 2);
+    assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
+    assertThat(router.stable("ranker")).hasValue(7);
   }
 
   private void drive(ModelVersionSpec spec, ModelVersionStatus st, int calls) {
