@@ -79,7 +79,41 @@ class DeployOnGatesTest {
     assertThat(Fixtures.eventReasons(client, NS, "regressed")).contains("GatesFailed");
     assertThat(client.resources(ModelVersion.class).inNamespace(NS).list().getItems())
         .extracting(m -> m.getMetadata().getName())
+        .doesNotContain("live-ranker-v4")
+        .filteredOn(n -> !n.equals("live-ranker-v9"))
         .containsExactly("live-ranker-v3");
+  }
+
+  @Test
+  void aVersionCreatedBeforeARestartLostTheStatusWriteIsNotCreatedTwice() {
+    // as if an earlier operator created the ModelVersion and died before recording it
+    TrainingRun run = withDeploy("restarted");
+    var earlier = io.liverec.operator.model.Deployments.next(run, succeeded("9")).orElseThrow();
+    earlier.getMetadata().setNamespace(NS);
+    client.resource(earlier).create();
+    client.resource(run).create();
+    finish(
+        "restarted",
+        "{\"metrics\":{\"ctcvr_auc\":0.75},\"mlflowRunId\":\"r9\","
+            + "\"modelUri\":\"models:/live-ranker/9\",\"modelVersion\":\"9\"}");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(get("restarted").getStatus().deployedModelVersion)
+                    .isEqualTo("live-ranker-v9"));
+    assertThat(client.resources(ModelVersion.class).inNamespace(NS).list().getItems())
+        .extracting(m -> m.getMetadata().getName())
+        .filteredOn(n -> n.equals("live-ranker-v9"))
+        .hasSize(1);
+  }
+
+  private static io.liverec.api.v1alpha1.TrainingRunStatus succeeded(String version) {
+    var st = new io.liverec.api.v1alpha1.TrainingRunStatus();
+    st.phase = "Succeeded";
+    st.modelVersion = version;
+    return st;
   }
 
   private static TrainingRun withDeploy(String name) {
