@@ -42,6 +42,11 @@ import picocli.CommandLine.Option;
  * over DeepFM) → evaluate on the last day → export ONNX + a Triton repository → record the run
  * (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally) → train the two-tower recall model
  * → write a serving bundle and answer a few requests through the embedded gateway.
+ *
+ * <p>Size: one command that strings the lifecycle's stages together and prints their summary;
+ * about a third is the summary's layout ({@code printSummary}). The stages themselves live in their
+ * modules; the natural seam is the summary printer, left here because it reads the outcomes of
+ * every stage and has no other user.
  */
 @Command(
     name = "demo",
