@@ -43,8 +43,8 @@ import picocli.CommandLine.Option;
  * (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally) → train the two-tower recall model
  * → write a serving bundle and answer a few requests through the embedded gateway.
  *
- * <p>Size: one command that strings the lifecycle's stages together and prints their summary;
- * about a third is the summary's layout ({@code printSummary}). The stages themselves live in their
+ * <p>Size: one command that strings the lifecycle's stages together and prints their summary; about
+ * a third is the summary's layout ({@code printSummary}). The stages themselves live in their
  * modules; the natural seam is the summary printer, left here because it reads the outcomes of
  * every stage and has no other user.
  */
