@@ -34,6 +34,7 @@ import picocli.CommandLine.IVersionProvider;
       io.liverec.pipelines.tracking.cli.SyncCommand.class,
       AblateCommand.class,
       ServeCommand.class,
+      RolloutCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
