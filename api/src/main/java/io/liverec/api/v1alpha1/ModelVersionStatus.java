@@ -59,6 +59,10 @@ public class ModelVersionStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class AnalysisRun {
     public Integer step;
+
+    /** The canary's share of traffic (percent) while this run's data was collected. */
+    public Integer weight;
+
     public String time;
 
     /** Successful, Failed or Inconclusive (missing data never promotes). */

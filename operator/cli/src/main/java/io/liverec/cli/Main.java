@@ -26,6 +26,7 @@ import picocli.CommandLine.IVersionProvider;
     },
     subcommands = {
       DemoCommand.class,
+      CanarySimCommand.class,
       RunCommand.class,
       io.liverec.pipelines.sim.SimulateCommand.class,
       io.liverec.pipelines.sampling.SampleCommand.class,

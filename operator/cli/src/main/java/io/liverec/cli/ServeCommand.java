@@ -17,8 +17,10 @@ import io.liverec.gateway.RoomFeatures;
 import io.liverec.gateway.TrafficSplit;
 import io.liverec.gateway.TransformedRankerInputs;
 import io.liverec.gateway.UserFeatures;
+import io.liverec.gateway.VersionedRankerInputs;
 import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.pipelines.recall.index.IndexParams;
+import io.liverec.serving.inference.InferenceBackend;
 import io.liverec.serving.onnx.OnnxRuntimeBackend;
 import java.io.BufferedReader;
 import java.nio.file.Files;
@@ -31,6 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -156,6 +161,23 @@ public final class ServeCommand implements Callable<Integer> {
   private static Running start(
       Path bundle, String host, int port, int threads, FeastOnlineFeatures remote)
       throws Exception {
+    return start(bundle, host, port, threads, remote, split -> () -> split, b -> b);
+  }
+
+  /**
+   * A gateway on the bundle's own features whose ranker split comes from {@code routing} (given the
+   * bundle's split) and whose inference goes through {@code faults} (given the ONNX Runtime
+   * backend): the canary drill's hooks.
+   */
+  static Running start(
+      Path bundle,
+      String host,
+      int port,
+      int threads,
+      FeastOnlineFeatures remote,
+      Function<TrafficSplit, Supplier<TrafficSplit>> routing,
+      UnaryOperator<InferenceBackend> faults)
+      throws Exception {
     JsonNode cfg = JSON.readTree(bundle.resolve("gateway.json").toFile());
     ModelRef tower = ref(cfg.get("userTower"));
     List<TrafficSplit.Arm> arms = new ArrayList<>();
@@ -209,14 +231,21 @@ public final class ServeCommand implements Callable<Integer> {
       features = bundled;
     }
     OnnxRuntimeBackend backend = new OnnxRuntimeBackend(bundle.resolve("repository"), 1);
-    RankerInputs rankerInputs =
+    RankerInputs configured =
         cfg.hasNonNull("rankerTransform")
             ? new TransformedRankerInputs(
                 TransformSpec.load(bundle.resolve(cfg.get("rankerTransform").asText())))
             : RankerInputs.PRE_ENCODED;
+    RankerInputs rankerInputs = new VersionedRankerInputs(bundle.resolve("repository"), configured);
     Recommender rec =
         new Recommender(
-            config, features, index, backend, () -> split, new GatewayMetrics(), rankerInputs);
+            config,
+            features,
+            index,
+            faults.apply(backend),
+            routing.apply(split),
+            new GatewayMetrics(),
+            rankerInputs);
     return new Running(new GatewayServer(rec, host, port, threads), rec, backend, index, features);
   }
 

@@ -304,7 +304,7 @@ public final class Simulator {
     return Arrays.copyOf(tmp, count);
   }
 
-  private static double[] cumulative(double[] weights) {
+  static double[] cumulative(double[] weights) {
     double[] cdf = new double[weights.length];
     double s = 0;
     for (int i = 0; i < weights.length; i++) {
@@ -317,13 +317,13 @@ public final class Simulator {
     return cdf;
   }
 
-  private static int pick(double[] cdf, double x) {
+  static int pick(double[] cdf, double x) {
     int i = Arrays.binarySearch(cdf, x);
     int idx = i >= 0 ? i : -i - 1;
     return Math.min(idx, cdf.length - 1);
   }
 
-  private static Surface pickSurface(Surface[] surfaces, double x) {
+  static Surface pickSurface(Surface[] surfaces, double x) {
     double acc = 0;
     for (Surface s : surfaces) {
       acc += s.share();

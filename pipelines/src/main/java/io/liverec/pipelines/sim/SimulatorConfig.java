@@ -177,4 +177,50 @@ public final class SimulatorConfig implements Cloneable {
       throw new AssertionError(e);
     }
   }
+
+  /**
+   * The configuration an event log was simulated with, from its {@code simulation-report.json}: the
+   * same seed and settings give the same world, so its users can be traffic for models trained on
+   * that log.
+   *
+   * @throws IllegalArgumentException when the report is missing or does not describe a config
+   */
+  public static SimulatorConfig fromReport(java.nio.file.Path events) {
+    java.nio.file.Path file = events.resolve(SimulationReport.JSON);
+    com.fasterxml.jackson.databind.JsonNode config;
+    try {
+      config =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).get("config");
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          file + ": cannot read the simulation report (" + e.getMessage() + ")", e);
+    }
+    if (config == null || !config.isObject()) {
+      throw new IllegalArgumentException(file + ": no config object in the simulation report");
+    }
+    SimulatorConfig c = new SimulatorConfig();
+    for (java.lang.reflect.Field f : SimulatorConfig.class.getFields()) {
+      com.fasterxml.jackson.databind.JsonNode v = config.get(f.getName());
+      if (v == null || java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        continue;
+      }
+      try {
+        Class<?> t = f.getType();
+        if (t == int.class) {
+          f.setInt(c, v.asInt());
+        } else if (t == long.class) {
+          f.setLong(c, v.asLong());
+        } else if (t == double.class) {
+          f.setDouble(c, v.asDouble());
+        } else if (t == boolean.class) {
+          f.setBoolean(c, v.asBoolean());
+        } else if (t == LocalDate.class) {
+          f.set(c, LocalDate.parse(v.asText()));
+        }
+      } catch (IllegalAccessException | java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(file + ": config." + f.getName() + ": " + e, e);
+      }
+    }
+    return c;
+  }
 }

@@ -3,9 +3,13 @@ package io.liverec.gateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's meters, tagged by model and version: inference latency (histogram with p50/p99),
@@ -50,6 +54,45 @@ public final class GatewayMetrics {
           .register(registry)
           .increment();
     }
+  }
+
+  /**
+   * The technical SLO inputs of one model version, as a canary analysis reads them: {@code
+   * p99LatencyMs} and {@code p50LatencyMs} of its inference calls (Micrometer's decaying window),
+   * {@code errorRate} (failed or too slow calls over all calls since start) and {@code requests}.
+   * Empty before the version served any call: no data is not a measurement.
+   */
+  public Map<String, Double> technical(ModelRef m) {
+    String version = Integer.toString(m.version());
+    Timer t =
+        registry
+            .find("liverec_gateway_inference")
+            .tags("model", m.name(), "version", version)
+            .timer();
+    Counter calls =
+        registry
+            .find("liverec_gateway_model_requests")
+            .tags("model", m.name(), "version", version)
+            .counter();
+    if (t == null || calls == null || calls.count() == 0) {
+      return Map.of();
+    }
+    Counter errors =
+        registry
+            .find("liverec_gateway_model_errors")
+            .tags("model", m.name(), "version", version)
+            .counter();
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (ValueAtPercentile p : t.takeSnapshot().percentileValues()) {
+      if (p.percentile() == 0.99) {
+        out.put("p99LatencyMs", p.value(TimeUnit.MILLISECONDS));
+      } else if (p.percentile() == 0.5) {
+        out.put("p50LatencyMs", p.value(TimeUnit.MILLISECONDS));
+      }
+    }
+    out.put("errorRate", (errors == null ? 0 : errors.count()) / calls.count());
+    out.put("requests", calls.count());
+    return out;
   }
 
   public void request(Duration took) {

@@ -221,18 +221,7 @@ public final class GatewayServer implements AutoCloseable {
       }
       value = Math.min(v.doubleValue(), 1e6);
     }
-    double bump =
-        switch (event) {
-          case "click" -> 1;
-          case "watch" -> value / 60.0;
-          case "gift" -> 5 * value;
-          default -> 0;
-        };
-    if (bump > 0) {
-      recommender.index().bump(room.intValue(), bump);
-    }
-    recommender.metrics().feedback(event, recommender.rankerFor(userId));
-    recommender.countOutcome(userId, event);
+    recommender.feedback(userId, room.intValue(), event, value);
   }
 
   private static String requiredString(JsonNode body, String field, int maxLen) {

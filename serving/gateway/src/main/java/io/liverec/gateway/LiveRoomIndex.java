@@ -85,6 +85,18 @@ public final class LiveRoomIndex implements AutoCloseable {
     live.remove(roomId);
   }
 
+  /**
+   * A known room is live again, unchanged (no rebuild): its next session. False when the room was
+   * never {@link #roomUp} and needs its embedding first.
+   */
+  public boolean roomBackUp(int roomId) {
+    if (!rooms.containsKey(roomId)) {
+      return false;
+    }
+    live.put(roomId, Boolean.TRUE);
+    return true;
+  }
+
   public boolean isLive(int roomId) {
     return live.containsKey(roomId);
   }

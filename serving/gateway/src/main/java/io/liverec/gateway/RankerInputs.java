@@ -9,6 +9,14 @@ public interface RankerInputs {
   List<Tensor> encode(RecommendRequest request, UserFeatures user, List<RoomFeatures> rooms);
 
   /**
+   * The inputs of one ranker version: this, unless versions carry their own feature transform (a
+   * canary trained on other data is encoded as it was trained, beside the stable version).
+   */
+  default RankerInputs forRanker(ModelRef ranker) {
+    return this;
+  }
+
+  /**
    * Rooms carry the ranker's rows already encoded: {@code sparse [n, s]} and {@code dense [n, d]}
    * from {@link RoomFeatures#sparse()} and {@link RoomFeatures#dense()}.
    */

@@ -128,6 +128,26 @@ public final class Recommender implements AutoCloseable {
   }
 
   /**
+   * One feedback event from a user about a room, as {@code POST /v1/feedback} takes it: clicks,
+   * watch time ({@code value} seconds) and gifts ({@code value}) raise the room's popularity; the
+   * event is counted per ranker version and toward the canary's comparison.
+   */
+  public void feedback(String userId, int roomId, String event, double value) {
+    double bump =
+        switch (event) {
+          case "click" -> 1;
+          case "watch" -> value / 60.0;
+          case "gift" -> 5 * value;
+          default -> 0;
+        };
+    if (bump > 0) {
+      index.bump(roomId, bump);
+    }
+    metrics.feedback(event, rankerFor(userId));
+    countOutcome(userId, event);
+  }
+
+  /**
    * Counts one feedback event toward the canary's comparison when the user is on the canary or in
    * its control slice ({@code impression}, {@code click}, {@code conversion}, {@code gift}).
    */
@@ -138,7 +158,8 @@ public final class Recommender implements AutoCloseable {
             arm -> {
               ModelRef canary = s.arms().get(0).ranker();
               if (event.equals("impression")) {
-                outcomes.impression(canary.name(), canary.version(), arm);
+                outcomes.impression(
+                    canary.name(), canary.version(), arm, userId, s.arms().get(0).basisPoints());
               } else {
                 outcomes.event(canary.name(), canary.version(), arm, event);
               }
@@ -269,7 +290,7 @@ public final class Recommender implements AutoCloseable {
     int n = rows.size();
     List<Tensor> inputs;
     try {
-      inputs = rankerInputs.encode(req, user, rows);
+      inputs = rankerInputs.forRanker(m).encode(req, user, rows);
     } catch (RuntimeException e) {
       return null; // rows the ranker cannot take: recall order, counted as a ranker fallback
     }

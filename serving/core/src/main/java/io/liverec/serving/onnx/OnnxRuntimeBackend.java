@@ -173,6 +173,29 @@ public final class OnnxRuntimeBackend implements InferenceBackend {
     return Tensor.ofRaw(name, type, shape, raw.array());
   }
 
+  /**
+   * Opens {@code model/version} now, so its first request does not pay for it (what a load is on an
+   * inference server).
+   *
+   * @throws io.liverec.serving.inference.InferenceException when the version is missing or does not
+   *     open
+   */
+  public void load(String model, int version) {
+    sessions.computeIfAbsent(model + "/" + version, k -> open(model, version));
+  }
+
+  /** Closes {@code model/version}; a later request opens it again. */
+  public void unload(String model, int version) {
+    Loaded l = sessions.remove(model + "/" + version);
+    if (l != null) {
+      try {
+        l.session().close();
+      } catch (OrtException e) {
+        // the session is gone either way
+      }
+    }
+  }
+
   @Override
   public void close() {
     for (Loaded l : sessions.values()) {

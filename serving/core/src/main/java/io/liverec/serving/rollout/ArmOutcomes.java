@@ -1,6 +1,7 @@
 package io.liverec.serving.rollout;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +28,12 @@ public final class ArmOutcomes {
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
 
   /**
+   * Distinct users per canary, weight and arm. Bounded by the users who see a canary; a gateway
+   * serving many millions of users would keep a sketch (HyperLogLog) here instead of a set.
+   */
+  private final Map<String, Set<String>> users = new ConcurrentHashMap<>();
+
+  /**
    * Buckets of the control slice for a canary at {@code weightPercent}: as many stable buckets as
    * the canary has (fewer once the canary passes 50%), right after the canary's range.
    *
@@ -38,8 +45,25 @@ public final class ArmOutcomes {
     return new int[] {canary, canary + size};
   }
 
-  public void impression(String model, int canaryVersion, Arm arm) {
+  /**
+   * One impression shown to {@code userId} on {@code arm} while the canary held {@code
+   * canaryBasisPoints} of traffic. Users are also counted per arm and weight: users, not
+   * impressions, are what the split randomises, so the sample-ratio check counts them.
+   */
+  public void impression(
+      String model, int canaryVersion, Arm arm, String userId, int canaryBasisPoints) {
     counter(model, canaryVersion, arm, "impression").incrementAndGet();
+    users
+        .computeIfAbsent(
+            model + "/" + canaryVersion + "/" + canaryBasisPoints + "/" + arm,
+            k -> ConcurrentHashMap.newKeySet())
+        .add(userId);
+  }
+
+  /** Distinct users who saw the arm while the canary held {@code canaryBasisPoints}. */
+  public long users(String model, int canaryVersion, Arm arm, int canaryBasisPoints) {
+    Set<String> u = users.get(model + "/" + canaryVersion + "/" + canaryBasisPoints + "/" + arm);
+    return u == null ? 0 : u.size();
   }
 
   public void event(String model, int canaryVersion, Arm arm, String kind) {

@@ -18,12 +18,13 @@ import java.util.function.BiFunction;
  * {@code conversionLift}, {@code giftLift}: the canary's rate minus its control slice's) go through
  * an always-valid {@link SequentialTest} per weight epoch: a new test starts whenever the canary's
  * weight changes, on the counts since then, so outcomes are never pooled across weights. Before any
- * verdict the arms' impression counts must match the split (sample-ratio check). A criterion is met
- * when the test finds the canary better, or when the step's sample reaches the fixed horizon that
- * would detect a change of τ with 80% power without finding harm; harm fails it only when the
- * estimated lift is below the criterion's {@code min}; anything else is inconclusive and holds the
- * weight. {@code threshold} criteria (p99 latency, error rate) read the technical source; one
- * without data while the canary has traffic fails — missing data never passes.
+ * verdict the arms' user counts at this weight must match the split (sample-ratio check: users are
+ * the unit the split randomises; impressions cluster by user and would raise false alarms). A
+ * criterion is met when the test finds the canary better, or when the step's sample reaches the
+ * fixed horizon that would detect a change of τ with 80% power without finding harm; harm fails it
+ * only when the estimated lift is below the criterion's {@code min}; anything else is inconclusive
+ * and holds the weight. {@code threshold} criteria (p99 latency, error rate) read the technical
+ * source; one without data while the canary has traffic fails — missing data never passes.
  *
  * <p>The per-epoch baselines live in memory: an operator restart starts each epoch's test afresh on
  * the counts from then on, which costs time, never validity.
@@ -149,14 +150,16 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     Counts control = controlNow.minus(base[1]);
     int[] slice = ArmOutcomes.controlBuckets(epoch.weight);
     double canaryShare = epoch.weight * 100.0 / (epoch.weight * 100.0 + (slice[1] - slice[0]));
-    if (SampleRatio.mismatch(canary.impressions(), control.impressions(), canaryShare)) {
+    long canaryUsers = outcomes.users(model, version, Arm.CANARY, epoch.weight * 100);
+    long controlUsers = outcomes.users(model, version, Arm.CONTROL, epoch.weight * 100);
+    if (SampleRatio.mismatch(canaryUsers, controlUsers, canaryShare)) {
       failed.add(
           String.format(
               java.util.Locale.ROOT,
-              "%s: sample ratio mismatch (%d canary vs %d control impressions, expected share %.2f)",
+              "%s: sample ratio mismatch (%d canary vs %d control users, expected share %.2f)",
               c.name,
-              canary.impressions(),
-              control.impressions(),
+              canaryUsers,
+              controlUsers,
               canaryShare));
       return;
     }
@@ -168,6 +171,8 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     double lift = rate(canary) - rate(control);
     observed.put(c.name, lift);
     observed.put(c.name + ".pValue", test.pValue());
+    observed.put(c.name + ".canaryRate", rate(canary));
+    observed.put(c.name + ".controlRate", rate(control));
     observed.put(c.name + ".canaryImpressions", (double) canary.impressions());
     observed.put(c.name + ".controlImpressions", (double) control.impressions());
     String stats =

@@ -446,6 +446,7 @@ public final class Rollout {
       ModelVersionStatus st, int step, CanaryAnalysis.Result r, Instant now) {
     ModelVersionStatus.AnalysisRun run = new ModelVersionStatus.AnalysisRun();
     run.step = step;
+    run.weight = st.trafficWeight;
     run.time = now.toString();
     run.result =
         switch (r.verdict()) {

@@ -70,6 +70,17 @@ class OutcomeAnalysisTest {
     assertThat(st.analysisRuns).noneMatch(r -> "Successful".equals(r.result));
   }
 
+  @Test
+  void aCanaryThatLosesUsersFailsTheSampleRatioCheckEvenWhenItsClicksLookFine() {
+    canaryUsersLost = 0.3; // e.g. a canary that errors for some clients, who then stop asking
+    ModelVersionStatus st = run(STABLE_CTR, 400);
+    assertThat(st.phase).isEqualTo(Rollout.ROLLED_BACK);
+    assertThat(st.analysisRuns)
+        .anyMatch(r -> r.message.contains("sample ratio mismatch") && r.message.contains("users"));
+  }
+
+  double canaryUsersLost = 0;
+
   private ModelVersionStatus run(double canaryCtr, int maxReconciles) {
     router.promote("ranker", 6);
     ModelVersionSpec spec = new ModelVersionSpec();
@@ -117,7 +128,10 @@ class OutcomeAnalysisTest {
       if (arm == null) {
         continue; // the rest of stable traffic: not part of the comparison
       }
-      outcomes.impression("ranker", version, arm);
+      if (arm == Arm.CANARY && rnd.nextDouble() < canaryUsersLost) {
+        continue;
+      }
+      outcomes.impression("ranker", version, arm, "u" + rnd.nextLong(), weight * 100);
       if (rnd.nextDouble() < (arm == Arm.CANARY ? canaryCtr : STABLE_CTR)) {
         outcomes.event("ranker", version, arm, "click");
       }
