@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * offline-store semantics): each sample gets, per view, the source row of its entity with the
  * latest {@code event_timestamp ≤} the sample's request time {@code ts} and within the view's ttl
  * (ties: latest created time), or nulls. Run by embedded DuckDB ({@link DuckDbPointInTimeJoin});
- * the output is a sample table of the same layout ({@code day=D/*.parquet}) with the features as
- * extra columns, rows in the input's order.
+ * the output is a sample table of the same files ({@code day=D/part-00000.parquet}) with the
+ * features as extra columns, rows in the input's order.
  */
 public final class TrainingFeatureJoin {
   /** The samples' request time (epoch milliseconds): the entity timestamp of the join. */
@@ -99,52 +99,43 @@ public final class TrainingFeatureJoin {
   }
 
   /**
-   * Joins the sample table under {@code samples} ({@code day=D/*.parquet}) with {@code views} and
-   * writes the result to {@code out}, replacing it; returns the number of rows written (the number
-   * of samples: the join is a left join).
+   * Joins the sample table under {@code samples} (a directory of Parquet files, e.g. {@code
+   * day=D/part-00000.parquet}) with {@code views} and writes the result to {@code out}, replacing
+   * it: file by file, each to the same relative path with its rows in the same order and the
+   * features as extra columns, so a reader keying rows by (file, row) — the trainer's shuffle and
+   * split — sees the same rows as in the input. Returns the number of rows written (the number of
+   * samples: the join is a left join).
    */
   public static long join(Path samples, List<PointInTimeSql.View> views, Path out) {
+    Path root = samples.toAbsolutePath();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(root)) {
+      files = walk.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the samples under " + samples, e);
+    }
+    if (files.isEmpty()) {
+      throw LiverecException.badInput(
+          "spec.data.featureViews: no sample files (*.parquet) under " + samples);
+    }
     Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
     deleteRecursively(tmp);
-    String files =
-        "read_parquet("
-            + str(samples.toAbsolutePath() + "/**/*.parquet")
-            + ", hive_partitioning = true, hive_types_autocast = false,"
-            + " filename = true, file_row_number = true)";
-    String entities =
-        "(SELECT * EXCLUDE (filename, file_row_number), filename AS _src_file,"
-            + " file_row_number AS _src_row, epoch_ms(CAST("
-            + TIME_COLUMN
-            + " AS BIGINT)) AS "
-            + PIT_TS
-            + " FROM "
-            + files
-            + ")";
-    long rows;
+    long rows = 0;
     try (Connection c = DuckDbPointInTimeJoin.connect();
         Statement st = c.createStatement()) {
-      requireColumns(st, files, samples);
-      PointInTimeSql sql;
-      try {
-        sql = DuckDbPointInTimeJoin.prepare(st, entities, PIT_TS, views, false);
-      } catch (LiverecException e) {
-        throw LiverecException.badInput("spec.data.featureViews: " + e.getMessage());
+      for (Path file : files) {
+        Path target = tmp.resolve(root.relativize(file).toString());
+        Files.createDirectories(target.getParent());
+        rows += joinFile(st, file, views, target);
       }
-      st.execute(
-          "COPY (SELECT * EXCLUDE ("
-              + PIT_TS
-              + ", _src_file, _src_row) FROM ("
-              + sql.sql()
-              + ") j ORDER BY _src_file, _src_row) TO "
-              + str(tmp.toAbsolutePath().toString())
-              + " (FORMAT parquet, PARTITION_BY (day))");
-      rows = st.getUpdateCount();
     } catch (SQLException e) {
       throw LiverecException.badInput(
           "spec.data.featureViews: joining "
               + samples
               + " point-in-time failed: "
               + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the joined samples under " + tmp, e);
     }
     deleteRecursively(out);
     try {
@@ -155,9 +146,41 @@ public final class TrainingFeatureJoin {
     return rows;
   }
 
-  private static void requireColumns(Statement st, String files, Path samples) throws SQLException {
+  private static long joinFile(
+      Statement st, Path file, List<PointInTimeSql.View> views, Path target) throws SQLException {
+    String rows =
+        "read_parquet("
+            + str(file.toString())
+            + ", hive_partitioning = false, file_row_number = true)";
+    requireTime(st, rows, file);
+    String entities =
+        "(SELECT * EXCLUDE (file_row_number), file_row_number AS _src_row, epoch_ms(CAST("
+            + TIME_COLUMN
+            + " AS BIGINT)) AS "
+            + PIT_TS
+            + " FROM "
+            + rows
+            + ")";
+    PointInTimeSql sql;
+    try {
+      sql = DuckDbPointInTimeJoin.prepare(st, entities, PIT_TS, views, false);
+    } catch (LiverecException e) {
+      throw LiverecException.badInput("spec.data.featureViews: " + e.getMessage());
+    }
+    st.execute(
+        "COPY (SELECT * EXCLUDE ("
+            + PIT_TS
+            + ", _src_row) FROM ("
+            + sql.sql()
+            + ") j ORDER BY _src_row) TO "
+            + str(target.toString())
+            + " (FORMAT parquet)");
+    return st.getUpdateCount();
+  }
+
+  private static void requireTime(Statement st, String rows, Path file) throws SQLException {
     List<String> cols = new ArrayList<>();
-    try (var rs = st.executeQuery("DESCRIBE SELECT * FROM " + files)) {
+    try (var rs = st.executeQuery("DESCRIBE SELECT * FROM " + rows)) {
       while (rs.next()) {
         cols.add(rs.getString(1));
       }
@@ -165,15 +188,11 @@ public final class TrainingFeatureJoin {
     if (!cols.contains(TIME_COLUMN)) {
       throw LiverecException.badInput(
           "spec.data.featureViews: the samples "
-              + samples
+              + file
               + " have no request-time column '"
               + TIME_COLUMN
               + "' (epoch ms) to join the features as of; columns: "
               + cols);
-    }
-    if (!cols.contains("day")) {
-      throw LiverecException.badInput(
-          "spec.data.featureViews: the samples " + samples + " are not day-partitioned (day=D/)");
     }
   }
 

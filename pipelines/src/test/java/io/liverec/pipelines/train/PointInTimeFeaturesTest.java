@@ -246,6 +246,30 @@ class PointInTimeFeaturesTest {
   }
 
   @Test
+  void theJoinedTableHasTheSamplesFilesAndRowsInTheirOrder() throws Exception {
+    Path run = dir.resolve("run4");
+    TrainingInputs in = inputs(run);
+    Path before = new RunLayout(run).samples();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      String keyed =
+          "SELECT substr(filename, %d) AS f, file_row_number AS r, request_id, position, room_id"
+              + " FROM read_parquet('%s/**/*.parquet', filename = true, file_row_number = true)";
+      st.execute("CREATE TABLE a AS " + keyed.formatted(before.toString().length() + 2, before));
+      st.execute(
+          "CREATE TABLE b AS "
+              + keyed.formatted(in.samples().toString().length() + 2, in.samples()));
+      long n = count(st, "SELECT count(*) FROM a");
+      assertThat(n).isPositive().isEqualTo(count(st, "SELECT count(*) FROM b"));
+      // same file names, same row at every (file, row): the trainer's shuffle and split keys
+      assertThat(
+              count(
+                  st, "SELECT count(*) FROM a JOIN b USING (f, r, request_id, position, room_id)"))
+          .isEqualTo(n);
+    }
+  }
+
+  @Test
   void anUnknownViewIsBadInputNamingTheField() {
     TrainingRunSpec spec = spec();
     spec.data.featureViews = new ArrayList<>(List.of(FeatureSnapshots.ROOM_REALTIME, "nope"));
