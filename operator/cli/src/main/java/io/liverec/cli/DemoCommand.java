@@ -8,6 +8,7 @@ import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.featureviews.FeatureSnapshots;
 import io.liverec.pipelines.pipeline.TrackedTrainer;
 import io.liverec.pipelines.pipeline.Trainers;
 import io.liverec.pipelines.sampling.DuckDbSampler;
@@ -37,11 +38,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job on its embedded default: every capability that has landed, end to end, on simulated
- * data, with no cluster and no server started by hand. Steps: simulate a live-streaming event log →
- * Skip-Above sampling with labels and behaviour weights → train a small multi-task ranker (ESMM
- * over DeepFM) → evaluate on the last day → export ONNX + a Triton repository → record the run
- * (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally) → train the two-tower recall model
- * → write a serving bundle and answer a few requests through the embedded gateway.
+ * data, with no cluster and no server started by hand. Steps: simulate a live-streaming event log
+ * (with its room-realtime and user-activity feature tables) → Skip-Above sampling with labels and
+ * behaviour weights → join the samples point-in-time with those feature views → train a small
+ * multi-task ranker (ESMM over DeepFM) → evaluate on the last day → export ONNX + a Triton
+ * repository → record the run (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally) →
+ * train the two-tower recall model → write a serving bundle and answer a few requests through the
+ * embedded gateway.
  *
  * <p>Size: one command that strings the lifecycle's stages together and prints their summary; about
  * a third is the summary's layout ({@code printSummary}). The stages themselves live in their
@@ -178,6 +181,9 @@ final class DemoCommand implements Callable<Integer> {
     run.setMetadata(new ObjectMetaBuilder().withName("demo-ranker").build());
     TrainingRunSpec spec = new TrainingRunSpec();
     spec.data.events = events.toAbsolutePath().toString();
+    // the simulator's time-varying user and room features, joined as of each impression
+    spec.data.featureViews =
+        new ArrayList<>(List.of(FeatureSnapshots.ROOM_REALTIME, FeatureSnapshots.USER_ACTIVITY));
     spec.model.interactions = new ArrayList<>(List.of("fm"));
     spec.model.embeddingDim = 8;
     spec.model.hiddenUnits = new ArrayList<>(List.of(64, 32));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.liverec.featurestore.offline.ParquetSources;
+import io.liverec.featurestore.offline.PointInTimeSql;
+import io.liverec.pipelines.featureviews.TrainingFeatureJoin;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +29,8 @@ import java.util.Map;
  * user tower in {@code repository/}; every room with its recall vector, popularity and raw
  * attributes in {@code rooms.jsonl}; every user with the tower's inputs and raw attributes in
  * {@code users.jsonl}; and {@code gateway.json}. Raw attributes are each user's and room's latest
- * values in the ranking run's samples — what a feature store would hold online.
+ * values in the ranking run's samples, plus the latest row of each feature view the run joined
+ * point-in-time — what a feature store would hold online.
  */
 final class ServingBundle {
   static final String USER_TOWER = "user_tower";
@@ -75,8 +79,20 @@ final class ServingBundle {
     String samples = sql(rankerRunDir.resolve("samples").toAbsolutePath() + "/**/*.parquet");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
-      writeRooms(st, bundle.resolve("rooms.jsonl"), events, samples, vectors);
-      writeUsers(st, bundle.resolve("users.jsonl"), recallRunDir, samples);
+      Map<String, Map<Long, Map<String, Object>>> online = onlineFeatures(st, rankerRunDir, events);
+      writeRooms(
+          st,
+          bundle.resolve("rooms.jsonl"),
+          events,
+          samples,
+          vectors,
+          online.getOrDefault("room_id", Map.of()));
+      writeUsers(
+          st,
+          bundle.resolve("users.jsonl"),
+          recallRunDir,
+          samples,
+          online.getOrDefault("user_id", Map.of()));
     }
 
     ObjectNode cfg = JSON.createObjectNode();
@@ -90,8 +106,69 @@ final class ServingBundle {
     return bundle;
   }
 
+  /**
+   * The latest row per entity of each feature view the ranking run joined ({@code
+   * spec.data.featureViews} of its spec.yaml), by join key ({@code room_id}, {@code user_id}) and
+   * entity: what materialization puts in the online store, so the gateway feeds the ranker the same
+   * features it was trained with.
+   */
+  private static Map<String, Map<Long, Map<String, Object>>> onlineFeatures(
+      Statement st, Path rankerRunDir, Path events) throws IOException, SQLException {
+    Map<String, Map<Long, Map<String, Object>>> byKey = new HashMap<>();
+    Path specFile = rankerRunDir.resolve("spec.yaml");
+    if (!Files.exists(specFile)) {
+      return byKey;
+    }
+    JsonNode names =
+        new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(specFile.toFile())
+            .path("spec")
+            .path("data")
+            .path("featureViews");
+    List<String> list = new java.util.ArrayList<>();
+    names.forEach(n -> list.add(n.asText()));
+    for (PointInTimeSql.View v : TrainingFeatureJoin.resolve(events, list)) {
+      if (v.spec().entities.size() != 1) {
+        continue; // the bundle keys users and rooms by one id
+      }
+      String key = v.spec().entities.get(0).name;
+      String created =
+          v.spec().source.createdTimestampField == null
+              ? ""
+              : ", " + v.spec().source.createdTimestampField + " DESC NULLS LAST";
+      String q =
+          "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY "
+              + key
+              + " ORDER BY "
+              + v.spec().source.timestampField
+              + " DESC"
+              + created
+              + ") AS _rn FROM "
+              + ParquetSources.duckDbRelation(v.spec().source.uri)
+              + ") WHERE _rn = 1";
+      Map<Long, Map<String, Object>> rows = byKey.computeIfAbsent(key, k -> new HashMap<>());
+      try (ResultSet rs = st.executeQuery(q)) {
+        while (rs.next()) {
+          Map<String, Object> a = rows.computeIfAbsent(rs.getLong(key), k -> new LinkedHashMap<>());
+          for (String f : v.features()) {
+            Object value = rs.getObject(f);
+            if (value != null) {
+              a.put(f, value);
+            }
+          }
+        }
+      }
+    }
+    return byKey;
+  }
+
   private static void writeRooms(
-      Statement st, Path file, Path events, String samples, Map<Long, JsonNode> vectors)
+      Statement st,
+      Path file,
+      Path events,
+      String samples,
+      Map<Long, JsonNode> vectors,
+      Map<Long, Map<String, Object>> online)
       throws IOException, SQLException {
     String rooms = sql(events.resolve("rooms.parquet").toAbsolutePath().toString());
     String q =
@@ -128,6 +205,7 @@ final class ServingBundle {
         for (String v : List.of("audio_vec", "visual_vec", "text_vec")) {
           a.put(v, floats(rs.getArray(v)));
         }
+        a.putAll(online.getOrDefault(id, Map.of()));
         room.set("attributes", JSON.valueToTree(a));
         out.write(JSON.writeValueAsString(room));
         out.write('\n');
@@ -135,7 +213,12 @@ final class ServingBundle {
     }
   }
 
-  private static void writeUsers(Statement st, Path file, Path recallRunDir, String samples)
+  private static void writeUsers(
+      Statement st,
+      Path file,
+      Path recallRunDir,
+      String samples,
+      Map<Long, Map<String, Object>> online)
       throws IOException, SQLException {
     Map<Long, Map<String, Object>> raw = new HashMap<>();
     StringBuilder q = new StringBuilder("SELECT user_id");
@@ -168,6 +251,7 @@ final class ServingBundle {
         user.set("seq", in.get("seq"));
         Map<String, Object> a = new LinkedHashMap<>(raw.getOrDefault(id, Map.of()));
         a.put("recent_rooms", JSON.convertValue(in.get("recent_rooms"), List.class));
+        a.putAll(online.getOrDefault(id, Map.of()));
         user.set("attributes", JSON.valueToTree(a));
         out.write(JSON.writeValueAsString(user));
         out.write('\n');

@@ -35,6 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServingBundleTest {
   static final ObjectMapper JSON = new ObjectMapper();
+  static final List<String> ROOM_VIEW =
+      List.of("room_impressions_1h", "room_clicks_1h", "room_watch_seconds_1h");
+  static final List<String> USER_VIEW =
+      List.of(
+          "user_impressions_1d", "user_clicks_1d", "user_watch_seconds_1d", "user_gift_value_1d");
   @TempDir static Path tmp;
   static Path events;
   static Path rankerRun;
@@ -69,6 +74,8 @@ class ServingBundleTest {
       users++;
     }
     assertThat(users).isGreaterThan(100);
+    // the feature views' latest values are in the bundle, as materialization puts them online
+    assertThat(lines("rooms.jsonl").get(0).get("attributes").has("room_clicks_1h")).isTrue();
     assertThat(inputs.counters().missing()).isEmpty();
     assertThat(inputs.counters().badWidth()).isEmpty();
     assertThat(inputs.counters().nonFinite()).isEmpty();
@@ -86,7 +93,10 @@ class ServingBundleTest {
     List<Double> scores = new ArrayList<>();
     List<Double> labels = new ArrayList<>();
     String lastDay;
-    try (Stream<Path> days = Files.list(rankerRun.resolve("samples"))) {
+    // the rows the ranker was evaluated on: its samples joined with the feature views
+    Path samples = rankerRun.resolve("samples_pit");
+    assertThat(samples).isDirectory();
+    try (Stream<Path> days = Files.list(samples)) {
       lastDay =
           days.map(p -> p.getFileName().toString()).sorted().reduce((a, b) -> b).orElseThrow();
     }
@@ -96,7 +106,7 @@ class ServingBundleTest {
             c.createStatement()
                 .executeQuery(
                     "SELECT * FROM read_parquet('"
-                        + rankerRun.resolve("samples").resolve(lastDay).toAbsolutePath()
+                        + samples.resolve(lastDay).toAbsolutePath()
                         + "/*.parquet') ORDER BY request_id, position LIMIT 4000")) {
       while (rs.next()) {
         Map<String, Object> user = new LinkedHashMap<>();
@@ -108,6 +118,19 @@ class ServingBundleTest {
         Map<String, Object> room = new HashMap<>(rooms.get(rs.getLong("room_id")));
         room.put("room_viewers", rs.getInt("room_viewers"));
         room.put("followers", rs.getInt("followers"));
+        // the features as known at the impression (the bundle holds the latest, for serving now)
+        // (no value within the ttl: absent, as the online store has none)
+        for (String f : ROOM_VIEW) {
+          room.remove(f);
+          if (rs.getObject(f) != null) {
+            room.put(f, rs.getObject(f));
+          }
+        }
+        for (String f : USER_VIEW) {
+          if (rs.getObject(f) != null) {
+            user.put(f, rs.getObject(f));
+          }
+        }
         var tensors =
             inputs.encode(
                 new RecommendRequest(

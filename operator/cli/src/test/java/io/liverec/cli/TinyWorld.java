@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * A small simulated world (300 users, 60 rooms, 3 days) with a ranker and a two-tower recall model
- * trained on it through the CLI's public commands, for tests that need real exports.
+ * A small simulated world (300 users, 60 rooms, 3 days) with a ranker (on samples joined
+ * point-in-time with the room-realtime and user-activity views, as the demo's) and a two-tower
+ * recall model trained on it through the CLI's public commands, for tests that need real exports.
  */
 record TinyWorld(Path events, Path rankerRun, Path recallRun) {
 
@@ -33,7 +34,7 @@ record TinyWorld(Path events, Path rankerRun, Path recallRun) {
         "7",
         "--out",
         events.toString());
-    String data = "  data: {events: " + events.toAbsolutePath() + ", holdoutDays: 1}\n";
+    String data = "  data:\n    events: " + events.toAbsolutePath() + "\n    holdoutDays: 1\n";
     Path ranker =
         train(
             tmp,
@@ -42,6 +43,8 @@ record TinyWorld(Path events, Path rankerRun, Path recallRun) {
                 + name
                 + "-ranker}\nspec:\n  task: ranking\n"
                 + data
+                // as the demo: the simulator's feature views joined point-in-time
+                + "    featureViews: [room-realtime, user-activity]\n"
                 + "  model: {embeddingDim: 8}\n  training: {epochs: "
                 + rankerEpochs
                 + ", batchSize: 256, seed: 3}\n");

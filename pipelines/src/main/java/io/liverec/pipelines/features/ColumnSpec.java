@@ -116,6 +116,13 @@ public record ColumnSpec(
         new RoomsTable("../room_sessions/*/*.parquet", "room_id, day");
   }
 
+  /** The same spec with {@code more} features after its own (names must be new). */
+  public ColumnSpec plus(List<FeatureColumn> more) {
+    List<FeatureColumn> all = new java.util.ArrayList<>(features);
+    all.addAll(more);
+    return new ColumnSpec(userId, click, conversion, weight, day, all, oracle, rooms);
+  }
+
   /**
    * The same spec without the named features.
    *

@@ -2,7 +2,10 @@ package io.liverec.pipelines.sampling;
 
 import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.DataSpec;
+import io.liverec.pipelines.featureviews.SparkTrainingFeatureJoin;
+import io.liverec.pipelines.featureviews.TrainingFeatureJoin;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,10 +18,16 @@ import org.apache.spark.sql.SparkSession;
  * --events URI --out URI [--strategy skip-above|click-around|all] [--window K]
  * [--no-click drop|keepTopK] [--no-click-top-k N] [--conversion-watch-seconds S]
  * [--w-gift X] [--w-flower X] [--w-watch X] [--w-async-view X] [--from DAY] [--to DAY]
+ * [--feature-views NAME,NAME]
  * </pre>
  *
- * Plain argument parsing on purpose: the application jar then needs only LiveRec's own classes on
- * top of what Spark provides.
+ * With {@code --feature-views} (a TrainingRun's {@code spec.data.featureViews}) the samples are
+ * then joined point-in-time with those views into {@code <out>/samples_pit} ({@link
+ * SparkTrainingFeatureJoin}); their definitions are read from {@code
+ * <events>/features/<name>.yaml}, which must be a local path.
+ *
+ * <p>Plain argument parsing on purpose: the application jar then needs only LiveRec's own classes
+ * on top of what Spark provides.
  */
 public final class SparkSamplingMain {
   private SparkSamplingMain() {}
@@ -33,6 +42,16 @@ public final class SparkSamplingMain {
     try {
       SamplingReport report = new SparkSampler(spark).sample(events, out, options);
       System.out.println(report.toMarkdown());
+      if (a.containsKey("--feature-views")) {
+        List<String> names = List.of(a.get("--feature-views").split(","));
+        String samples = out.replaceAll("/+$", "") + "/samples";
+        SparkTrainingFeatureJoin.join(
+            spark,
+            samples,
+            TrainingFeatureJoin.resolve(java.nio.file.Path.of(localPath(events)), names),
+            out.replaceAll("/+$", "") + "/samples_pit");
+        System.out.println("joined the samples point-in-time with " + names);
+      }
     } finally {
       spark.stop();
     }
@@ -86,6 +105,19 @@ public final class SparkSamplingMain {
     d.from = a.get("--from");
     d.to = a.get("--to");
     return SamplingOptions.from(d);
+  }
+
+  private static String localPath(String uri) {
+    if (uri.startsWith("file://")) {
+      return java.net.URI.create(uri).getPath();
+    }
+    if (uri.contains("://")) {
+      throw LiverecException.badInput(
+          "--feature-views: the view definitions are read from <events>/features/, which must be"
+              + " local; got --events "
+              + uri);
+    }
+    return uri;
   }
 
   private static String require(Map<String, String> a, String name) {

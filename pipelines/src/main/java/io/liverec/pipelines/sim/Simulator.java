@@ -2,6 +2,7 @@ package io.liverec.pipelines.sim;
 
 import io.liverec.pipelines.events.EventSchema;
 import io.liverec.pipelines.events.ParquetLogWriter;
+import io.liverec.pipelines.featureviews.FeatureSnapshots;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -16,8 +17,9 @@ import org.duckdb.DuckDBAppender;
  * of the rooms live at that hour from the {@link RankingPolicy}, and users click, watch, send
  * flowers and gifts, follow and view recorded works according to the {@link PlantedEffects}. Writes
  * the day-partitioned Parquet log described in docs/DATA.md, streaming (memory is bounded by one
- * hour of requests and one Parquet chunk per table). Deterministic for a seed: one generator,
- * consumed in a fixed order.
+ * hour of requests and one Parquet chunk per table), then the time-varying user and room features
+ * derived from it as feature-view tables ({@link FeatureSnapshots}, {@code features/}).
+ * Deterministic for a seed: one generator, consumed in a fixed order.
  *
  * <p>Size: one class because it is the generator loop: {@code run} writes the side tables and then
  * walks days, hours and requests, drawing ranking, clicks and behaviours from one random generator
@@ -231,6 +233,8 @@ public final class Simulator {
     } catch (SQLException e) {
       throw new IllegalStateException("writing the simulated log to " + out, e);
     }
+    // what the app's feature pipeline would have written meanwhile: user and room aggregates
+    FeatureSnapshots.write(out);
     SimulationReport result = report.build();
     result.write(out);
     return result;

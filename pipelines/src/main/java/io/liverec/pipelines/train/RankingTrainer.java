@@ -13,7 +13,6 @@ import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.eval.HoldoutPredictions;
 import io.liverec.pipelines.eval.RankingReport;
 import io.liverec.pipelines.eval.TaskMetrics;
-import io.liverec.pipelines.events.EventSchema;
 import io.liverec.pipelines.export.TritonRepository;
 import io.liverec.pipelines.features.ColumnSpec;
 import io.liverec.pipelines.features.FeatureCounters;
@@ -24,9 +23,6 @@ import io.liverec.pipelines.pipeline.Trainer;
 import io.liverec.pipelines.pipeline.TrainerOutput;
 import io.liverec.pipelines.ranking.Ranker;
 import io.liverec.pipelines.ranking.Rankers;
-import io.liverec.pipelines.sampling.DuckDbSampler;
-import io.liverec.pipelines.sampling.SamplingOptions;
-import io.liverec.pipelines.sampling.SamplingReport;
 import io.liverec.pipelines.tracking.Plots;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -162,7 +158,7 @@ public final class RankingTrainer implements Trainer {
   public RankingEvaluation rank(TrainingRun run, Path runDir) {
     TrainingRunSpec spec = validate(run);
     RunLayout layout = new RunLayout(runDir);
-    Inputs in = prepareData(run, spec, layout);
+    TrainingInputs in = prepareData(run, spec, layout);
     int holdoutDays = spec.data.holdoutDays == null ? 1 : spec.data.holdoutDays;
     int validationDays = spec.data.validationDays == null ? 0 : spec.data.validationDays;
     try (SampleData data =
@@ -225,56 +221,15 @@ public final class RankingTrainer implements Trainer {
     }
   }
 
-  /** Where the samples are and which columns to read. */
-  private record Inputs(Path samples, ColumnSpec columns) {}
-
-  /**
-   * Writes the spec into the run directory and finds the samples: given ones, a sample directory
-   * named by {@code spec.data.events}, or an event log that is sampled into the run directory once
-   * (a resumed run reuses the samples).
-   */
-  private Inputs prepareData(TrainingRun run, TrainingRunSpec spec, RunLayout layout) {
-    ColumnSpec columns = options.columns() == null ? ColumnSpec.defaults() : options.columns();
-    Path samples = options.samples();
-    Path log = null;
-    if (samples == null) {
-      log = SampleSources.toPath(SampleSources.eventsUri(spec));
-      samples = SampleSources.isEventLog(log) ? layout.samples() : SampleSources.resolve(spec);
-    }
+  /** Writes the spec into the run directory, then finds (or makes) the samples. */
+  private TrainingInputs prepareData(TrainingRun run, TrainingRunSpec spec, RunLayout layout) {
     try {
       Files.createDirectories(layout.dir());
       writeSpec(run, layout.spec());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run directory " + layout.dir(), e);
     }
-    if (log == null || !SampleSources.isEventLog(log)) {
-      return new Inputs(samples, columns);
-    }
-    if (!Files.exists(layout.dir().resolve(SamplingReport.JSON))) {
-      PrintStream out = options.progress();
-      new DuckDbSampler()
-          .sample(
-              log,
-              layout.dir(),
-              SamplingOptions.from(spec.data),
-              day -> {
-                if (out != null) {
-                  out.println("sampled " + day);
-                }
-              });
-    }
-    if (columns.rooms() != null) {
-      Path sessions = log.resolve(EventSchema.ROOM_SESSIONS.name());
-      // a log with per-day session content: the vectors of the day's session, not the room's
-      columns =
-          Files.isDirectory(sessions) && options.columns() == null
-              ? columns.withRooms(
-                  new ColumnSpec.RoomsTable(
-                      sessions.toAbsolutePath() + "/*/*.parquet",
-                      ColumnSpec.RoomsTable.SESSIONS.key()))
-              : columns.withRoomsPath(log.resolve("rooms.parquet").toAbsolutePath().toString());
-    }
-    return new Inputs(samples, columns);
+    return TrainingInputs.prepare(spec, layout, options);
   }
 
   /** model.onnx and the Triton model repository of the best epoch. */

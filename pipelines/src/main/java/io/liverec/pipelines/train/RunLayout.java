@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * report.md         the same, readable
  * model.onnx        the forward pass for ONNX Runtime / Triton
  * triton/           Triton model repository
+ * samples/          the samples, when the run samples events itself
+ * samples_pit/      the samples joined point-in-time with spec.data.featureViews (trained on)
  * </pre>
  */
 public record RunLayout(Path dir) {
@@ -55,5 +57,10 @@ public record RunLayout(Path dir) {
   /** Where samples go when the run samples events itself. */
   public Path samples() {
     return dir.resolve("samples");
+  }
+
+  /** The samples joined point-in-time with the run's feature views: what it trains on. */
+  public Path featureSamples() {
+    return dir.resolve("samples_pit");
   }
 }
