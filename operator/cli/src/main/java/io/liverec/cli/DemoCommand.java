@@ -168,11 +168,38 @@ final class DemoCommand implements Callable<Integer> {
         (System.nanoTime() - t0) / 1e9,
         recall);
 
-    // 5. Serve: the gateway embedded on both models, a few requests
-    log.println("[5/5] serving the ranker and the user tower through the gateway (embedded)");
+    // 5. Serve: the gateway embedded on both models, a few requests. The version in service is
+    // "yesterday's" ranker (one epoch, kept locally); the new one must earn its place in a canary.
+    log.println("[5/6] serving yesterday's ranker and the user tower through the gateway");
+    TrainingRun previous = demoRun(events);
+    // same name, so both versions are versions of one served model
+    previous.getMetadata().setName("demo-ranker");
+    previous.getSpec().training.epochs = 1;
+    Path previousDir = out.resolve("runs").resolve("demo-ranker-previous");
+    new TrackedTrainer(trainers.forRun(previous), null, retry, repoRoot())
+        .run(previous, previousDir);
     Path serving =
-        ServingBundle.write(out.resolve("serving"), runDir, recall.output().runDir(), events);
+        ServingBundle.write(out.resolve("serving"), previousDir, recall.output().runDir(), events);
     DemoRequests.print(serving, System.out);
+
+    // 6. Canary: the new ranker as the next version, the simulated users as traffic
+    log.println("[6/6] canary of the new ranker with the simulated users as traffic");
+    CanarySimCommand canary = new CanarySimCommand();
+    canary.bundle = serving;
+    canary.events = events;
+    canary.scenario = CanarySimCommand.Scenario.candidate;
+    canary.candidate = runDir;
+    canary.rpm = 600;
+    canary.tau = 0.02;
+    canary.seed = seed;
+    canary.timeout = "6h";
+    canary.latencyMs = 0;
+    CanarySimCommand.Result c = canary.run(System.out);
+    System.out.printf(
+        Locale.ROOT,
+        "Done in %.0f s: the new ranker was %s.%n",
+        (System.nanoTime() - t0) / 1e9,
+        c.result().status().phase);
     return 0;
   }
 
@@ -330,7 +357,7 @@ final class DemoCommand implements Callable<Integer> {
         .artifacts()
         .forEach(
             (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));
-    p.printf(Locale.ROOT, "Done in %.0f s.%n", seconds);
+    p.printf(Locale.ROOT, "Offline stages done in %.0f s.%n", seconds);
   }
 
   private static ProgressBar bar(String task, long max, String unit) {
