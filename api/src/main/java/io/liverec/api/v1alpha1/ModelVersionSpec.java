@@ -147,6 +147,18 @@ public class ModelVersionSpec {
       value = "has(self.min) || has(self.max)",
       message = "an analysis metric needs min or max")
   @ValidationRule(
+      value = "self.name in " + AnalysisMetrics.ALL_CEL,
+      message =
+          "unknown analysis metric; one of p99LatencyMs, p50LatencyMs, errorRate, ctrLift,"
+              + " conversionLift, giftLift",
+      fieldPath = ".name")
+  @ValidationRule(
+      value =
+          "!has(self.test) || self.test != 'sequential' || self.name in "
+              + AnalysisMetrics.SEQUENTIAL_CEL,
+      message = "a sequential test needs an outcome lift: ctrLift, conversionLift or giftLift",
+      fieldPath = ".test")
+  @ValidationRule(
       value = "!has(self.min) || !has(self.max) || self.min <= self.max",
       message = "analysis metric min must not exceed max",
       fieldPath = ".min")

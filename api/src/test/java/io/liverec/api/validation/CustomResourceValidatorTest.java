@@ -190,6 +190,25 @@ class CustomResourceValidatorTest {
             "spec.gates[0]",
             "needs min or max"),
         bad(
+            "an analysis metric nobody measures",
+            MODEL_VERSION,
+            cr ->
+                ((ObjectNode)
+                        cr.path("spec").path("rollout").path("analysis").path("metrics").get(0))
+                    .put("name", "p95LatencyMs"),
+            "spec.rollout.analysis.metrics[0].name",
+            "unknown analysis metric"),
+        bad(
+            "a sequential test of a latency",
+            MODEL_VERSION,
+            cr ->
+                ((ObjectNode)
+                        cr.path("spec").path("rollout").path("analysis").path("metrics").get(0))
+                    .put("name", "p99LatencyMs")
+                    .put("test", "sequential"),
+            "spec.rollout.analysis.metrics[0].test",
+            "sequential test needs an outcome lift"),
+        bad(
             "canary weights not increasing",
             MODEL_VERSION,
             cr ->

@@ -44,6 +44,15 @@ class OutcomeAnalysisTest {
   }
 
   @Test
+  void everySequentialMetricAdmissionAcceptsHasATestAndNoOtherDoes() {
+    for (String name : io.liverec.api.v1alpha1.AnalysisMetrics.ALL) {
+      assertThat(OutcomeAnalysis.knownSequentialMetric(name))
+          .as(name)
+          .isEqualTo(io.liverec.api.v1alpha1.AnalysisMetrics.SEQUENTIAL.contains(name));
+    }
+  }
+
+  @Test
   void aBetterCanaryIsPromoted() {
     assertThat(run(0.065, 400).phase).isEqualTo(Rollout.PROMOTED);
   }
