@@ -86,10 +86,21 @@ final class DemoCommand implements Callable<Integer> {
       description = "Simulated days; the last is the holdout (default: ${DEFAULT-VALUE}).")
   int days;
 
+  @Option(
+      names = "--quick",
+      description =
+          "A smaller world (600 users x 120 rooms) and a coarser canary (tau 0.04): the same"
+              + " stages in about a third of the time.")
+  boolean quick;
+
   @Override
   public Integer call() throws Exception {
     PrintStream log = System.err;
     long t0 = System.nanoTime();
+    if (quick) {
+      users = Math.min(users, 600);
+      rooms = Math.min(rooms, 120);
+    }
     Path events = out.resolve("events");
     Path runDir = out.resolve("runs").resolve("demo-ranker");
     if (Files.exists(out)) {
@@ -190,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
     canary.scenario = CanarySimCommand.Scenario.candidate;
     canary.candidate = runDir;
     canary.rpm = 600;
-    canary.tau = 0.02;
+    canary.tau = quick ? 0.04 : 0.02;
     canary.seed = seed;
     canary.timeout = "6h";
     canary.latencyMs = 0;
