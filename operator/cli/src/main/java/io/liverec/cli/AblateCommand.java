@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ablate",
     mixinStandardHelpOptions = true,
-    description = "Compare variants on the same splits over several seeds (mean ± 95% CI).",
+    description = "Compare variants on the same splits over several seeds (mean ± 95%% CI).",
     subcommands = {
       io.liverec.pipelines.recall.cli.AblateRecallCommand.class,
       io.liverec.pipelines.train.AblateRankingCommand.class

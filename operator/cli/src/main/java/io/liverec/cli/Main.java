@@ -42,6 +42,17 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /**
+   * Accepted before or after any subcommand. The native TensorFlow log level is read from the
+   * environment when the library loads, so {@code bin/liverec} acts on this flag: without it the
+   * launcher sets {@code TF_CPP_MIN_LOG_LEVEL=2}, with it the variable is left as the user has it.
+   */
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "show native TensorFlow start-up logs (quiet by default)")
+  boolean verbose;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
