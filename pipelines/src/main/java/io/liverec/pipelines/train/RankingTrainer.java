@@ -14,7 +14,6 @@ import io.liverec.pipelines.eval.HoldoutPredictions;
 import io.liverec.pipelines.eval.RankingReport;
 import io.liverec.pipelines.eval.TaskMetrics;
 import io.liverec.pipelines.events.EventSchema;
-import io.liverec.pipelines.export.OnnxParity;
 import io.liverec.pipelines.export.TritonRepository;
 import io.liverec.pipelines.features.ColumnSpec;
 import io.liverec.pipelines.features.FeatureCounters;
@@ -206,7 +205,7 @@ public final class RankingTrainer implements Trainer {
         Double parity = null;
         if (options.export()) {
           export(run, layout, ranker, transform, artifacts);
-          parity = parity(data, transform, ranker, layout.onnx());
+          parity = RankingEpochs.exportParity(data, transform, ranker, layout.onnx());
         }
         Map<String, Object> json =
             metricsJson(
@@ -299,30 +298,6 @@ public final class RankingTrainer implements Trainer {
         layout.transform(),
         TritonRepository.Options.defaults());
     artifacts.put("triton", layout.triton());
-  }
-
-  /** Rows of the first holdout batch the parity of the export is measured on. */
-  static final int PARITY_ROWS = 1024;
-
-  /**
-   * Max |Δ| between model.onnx in ONNX Runtime and the ranker on the first {@link #PARITY_ROWS}
-   * holdout rows; null when the holdout is empty.
-   */
-  private static Double parity(
-      SampleData data, FeatureTransform transform, Ranker ranker, Path onnx) {
-    try (SampleData.BatchIterator it =
-        data.batches(Split.HOLDOUT, transform, PARITY_ROWS, null, new FeatureCounters())) {
-      if (!it.hasNext()) {
-        return null;
-      }
-      io.liverec.pipelines.features.Batch b = it.next().batch();
-      Map<String, Object> inputs = new LinkedHashMap<>();
-      inputs.put("sparse", b.sparse());
-      inputs.put("dense", b.dense());
-      inputs.put("seq", b.seq());
-      inputs.put("multimodal", b.multimodal());
-      return OnnxParity.maxAbsDiff(onnx, inputs, ranker.predict(b));
-    }
   }
 
   private static Map<String, Map<String, Double>> weightCorrected(
