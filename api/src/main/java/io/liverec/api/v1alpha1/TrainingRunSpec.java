@@ -21,6 +21,13 @@ import java.util.List;
         "!has(self.schedule) || !has(self.data) || (!has(self.data.from) && !has(self.data.to))",
     message = "data.from and data.to must be unset on a scheduled run: schedule.window sets them",
     fieldPath = ".data")
+@ValidationRule(
+    value =
+        "!has(self.releaseGates) || !has(self.releaseGates.noRegression)"
+            + " || (has(self.tracking) && has(self.tracking.registeredModel))",
+    message =
+        "releaseGates.noRegression needs tracking.registeredModel: the champion is a version of it",
+    fieldPath = ".releaseGates.noRegression")
 public class TrainingRunSpec {
   /** {@code ranking} or {@code recall}. */
   public Task task = Task.RANKING;
@@ -44,4 +51,7 @@ public class TrainingRunSpec {
   /** Quality gates that must hold before the model is registered as a challenger. */
   @Size(max = 20)
   public List<Gate> gates = new ArrayList<>();
+
+  /** No regression against the champion, ONNX parity, model size; each off while unset. */
+  public ReleaseGates releaseGates;
 }

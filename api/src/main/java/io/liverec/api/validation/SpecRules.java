@@ -6,6 +6,7 @@ import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.FeatureViewSpec;
 import io.liverec.api.v1alpha1.ModelVersion;
 import io.liverec.api.v1alpha1.ModelVersionSpec;
+import io.liverec.api.v1alpha1.Patterns;
 import io.liverec.api.v1alpha1.ScheduleSpec;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
@@ -22,6 +23,7 @@ public final class SpecRules {
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+  private static final Pattern METRIC = Pattern.compile(Patterns.METRIC);
   private static final Pattern MLFLOW_URI = Pattern.compile("^models:/([^/]+)/([0-9]+)$");
   private static final int[][] CRON_RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
   private static final String[] CRON_FIELDS = {
@@ -68,6 +70,20 @@ public final class SpecRules {
     }
     if (spec.schedule != null) {
       schedule(spec.schedule, out);
+    }
+    if (spec.releaseGates != null
+        && spec.releaseGates.noRegression != null
+        && spec.releaseGates.noRegression.metrics != null) {
+      List<String> metrics = spec.releaseGates.noRegression.metrics;
+      for (int i = 0; i < metrics.size(); i++) {
+        String m = metrics.get(i);
+        if (m == null || !METRIC.matcher(m).matches()) {
+          out.add(
+              violation(
+                  "spec.releaseGates.noRegression.metrics[" + i + "]",
+                  "'" + m + "' is not a metric name such as ctcvr_auc"));
+        }
+      }
     }
     if (spec.deploy != null && spec.deploy.rollout != null) {
       rollout(spec.deploy.rollout, "spec.deploy.rollout", out);

@@ -359,6 +359,41 @@ class CustomResourceValidatorTest {
             "spec.deploy.rollout.steps[0].pause",
             "pattern"),
         bad(
+            "a no-regression gate without a registered model",
+            TRAINING_RUN,
+            cr -> releaseGates(cr, false).putObject("noRegression").put("tolerance", 0.005),
+            "spec.releaseGates.noRegression",
+            "needs tracking.registeredModel"),
+        bad(
+            "a negative regression tolerance",
+            TRAINING_RUN,
+            cr -> releaseGates(cr, true).putObject("noRegression").put("tolerance", -0.01),
+            "spec.releaseGates.noRegression.tolerance",
+            "minimum"),
+        bad(
+            "a compared metric that is no metric name",
+            TRAINING_RUN,
+            cr ->
+                releaseGates(cr, true)
+                    .putObject("noRegression")
+                    .putArray("metrics")
+                    .add("ctcvr_auc")
+                    .add("ctr auc!"),
+            "spec.releaseGates.noRegression.metrics[1]",
+            "not a metric name"),
+        bad(
+            "a negative parity bound",
+            TRAINING_RUN,
+            cr -> releaseGates(cr, true).put("maxParityError", -1e-4),
+            "spec.releaseGates.maxParityError",
+            "minimum"),
+        bad(
+            "a model size bound of 0 bytes",
+            TRAINING_RUN,
+            cr -> releaseGates(cr, true).put("maxModelBytes", 0),
+            "spec.releaseGates.maxModelBytes",
+            "minimum"),
+        bad(
             "an upper-case resource name",
             MODEL_VERSION,
             cr -> obj(cr, "metadata").put("name", "Ranker_V7"),
@@ -445,6 +480,26 @@ class CustomResourceValidatorTest {
   }
 
   /** The base run given a valid deploy template (and a registered model when asked). */
+  private static ObjectNode releaseGates(ObjectNode cr, boolean registered) {
+    if (registered) {
+      obj(cr, "spec").putObject("tracking").put("registeredModel", "live-ranker");
+    }
+    return obj(cr, "spec").putObject("releaseGates");
+  }
+
+  @Test
+  void allReleaseGatesWithARegisteredModelPass() throws Exception {
+    ObjectNode cr = (ObjectNode) YAML.readTree(TRAINING_RUN);
+    ObjectNode gates = releaseGates(cr, true).put("maxParityError", 1e-4);
+    gates.put("maxModelBytes", 64L << 20);
+    gates.putObject("noRegression").put("tolerance", 0.005).putArray("metrics").add("ctcvr_auc");
+    CustomResourceValidator.Result r = CustomResourceValidator.validate(cr);
+    assertThat(r.violations()).isEmpty();
+    TrainingRun tr = (TrainingRun) r.resource();
+    assertThat(tr.getSpec().releaseGates.noRegression.against).isEqualTo("champion");
+    assertThat(tr.getSpec().releaseGates.maxModelBytes).isEqualTo(64L << 20);
+  }
+
   private static ObjectNode deploying(ObjectNode cr, boolean registered) {
     if (registered) {
       obj(cr, "spec").putObject("tracking").put("registeredModel", "live-ranker");

@@ -127,6 +127,45 @@ class PromoteCommandIT {
   }
 
   @Test
+  void parityAndSizeGatesReadTheRunsMetricsAndAMissingChampionPasses() {
+    Path runDir = tmp.resolve("run-" + UUID.randomUUID());
+    String v;
+    try (RunTracker t =
+        RunTracker.start(runDir, uri, Retry.DEFAULT, "it-promote", "r", Map.of(), Map.of())) {
+      t.logMetric("ctcvr_auc", 0.75, 0);
+      t.logMetric("model_bytes", 2_000_000, 0);
+      t.requestRegistration(model, "model");
+      v = t.finish("FINISHED").modelVersion();
+    }
+    Result tooBig = promote("--version", v, "--max-model-bytes", "1000000");
+    assertThat(tooBig.code()).isEqualTo(3);
+    assertThat(tooBig.out()).contains("FAIL model size").contains("over by 1000000 bytes");
+
+    Result unmeasured = promote("--version", v, "--max-parity-error", "1e-4");
+    assertThat(unmeasured.code()).isEqualTo(3);
+    assertThat(unmeasured.out()).contains("not measured");
+    assertThat(champion()).isEmpty();
+
+    Result ok =
+        promote(
+            "--version",
+            v,
+            "--max-model-bytes",
+            "4000000",
+            "--against",
+            "champion",
+            "--require",
+            "ctcvr_auc>=0.7");
+    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("no champion");
+    assertThat(champion()).contains(v);
+
+    Result negative = promote("--version", v, "--max-parity-error", "-1");
+    assertThat(negative.code()).isEqualTo(2);
+    assertThat(negative.err()).contains("--max-parity-error");
+  }
+
+  @Test
   void unknownVersionAndUnreachableServerAreInputErrors() {
     registerVersion(0.75, 0.8);
     Result missing = promote("--version", "99", "--require", "ctcvr_auc>=0.7");

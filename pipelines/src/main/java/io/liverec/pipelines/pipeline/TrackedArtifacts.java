@@ -24,6 +24,32 @@ final class TrackedArtifacts {
 
   private TrackedArtifacts() {}
 
+  /**
+   * Bytes of the run-directory files that {@link #log} registers under {@link #MODEL_DIR}: the
+   * model artifacts and the Triton repository.
+   */
+  static long modelBytes(Path runDir, Map<String, Path> artifacts) {
+    long bytes = 0;
+    for (Map.Entry<String, Path> a : artifacts.entrySet()) {
+      Path p = a.getValue();
+      boolean model = MODEL_ARTIFACTS.contains(a.getKey()) || a.getKey().equals("triton");
+      if (!model
+          || p == null
+          || !Files.exists(p)
+          || !p.toAbsolutePath().startsWith(runDir.toAbsolutePath())) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(p)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          bytes += Files.size(f);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("measuring the model files under " + p, e);
+      }
+    }
+    return bytes;
+  }
+
   /** Per-epoch metrics, plus a loss plot and a validation plot ({@code val_*}) when any. */
   static void logEpochs(RunTracker tracker, Path runDir, List<Map<String, Double>> epochs) {
     Map<String, List<Double>> loss = new LinkedHashMap<>();

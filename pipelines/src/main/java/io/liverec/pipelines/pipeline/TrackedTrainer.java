@@ -4,11 +4,12 @@ import io.liverec.api.run.TrainingResult;
 import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.tracking.Gates;
 import io.liverec.pipelines.tracking.RunTracker;
 import io.liverec.pipelines.tracking.TrainingRunRecords;
+import io.liverec.registry.MlflowGateway;
 import io.liverec.registry.Retry;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,10 @@ import java.util.Map;
 /**
  * A {@link Trainer} with its records, around any other trainer: the run is journaled (and streamed
  * to MLflow when a tracking URI is given) with the flattened spec, lineage tags, per-epoch and
- * final metrics, the model artifacts and plots; when it passes its gates and names a registered
- * model, a model version is requested with alias {@code challenger}. MLflow being down never fails
- * the training: the records stay in the run directory for {@code liverec sync}.
+ * final metrics, the model artifacts and plots; when it passes its {@link Gates} (metric floors, no
+ * regression against the registered model's champion, ONNX parity, model size) and names a
+ * registered model, a model version is requested with alias {@code challenger}. MLflow being down
+ * never fails the training: the records stay in the run directory for {@code liverec sync}.
  */
 public final class TrackedTrainer implements Trainer {
   private final Trainer delegate;
@@ -120,7 +122,7 @@ public final class TrackedTrainer implements Trainer {
     try (RunTracker tracker = start(run, spec, runDir)) {
       TrainerOutput output;
       try {
-        output = delegate.train(run, runDir);
+        output = withModelBytes(delegate.train(run, runDir), runDir);
       } catch (RuntimeException e) {
         tracker.setTags(Map.of("liverec.error", String.valueOf(e.getMessage())));
         tracker.finish("FAILED");
@@ -129,14 +131,49 @@ public final class TrackedTrainer implements Trainer {
       TrackedArtifacts.logEpochs(tracker, runDir, output.epochs());
       tracker.logMetrics(finite(output.metrics()), Math.max(0, output.bestEpoch()));
       TrackedArtifacts.log(tracker, runDir, output.artifacts());
-      List<String> failures = gateFailures(spec.gates, output.metrics());
-      tracker.setTags(Map.of("liverec.gates", failures.isEmpty() ? "passed" : "failed"));
       String model = spec.tracking == null ? null : spec.tracking.registeredModel;
+      Gates.Policy policy = Gates.Policy.of(spec);
+      List<String> failures =
+          Gates.failures(Gates.evaluate(policy, output.metrics(), baseline(policy, model)));
+      tracker.setTags(Map.of("liverec.gates", failures.isEmpty() ? "passed" : "failed"));
       boolean register = failures.isEmpty() && model != null && !model.isBlank();
       if (register) {
         tracker.requestRegistration(model, TrackedArtifacts.MODEL_DIR);
       }
       return new Outcome(output, failures, tracker.finish("FINISHED"), register ? model : null);
+    }
+  }
+
+  /** The output with {@link Gates#SIZE_METRIC}: the bytes that will be registered as the model. */
+  private static TrainerOutput withModelBytes(TrainerOutput o, Path runDir) {
+    long bytes = TrackedArtifacts.modelBytes(runDir, o.artifacts());
+    if (bytes <= 0) {
+      return o;
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>(o.metrics());
+    metrics.put(Gates.SIZE_METRIC, (double) bytes);
+    return new TrainerOutput(
+        o.task(), o.runDir(), metrics, o.artifacts(), o.epochs(), o.bestEpoch(), o.details());
+  }
+
+  /**
+   * The holder of the no-regression alias in the registered model, looked up in MLflow; unknown (so
+   * the gate fails) when there is no server or it cannot be asked.
+   */
+  private Gates.Baseline baseline(Gates.Policy policy, String model) {
+    if (policy.noRegression() == null) {
+      return Gates.Baseline.none();
+    }
+    if (model == null || model.isBlank()) {
+      return Gates.Baseline.unknown("no tracking.registeredModel to look it up in");
+    }
+    if (trackingUri == null) {
+      return Gates.Baseline.unknown("no MLflow tracking server configured");
+    }
+    try (MlflowGateway mlflow = new MlflowGateway(trackingUri, retry)) {
+      return Gates.Baseline.lookUp(mlflow, model, policy.noRegression().against());
+    } catch (RuntimeException e) {
+      return Gates.Baseline.unknown("MLflow: " + Retry.rootMessage(e));
     }
   }
 
@@ -159,23 +196,10 @@ public final class TrackedTrainer implements Trainer {
         TrainingRunRecords.params(spec));
   }
 
-  /** One line per gate that does not hold; a gate on a missing metric fails. */
+  /** One line per metric floor that does not hold; a floor on a missing metric fails. */
   public static List<String> gateFailures(List<Gate> gates, Map<String, Double> metrics) {
-    List<String> failures = new ArrayList<>();
-    if (gates == null) {
-      return failures;
-    }
-    for (Gate g : gates) {
-      Double v = metrics.get(g.metric);
-      if (v == null || v.isNaN()) {
-        failures.add(g.metric + " = missing (have " + metrics.keySet() + ")");
-      } else if (g.min != null && v < g.min) {
-        failures.add(String.format(Locale.ROOT, "%s = %.4f < min %.4f", g.metric, v, g.min));
-      } else if (g.max != null && v > g.max) {
-        failures.add(String.format(Locale.ROOT, "%s = %.4f > max %.4f", g.metric, v, g.max));
-      }
-    }
-    return failures;
+    return Gates.failures(
+        Gates.evaluate(new Gates.Policy(Gates.floors(gates), null, null, null), metrics, null));
   }
 
   static Map<String, Double> finite(Map<String, Double> metrics) {

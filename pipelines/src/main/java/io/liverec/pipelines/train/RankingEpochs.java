@@ -3,6 +3,7 @@ package io.liverec.pipelines.train;
 import io.liverec.api.v1alpha1.TrainingSpec;
 import io.liverec.pipelines.eval.HoldoutPredictions;
 import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.export.OnnxParity;
 import io.liverec.pipelines.features.FeatureCounters;
 import io.liverec.pipelines.features.FeatureTransform;
 import io.liverec.pipelines.ranking.Ranker;
@@ -13,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -198,6 +201,30 @@ final class RankingEpochs {
       }
     }
     return out;
+  }
+
+  /** Rows of the first holdout batch the parity of the export is measured on. */
+  static final int PARITY_ROWS = 1024;
+
+  /**
+   * Max |Δ| between model.onnx in ONNX Runtime and the ranker on the first {@link #PARITY_ROWS}
+   * holdout rows; null when the holdout is empty.
+   */
+  static Double exportParity(
+      SampleData data, FeatureTransform transform, Ranker ranker, Path onnx) {
+    try (SampleData.BatchIterator it =
+        data.batches(Split.HOLDOUT, transform, PARITY_ROWS, null, new FeatureCounters())) {
+      if (!it.hasNext()) {
+        return null;
+      }
+      io.liverec.pipelines.features.Batch b = it.next().batch();
+      Map<String, Object> inputs = new LinkedHashMap<>();
+      inputs.put("sparse", b.sparse());
+      inputs.put("dense", b.dense());
+      inputs.put("seq", b.seq());
+      inputs.put("multimodal", b.multimodal());
+      return OnnxParity.maxAbsDiff(onnx, inputs, ranker.predict(b));
+    }
   }
 
   private static String lastAuc(TrainState s) {

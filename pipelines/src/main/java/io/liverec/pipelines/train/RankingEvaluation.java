@@ -1,6 +1,7 @@
 package io.liverec.pipelines.train;
 
 import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.pipelines.tracking.Gates;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +17,25 @@ import java.util.Map;
  * @param bestEpoch epoch whose variables were evaluated and exported
  * @param artifacts artifact name ({@code transform}, {@code metrics}, {@code report}, {@code onnx},
  *     {@code triton}, {@code checkpoint}) → path
+ * @param onnxParity max |Δ| between model.onnx in ONNX Runtime and the trained ranker on holdout
+ *     rows; null when nothing was exported
  */
 public record RankingEvaluation(
     Path runDir,
     List<TaskMetrics> holdout,
     List<TrainState.EpochRecord> history,
     int bestEpoch,
-    Map<String, Path> artifacts) {
+    Map<String, Path> artifacts,
+    Double onnxParity) {
 
   /** Metric name suffixes of {@link #metric}; full names are {@code <task>_<suffix>}. */
   public static final java.util.List<String> METRICS =
       java.util.List.of("auc", "gauc", "logloss", "ece", "pred_obs", "bayes_auc");
 
-  /** Every holdout metric by name ({@code ctr_auc}, …); NaN values (undefined) are left out. */
+  /**
+   * Every holdout metric by name ({@code ctr_auc}, …) and the export's parity ({@link
+   * Gates#PARITY_METRIC}); NaN values (undefined) are left out.
+   */
   public Map<String, Double> flatMetrics() {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
     for (TaskMetrics m : holdout) {
@@ -38,6 +45,9 @@ public record RankingEvaluation(
           out.put(m.task() + "_" + suffix, v);
         }
       }
+    }
+    if (onnxParity != null && !onnxParity.isNaN()) {
+      out.put(Gates.PARITY_METRIC, onnxParity);
     }
     return out;
   }

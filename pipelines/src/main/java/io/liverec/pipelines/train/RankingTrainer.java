@@ -198,8 +198,10 @@ public final class RankingTrainer implements Trainer {
         artifacts.put(
             "plot_roc",
             Plots.roc(layout.dir().resolve("plots").resolve("roc.png"), holdout.scoresAndLabels()));
+        Double parity = null;
         if (options.export()) {
           export(run, layout, ranker, transform, artifacts);
+          parity = RankingEpochs.exportParity(data, transform, ranker, layout.onnx());
         }
         Map<String, Object> json =
             metricsJson(
@@ -214,7 +216,7 @@ public final class RankingTrainer implements Trainer {
         json.put("weightCorrectedCalibration", weightCorrected(data, holdout));
         writeReports(run, spec, layout, holdout.metrics(), state, json, artifacts);
         return new RankingEvaluation(
-            layout.dir(), holdout.metrics(), state.history(), state.bestEpoch(), artifacts);
+            layout.dir(), holdout.metrics(), state.history(), state.bestEpoch(), artifacts, parity);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing run outputs under " + runDir, e);

@@ -164,6 +164,60 @@ class TrackedTrainerIT {
     assertThat(MlflowTestSupport.versionsOf(uri, model)).isEmpty();
   }
 
+  /**
+   * The release gates on the real server: with no champion the run passes (parity and size measured
+   * and recorded); once a champion far better than this model holds the alias, the same run fails
+   * the no-regression gate alone and registers nothing.
+   */
+  @Test
+  void noRegressionAgainstTheRealChampionDecidesRegistration() {
+    String uri = TestEnv.mlflowUri();
+    String model = "it-release-" + UUID.randomUUID();
+    TrainingRun run = run(model, List.of(new Gate("ctr_auc", 0.55, null)));
+    run.getSpec().releaseGates = new io.liverec.api.v1alpha1.ReleaseGates();
+    run.getSpec().releaseGates.noRegression =
+        new io.liverec.api.v1alpha1.ReleaseGates.NoRegression();
+    run.getSpec().releaseGates.noRegression.tolerance = 0.005;
+    run.getSpec().releaseGates.noRegression.metrics = List.of("ctr_auc");
+    run.getSpec().releaseGates.maxParityError = 1e-4;
+    run.getSpec().releaseGates.maxModelBytes = 512L << 20;
+
+    TrackedTrainer.Outcome first =
+        track(run, RankingTrainer.Options.defaults()).run(run, dir.resolve("run-release-1"));
+    assertThat(first.gatesPassed()).as(String.join("; ", first.gateFailures())).isTrue();
+    assertThat(first.tracking().modelVersion()).isEqualTo("1");
+    JsonNode metrics =
+        MlflowTestSupport.get(uri, "runs/get?run_id=" + first.tracking().mlflowRunId())
+            .at("/run/data/metrics");
+    assertThat(metrics.toString()).contains(Gates.PARITY_METRIC).contains(Gates.SIZE_METRIC);
+
+    // a champion whose ctr_auc this small model cannot reach
+    try (RunTracker t =
+            RunTracker.start(
+                dir.resolve("run-champion"),
+                uri,
+                Retry.DEFAULT,
+                "it-champion",
+                "c",
+                Map.of(),
+                Map.of());
+        MlflowGateway gw = new MlflowGateway(uri, Retry.DEFAULT)) {
+      t.logMetric("ctr_auc", 0.999, 0);
+      t.requestRegistration(model, "model");
+      String v = t.finish("FINISHED").modelVersion();
+      gw.setAlias(model, "champion", v);
+    }
+    TrackedTrainer.Outcome second =
+        track(run, RankingTrainer.Options.defaults()).run(run, dir.resolve("run-release-2"));
+    assertThat(second.gateFailures())
+        .singleElement()
+        .asString()
+        .startsWith("no regression on ctr_auc vs champion v2")
+        .contains("short by");
+    assertThat(second.tracking().modelVersion()).isNull();
+    assertThat(MlflowTestSupport.versionsOf(uri, model)).hasSize(2);
+  }
+
   @Test
   void recallRunIsTrackedWithMlflowSafeMetricNames() {
     String uri = TestEnv.mlflowUri();

@@ -78,6 +78,10 @@ class RankingTrainerTest {
     assertThat(l.triton().resolve("planted/1/model.onnx")).isNotEmptyFile();
     assertThat(l.triton().resolve("planted/1/transform.json")).isNotEmptyFile();
     assertThat(TransformSpec.load(l.transform()).schema().numSparse()).isEqualTo(7);
+    // the export was run in ONNX Runtime on holdout rows: measured, and as close as the parity test
+    assertThat(r.flatMetrics().get(io.liverec.pipelines.tracking.Gates.PARITY_METRIC))
+        .isNotNull()
+        .isBetween(0.0, 1e-5);
   }
 
   @Test

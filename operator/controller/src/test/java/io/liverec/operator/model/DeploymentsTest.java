@@ -72,4 +72,19 @@ class DeploymentsTest {
     assertThat(n.message()).contains("ctcvr_auc = 0.6810 < min 0.7000");
     assertThat(Deployments.gatesFailed(Fixtures.trainingRun("ns", "once"), st)).isEmpty();
   }
+
+  @Test
+  void everyFailedReleaseGateIsToldWithItsMiss() {
+    // lines as io.liverec.pipelines.tracking.Gates writes them into TrainingResult.gateFailures
+    List<String> failures =
+        List.of(
+            "no regression on ctcvr_auc vs champion v3: ctcvr_auc = 0.7400 < 0.7450 = champion v3"
+                + " 0.7500 - tolerance 0.005 (short by 0.0050)",
+            "onnx parity max |Δ| = 0.000300 > max 0.000100 (over by 0.000200)",
+            "model size = 1250000 bytes > max 1000000 (over by 250000 bytes)");
+    Notice n = Deployments.gatesFailed(deploying(), succeeded(null, failures)).orElseThrow();
+    assertThat(n.reason()).isEqualTo(Reason.GatesFailed);
+    assertThat(n.message())
+        .contains("vs champion v3", "short by 0.0050", "over by 0.000200", "over by 250000 bytes");
+  }
 }

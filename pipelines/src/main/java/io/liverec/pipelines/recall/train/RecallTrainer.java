@@ -7,6 +7,7 @@ import io.liverec.api.v1alpha1.ModelSpec;
 import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.pipelines.export.OnnxParity;
 import io.liverec.pipelines.pipeline.Trainer;
 import io.liverec.pipelines.pipeline.TrainerOutput;
 import io.liverec.pipelines.recall.Popular;
@@ -16,10 +17,12 @@ import io.liverec.pipelines.recall.eval.AblationSettings;
 import io.liverec.pipelines.recall.index.IndexKind;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.pipelines.recall.metrics.RecallSummary;
+import io.liverec.pipelines.recall.twotower.TowerBatch;
 import io.liverec.pipelines.recall.twotower.TwoTowerConfig;
 import io.liverec.pipelines.recall.twotower.TwoTowerFeatures;
 import io.liverec.pipelines.recall.twotower.TwoTowerRecall;
 import io.liverec.pipelines.recall.twotower.UserTowerExport;
+import io.liverec.pipelines.tracking.Gates;
 import io.liverec.pipelines.train.SampleSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,6 +123,7 @@ public final class RecallTrainer implements Trainer {
       Path onnx = runDir.resolve("user_tower.onnx");
       UserTowerExport.export(config, model.model().variableValues(), onnx);
       artifacts.put("user_tower", onnx);
+      metrics.put(Gates.PARITY_METRIC, userTowerParity(model, loaded, onnx));
       Path vectors = runDir.resolve("room_vectors.json");
       writeRoomVectors(model, loaded, vectors);
       artifacts.put("room_vectors", vectors);
@@ -191,6 +195,33 @@ public final class RecallTrainer implements Trainer {
         out.write('\n');
       }
     }
+  }
+
+  /** Users whose vectors the parity of the exported user tower is measured on. */
+  static final int PARITY_USERS = 1024;
+
+  /**
+   * Max |Δ| between user_tower.onnx in ONNX Runtime and the trained user tower on the first {@link
+   * #PARITY_USERS} users' serving inputs (as written to user_inputs.jsonl).
+   */
+  private static double userTowerParity(
+      TwoTowerRecall model, EventLogReader.Loaded loaded, Path onnx) {
+    TwoTowerFeatures f = model.features();
+    int[][] clicks = loaded.data().sequences();
+    int n = Math.min(PARITY_USERS, loaded.userIds().length);
+    long[][] userSparse = new long[n][];
+    long[][] seq = new long[n][];
+    for (int u = 0; u < n; u++) {
+      userSparse[u] = f.userSparse(u, TwoTowerFeatures.DEFAULT_HOUR);
+      seq[u] = f.sequenceAfter(clicks[u]);
+    }
+    float[][] tf =
+        model.model().userVectors(new TowerBatch(userSparse, seq, null, null, null, null));
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("user_sparse", userSparse);
+    inputs.put("seq", seq);
+    return OnnxParity.maxAbsDiff(
+        onnx, inputs, Map.of(UserTowerExport.OUTPUT, OnnxParity.flatten(tf)));
   }
 
   private static String report(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.liverec.api.errors.ExitCode;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.pipelines.tracking.GateExpression;
+import io.liverec.pipelines.tracking.Gates;
 import io.liverec.pipelines.tracking.Promoter;
 import io.liverec.registry.MlflowGateway;
 import io.liverec.registry.Retry;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
     name = "promote",
     mixinStandardHelpOptions = true,
     description = {
-      "Check a registered model version's metrics in MLflow against gates and against the current"
-          + " champion, then move the alias. Nothing changes unless every check passes.",
+      "Check a registered model version's metrics in MLflow against gates, against the current"
+          + " champion, and optionally its ONNX parity and size, then move the alias. Nothing"
+          + " changes unless every check passes. The same gates decide a TrainingRun's registration.",
       "Exit 0 promoted, 3 a gate failed, 2 bad input or server error."
     })
 public final class PromoteCommand implements Callable<Integer> {
@@ -65,6 +67,17 @@ public final class PromoteCommand implements Callable<Integer> {
       description = "Metric compared with the incumbent (default: the gated ones). Repeatable.")
   List<String> compare = new ArrayList<>();
 
+  @Option(
+      names = "--max-parity-error",
+      description =
+          "Largest allowed ONNX parity error (the run's onnx_parity_max_abs_diff); unset = off.")
+  Double maxParityError;
+
+  @Option(
+      names = "--max-model-bytes",
+      description = "Largest allowed model size (the run's model_bytes); unset = off.")
+  Long maxModelBytes;
+
   @Option(names = "--alias", defaultValue = "champion", description = "Alias to move.")
   String alias;
 
@@ -84,6 +97,15 @@ public final class PromoteCommand implements Callable<Integer> {
     if (!output.equals("text") && !output.equals("json")) {
       throw LiverecException.badInput("--output must be text or json, not " + output);
     }
+    if (!(maxRegression >= 0)) {
+      throw LiverecException.badInput("--max-regression must be ≥ 0, got " + maxRegression);
+    }
+    if (maxParityError != null && !(maxParityError >= 0)) {
+      throw LiverecException.badInput("--max-parity-error must be ≥ 0, got " + maxParityError);
+    }
+    if (maxModelBytes != null && maxModelBytes < 1) {
+      throw LiverecException.badInput("--max-model-bytes must be ≥ 1, got " + maxModelBytes);
+    }
     List<GateExpression> gates = require.stream().map(GateExpression::parse).toList();
     Promoter.Result result;
     try (MlflowGateway mlflow = tracking.open()) {
@@ -91,7 +113,15 @@ public final class PromoteCommand implements Callable<Integer> {
           new Promoter(mlflow)
               .promote(
                   new Promoter.Request(
-                      model, version, gates, against, maxRegression, compare, alias));
+                      model,
+                      version,
+                      gates,
+                      against,
+                      maxRegression,
+                      compare,
+                      alias,
+                      maxParityError,
+                      maxModelBytes));
     } catch (Retry.ServerUnavailableException e) {
       throw LiverecException.unreachable(e.getMessage(), e);
     }
@@ -108,7 +138,7 @@ public final class PromoteCommand implements Callable<Integer> {
       out.println(
           new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
     } else {
-      for (Promoter.Check c : r.checks()) {
+      for (Gates.Check c : r.checks()) {
         out.printf(
             Locale.ROOT,
             "%s %-60s actual=%s expected %s %s%n",

@@ -48,6 +48,10 @@ class RecallTrainerTest {
     assertThat(r.artifacts().keySet())
         .containsExactly("user_tower", "room_vectors", "user_inputs", "index", "metrics", "report");
     r.artifacts().values().forEach(p -> assertThat(p).isRegularFile());
+    // the exported user tower was run in ONNX Runtime against the trained one
+    assertThat(r.metrics().get(io.liverec.pipelines.tracking.Gates.PARITY_METRIC))
+        .isNotNull()
+        .isBetween(0.0, 1e-5);
   }
 
   @Test
