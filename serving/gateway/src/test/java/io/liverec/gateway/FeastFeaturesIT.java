@@ -198,7 +198,7 @@ class FeastFeaturesIT {
 
   static Recommender recommender(OnlineFeatures features, GatewayMetrics metrics) {
     return new Recommender(
-        GatewayConfig.defaults(Fixture.TOWER),
+        Fixture.config(),
         features,
         fx.index,
         fx.backend,

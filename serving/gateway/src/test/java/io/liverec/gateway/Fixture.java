@@ -74,8 +74,17 @@ final class Fixture implements AutoCloseable {
     return new Recommender(config, features, index, backend, () -> split, metrics);
   }
 
+  /**
+   * The default config with a ranker deadline no loaded CI machine misses: tests whose subject is
+   * not the deadline must not turn into fallbacks when a JIT pause or a busy core delays one call.
+   * The deadline itself is tested with a slowed backend and a short deadline (RecommenderTest).
+   */
+  static GatewayConfig config() {
+    return GatewayConfig.defaults(TOWER).withRankerDeadline(Duration.ofSeconds(10));
+  }
+
   Recommender recommender() {
-    return recommender(GatewayConfig.defaults(TOWER), TrafficSplit.single(RANKER_V1));
+    return recommender(config(), TrafficSplit.single(RANKER_V1));
   }
 
   float[] userVector(String user) {

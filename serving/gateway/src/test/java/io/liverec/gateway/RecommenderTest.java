@@ -146,7 +146,7 @@ class RecommenderTest {
   void canaryUsersAreServedByTheCanaryVersion() {
     TrafficSplit split = TrafficSplit.canary("salt", Fixture.RANKER_V2, 3000, Fixture.RANKER_V1);
     Map<String, Integer> arms = new HashMap<>();
-    try (Recommender rec = fx.recommender(GatewayConfig.defaults(Fixture.TOWER), split)) {
+    try (Recommender rec = fx.recommender(Fixture.config(), split)) {
       for (int u = 0; u < Fixture.USERS; u++) {
         String user = "u" + u;
         RecommendResponse r = rec.recommend(req(user, 3));

@@ -114,7 +114,7 @@ class TrafficSplitTest {
   void feedbackFromTheComparisonArmsIsCountedForTheCanary() {
     TrafficSplit split = TrafficSplit.canary("salt-y", CANARY, 2000, STABLE);
     try (Fixture fx = new Fixture(tmp)) {
-      Recommender rec = fx.recommender(GatewayConfig.defaults(Fixture.TOWER), split);
+      Recommender rec = fx.recommender(Fixture.config(), split);
       long canaryUsers = 0;
       long controlUsers = 0;
       for (int u = 0; u < 5_000; u++) {
