@@ -2,6 +2,8 @@ package io.liverec.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.gateway.GatewayConfig;
@@ -14,10 +16,12 @@ import io.liverec.gateway.OnlineFeatures;
 import io.liverec.gateway.RankerInputs;
 import io.liverec.gateway.Recommender;
 import io.liverec.gateway.RoomFeatures;
+import io.liverec.gateway.SplitRouter;
 import io.liverec.gateway.TrafficSplit;
 import io.liverec.gateway.TransformedRankerInputs;
 import io.liverec.gateway.UserFeatures;
 import io.liverec.gateway.VersionedRankerInputs;
+import io.liverec.gateway.canary.ModelVersionWatch;
 import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.serving.inference.InferenceBackend;
@@ -100,19 +104,83 @@ public final class ServeCommand implements Callable<Integer> {
       })
   String featureServer;
 
+  /** Environment variable naming the namespace whose ModelVersions drive the canary split. */
+  static final String WATCH_ENV = "LIVEREC_GATEWAY_WATCH_NAMESPACE";
+
+  @Option(
+      names = "--watch-namespace",
+      paramLabel = "NAMESPACE",
+      description = {
+        "Route the bundle's ranker by the status of the ModelVersions in this namespace",
+        "(stable = the version promoted last, canary = the one in phase Canary at its",
+        "status.trafficWeight), watched through the Kubernetes API (in-cluster or kubeconfig;",
+        "default: $" + WATCH_ENV + "). Without it the bundle's split is served as is."
+      })
+  String watchNamespace;
+
   @Override
   public Integer call() throws Exception {
     Optional<String> endpoint =
         featureServer != null && !featureServer.isBlank()
             ? Optional.of(featureServer.trim())
             : FeastOnlineFeatures.configuredEndpoint();
-    try (Running r = start(bundle, host, port, threads, endpoint)) {
+    Optional<String> namespace =
+        Optional.ofNullable(
+                watchNamespace != null && !watchNamespace.isBlank()
+                    ? watchNamespace
+                    : System.getenv(WATCH_ENV))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty());
+    FeastOnlineFeatures remote = endpoint.map(ServeCommand::connect).orElse(null);
+    List<AutoCloseable> watches = new ArrayList<>();
+    Function<TrafficSplit, Supplier<TrafficSplit>> routing =
+        namespace
+            .<Function<TrafficSplit, Supplier<TrafficSplit>>>map(
+                ns -> split -> watched(split, ns, watches))
+            .orElse(split -> () -> split);
+    try (Running r = start(bundle, host, port, threads, remote, routing, b -> b)) {
       System.out.println("gateway listening on http://" + host + ":" + r.server().port());
       endpoint.ifPresent(e -> System.out.println("online features from the feature server " + e));
-      Runtime.getRuntime().addShutdownHook(new Thread(r::close));
+      namespace.ifPresent(
+          ns -> System.out.println("canary split from the ModelVersions' status in " + ns));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    watches.forEach(ServeCommand::closeQuietly);
+                    r.close();
+                  }));
       new CountDownLatch(1).await();
+    } catch (Exception | Error e) {
+      watches.forEach(ServeCommand::closeQuietly);
+      if (remote != null) {
+        remote.close();
+      }
+      throw e;
     }
     return 0;
+  }
+
+  /**
+   * The bundle's first ranker arm as the stable version of a {@link SplitRouter} that follows the
+   * ModelVersions' status in {@code namespace}; the watch (and its client) go into {@code owned}.
+   */
+  static Supplier<TrafficSplit> watched(
+      TrafficSplit bundleSplit, String namespace, List<AutoCloseable> owned) {
+    ModelRef stable = bundleSplit.arms().get(bundleSplit.arms().size() - 1).ranker();
+    SplitRouter router = new SplitRouter(stable.name(), stable.version());
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    owned.add(client);
+    owned.add(0, ModelVersionWatch.start(client, namespace, router, stable.version()));
+    return router;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("closing " + c + ": " + e.getMessage());
+    }
   }
 
   /** A started gateway and what it owns. */
