@@ -166,7 +166,13 @@ public final class Recommender implements AutoCloseable {
                 outcomes.impression(
                     canary.name(), canary.version(), arm, userId, s.arms().get(0).basisPoints());
               } else {
-                outcomes.event(canary.name(), canary.version(), arm, event);
+                outcomes.event(
+                    canary.name(),
+                    canary.version(),
+                    arm,
+                    userId,
+                    event,
+                    s.arms().get(0).basisPoints());
               }
             });
   }

@@ -2,9 +2,9 @@ package io.liverec.serving.rollout;
 
 import io.liverec.api.v1alpha1.ModelVersionSpec;
 import io.liverec.serving.rollout.ArmOutcomes.Arm;
-import io.liverec.serving.rollout.ArmOutcomes.Counts;
 import io.liverec.serving.rollout.stats.SampleRatio;
 import io.liverec.serving.rollout.stats.SequentialTest;
+import io.liverec.serving.rollout.stats.UserMoments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,14 +26,16 @@ import java.util.function.BiFunction;
  * and holds the weight. {@code threshold} criteria (p99 latency, error rate) read the technical
  * source; one without data while the canary has traffic fails — missing data never passes.
  *
- * <p>The per-epoch baselines live in memory: an operator restart starts each epoch's test afresh on
- * the counts from then on, which costs time, never validity.
+ * <p>The counts of each epoch live where they are counted ({@link OutcomeCounts}: the gateway's
+ * {@link ArmOutcomes}, or a snapshot of them), keyed by the weight they were served at; only the
+ * tests' running p-values live here, so an operator restart re-runs each epoch's test from its full
+ * counts, which costs no validity (a look skipped only raises the always-valid p-value).
  */
 public final class OutcomeAnalysis implements CanaryAnalysis {
   private static final Map<String, String> EVENTS =
       Map.of("ctrLift", "click", "conversionLift", "conversion", "giftLift", "gift");
 
-  private final ArmOutcomes outcomes;
+  private final OutcomeCounts outcomes;
   private final TrafficRouter router;
   private final BiFunction<String, Integer, Map<String, Double>> technical;
   private final double alpha;
@@ -41,10 +43,9 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
   private final long burnIn;
   private final Map<String, Epoch> epochs = new ConcurrentHashMap<>();
 
-  /** One weight epoch of one canary: its weight, baselines and tests per event kind. */
+  /** One weight epoch of one canary: its weight and tests per event kind. */
   private static final class Epoch {
     final int weight;
-    final Map<String, Counts[]> base = new LinkedHashMap<>();
     final Map<String, SequentialTest> tests = new LinkedHashMap<>();
 
     Epoch(int weight) {
@@ -59,7 +60,7 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
    * @param burnIn events in both arms together before any verdict
    */
   public OutcomeAnalysis(
-      ArmOutcomes outcomes,
+      OutcomeCounts outcomes,
       TrafficRouter router,
       BiFunction<String, Integer, Map<String, Double>> technical,
       double alpha,
@@ -143,15 +144,13 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       met.add(c.name + ": no stable traffic left to compare at weight 100");
       return;
     }
-    Counts canaryNow = outcomes.counts(model, version, Arm.CANARY, kind);
-    Counts controlNow = outcomes.counts(model, version, Arm.CONTROL, kind);
-    Counts[] base = epoch.base.computeIfAbsent(kind, k -> new Counts[] {canaryNow, controlNow});
-    Counts canary = canaryNow.minus(base[0]);
-    Counts control = controlNow.minus(base[1]);
+    int bp = epoch.weight * 100;
+    UserMoments canary = outcomes.moments(model, version, Arm.CANARY, kind, bp);
+    UserMoments control = outcomes.moments(model, version, Arm.CONTROL, kind, bp);
     int[] slice = ArmOutcomes.controlBuckets(epoch.weight);
     double canaryShare = epoch.weight * 100.0 / (epoch.weight * 100.0 + (slice[1] - slice[0]));
-    long canaryUsers = outcomes.users(model, version, Arm.CANARY, epoch.weight * 100);
-    long controlUsers = outcomes.users(model, version, Arm.CONTROL, epoch.weight * 100);
+    long canaryUsers = canary.users();
+    long controlUsers = control.users();
     if (SampleRatio.mismatch(canaryUsers, controlUsers, canaryShare)) {
       failed.add(
           String.format(
@@ -168,11 +167,11 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     SequentialTest.Decision d =
         test.observe(
             control.impressions(), control.events(), canary.impressions(), canary.events());
-    double lift = rate(canary) - rate(control);
+    double lift = canary.rate() - control.rate();
     observed.put(c.name, lift);
     observed.put(c.name + ".pValue", test.pValue());
-    observed.put(c.name + ".canaryRate", rate(canary));
-    observed.put(c.name + ".controlRate", rate(control));
+    observed.put(c.name + ".canaryRate", canary.rate());
+    observed.put(c.name + ".controlRate", control.rate());
     observed.put(c.name + ".canaryImpressions", (double) canary.impressions());
     observed.put(c.name + ".controlImpressions", (double) control.impressions());
     String stats =
@@ -193,7 +192,7 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     } else if (d == SequentialTest.Decision.CANARY_BETTER) {
       met.add(stats + ": the canary is better");
     } else if (Math.min(canary.impressions(), control.impressions())
-        >= horizon(rate(control), tau)) {
+        >= horizon(control.rate(), tau)) {
       met.add(stats + ": no harm found at the fixed horizon");
     } else {
       waiting.add(stats + ": not decided yet");
@@ -205,9 +204,5 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     double z = 1.959964 + 0.841621;
     double var = Math.max(p * (1 - p), 1e-4);
     return (long) Math.ceil(2 * z * z * var / (tau * tau));
-  }
-
-  private static double rate(Counts c) {
-    return c.impressions() == 0 ? 0 : (double) c.events() / c.impressions();
   }
 }

@@ -140,9 +140,10 @@ class OutcomeAnalysisTest {
       if (arm == Arm.CANARY && rnd.nextDouble() < canaryUsersLost) {
         continue;
       }
-      outcomes.impression("ranker", version, arm, "u" + rnd.nextLong(), weight * 100);
+      String user = "u" + rnd.nextLong();
+      outcomes.impression("ranker", version, arm, user, weight * 100);
       if (rnd.nextDouble() < (arm == Arm.CANARY ? canaryCtr : STABLE_CTR)) {
-        outcomes.event("ranker", version, arm, "click");
+        outcomes.event("ranker", version, arm, user, "click", weight * 100);
       }
     }
   }
