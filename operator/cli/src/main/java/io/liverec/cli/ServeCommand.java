@@ -2,8 +2,6 @@ package io.liverec.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.gateway.GatewayConfig;
@@ -16,12 +14,10 @@ import io.liverec.gateway.OnlineFeatures;
 import io.liverec.gateway.RankerInputs;
 import io.liverec.gateway.Recommender;
 import io.liverec.gateway.RoomFeatures;
-import io.liverec.gateway.SplitRouter;
 import io.liverec.gateway.TrafficSplit;
 import io.liverec.gateway.TransformedRankerInputs;
 import io.liverec.gateway.UserFeatures;
 import io.liverec.gateway.VersionedRankerInputs;
-import io.liverec.gateway.canary.ModelVersionWatch;
 import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.serving.inference.InferenceBackend;
@@ -50,6 +46,10 @@ import picocli.CommandLine.Option;
  * LIVEREC_FEATURES_ENDPOINT}) the user and room features come from that Feast ServingService
  * instead; rooms.jsonl then only feeds the live-room index and popularity, and users.jsonl is not
  * read.
+ *
+ * <p>Size: the command is the gateway's whole assembly from a bundle (config, rooms, users, models,
+ * feature source, split); the bundle's file readers are its seams (small static helpers here, each
+ * with one caller), and the cluster's status-routed split lives in {@link StatusRoutedSplit}.
  */
 @Command(
     name = "serve",
@@ -136,7 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
     Function<TrafficSplit, Supplier<TrafficSplit>> routing =
         namespace
             .<Function<TrafficSplit, Supplier<TrafficSplit>>>map(
-                ns -> split -> watched(split, ns, watches))
+                ns -> split -> StatusRoutedSplit.watched(split, ns, watches))
             .orElse(split -> () -> split);
     try (Running r = start(bundle, host, port, threads, remote, routing, b -> b)) {
       System.out.println("gateway listening on http://" + host + ":" + r.server().port());
@@ -147,40 +147,18 @@ public final class ServeCommand implements Callable<Integer> {
           .addShutdownHook(
               new Thread(
                   () -> {
-                    watches.forEach(ServeCommand::closeQuietly);
+                    watches.forEach(StatusRoutedSplit::closeQuietly);
                     r.close();
                   }));
       new CountDownLatch(1).await();
     } catch (Exception | Error e) {
-      watches.forEach(ServeCommand::closeQuietly);
+      watches.forEach(StatusRoutedSplit::closeQuietly);
       if (remote != null) {
         remote.close();
       }
       throw e;
     }
     return 0;
-  }
-
-  /**
-   * The bundle's first ranker arm as the stable version of a {@link SplitRouter} that follows the
-   * ModelVersions' status in {@code namespace}; the watch (and its client) go into {@code owned}.
-   */
-  static Supplier<TrafficSplit> watched(
-      TrafficSplit bundleSplit, String namespace, List<AutoCloseable> owned) {
-    ModelRef stable = bundleSplit.arms().get(bundleSplit.arms().size() - 1).ranker();
-    SplitRouter router = new SplitRouter(stable.name(), stable.version());
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    owned.add(client);
-    owned.add(0, ModelVersionWatch.start(client, namespace, router, stable.version()));
-    return router;
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      System.err.println("closing " + c + ": " + e.getMessage());
-    }
   }
 
   /** A started gateway and what it owns. */

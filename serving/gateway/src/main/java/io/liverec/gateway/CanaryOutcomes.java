@@ -13,6 +13,43 @@ import java.util.Map;
 final class CanaryOutcomes {
   private CanaryOutcomes() {}
 
+  /** The report for {@code ?model=&version=}; a missing or bad parameter is a 400 naming it. */
+  static CanaryReport report(Recommender recommender, String rawQuery) {
+    Map<String, String> q = query(rawQuery);
+    String model = q.get("model");
+    if (model == null || model.isBlank()) {
+      throw new GatewayServer.BadRequest(400, "model", "is required");
+    }
+    int version;
+    try {
+      version = Integer.parseInt(q.getOrDefault("version", ""));
+    } catch (NumberFormatException e) {
+      throw new GatewayServer.BadRequest(400, "version", "must be a positive integer");
+    }
+    if (version < 1) {
+      throw new GatewayServer.BadRequest(
+          400, "version", "must be a positive integer, was " + version);
+    }
+    return report(recommender, model, version);
+  }
+
+  /** {@code a=1&b=x} → its decoded pairs (the last of a repeated name wins). */
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new java.util.HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(
+          java.net.URLDecoder.decode(k, java.nio.charset.StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(v, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
   static CanaryReport report(Recommender recommender, String model, int version) {
     ModelRef ref = new ModelRef(model, version);
     Map<String, Double> technical = new LinkedHashMap<>();

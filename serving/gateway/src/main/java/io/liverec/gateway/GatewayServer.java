@@ -127,24 +127,11 @@ public final class GatewayServer implements AutoCloseable {
             if (!"GET".equals(method)) {
               throw new BadRequest(405, "method", "use GET, not " + method);
             }
-            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            String model = q.get("model");
-            if (model == null || model.isBlank()) {
-              throw new BadRequest(400, "model", "is required");
-            }
-            int version;
-            try {
-              version = Integer.parseInt(q.getOrDefault("version", ""));
-            } catch (NumberFormatException e) {
-              throw new BadRequest(400, "version", "must be a positive integer");
-            }
-            if (version < 1) {
-              throw new BadRequest(400, "version", "must be a positive integer, was " + version);
-            }
             send(
                 ex,
                 200,
-                JSON.writeValueAsBytes(CanaryOutcomes.report(recommender, model, version)),
+                JSON.writeValueAsBytes(
+                    CanaryOutcomes.report(recommender, ex.getRequestURI().getRawQuery())),
                 "application/json");
           }
           case "/metrics" ->
@@ -165,23 +152,6 @@ public final class GatewayServer implements AutoCloseable {
         send(ex, 500, JSON.writeValueAsBytes(err), "application/json");
       }
     }
-  }
-
-  /** {@code a=1&b=x} → its decoded pairs (the last of a repeated name wins). */
-  private static Map<String, String> query(String raw) {
-    Map<String, String> out = new HashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(
-          java.net.URLDecoder.decode(k, StandardCharsets.UTF_8),
-          java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
-    }
-    return out;
   }
 
   private static void requirePost(String method) {
