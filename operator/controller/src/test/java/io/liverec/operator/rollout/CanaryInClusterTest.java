@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * counts simulated users' clicks per arm, and every analysis interval the operator reads the
  * gateway's {@code GET /v1/canary/outcomes} and judges it with the outcome analysis (mSPRT per
  * weight epoch, SRM, technical SLOs). A better ranker is promoted, a worse one rolled back before
- * it reaches 50%, and a gateway that cannot be read holds the canary — never promoted — until it
- * can.
+ * it reaches 50%, a slow one rolled back on its p99, and a gateway that cannot be read holds the
+ * canary — never promoted — until it can.
  */
 @QuarkusTest
 @TestProfile(CanaryInClusterTest.Cluster.class)
@@ -106,6 +106,28 @@ class CanaryInClusterTest {
       assertThat(failed).isNotEmpty();
       assertThat(failed.get(failed.size() - 1).message).contains("ctrLift", "worse");
       assertThat(failed.get(failed.size() - 1).metrics.get("ctrLift")).isNegative();
+    }
+  }
+
+  @Test
+  void injectedLatencyBreachesTheSloAndRollsBack() {
+    // as good on clicks, but every call of v2 takes 80 ms against a p99 bound of 50 ms
+    try (ClusterGateway gw =
+        new ClusterGateway(
+            client, NS, PORT, "ranker-d", 1, Map.of(1, 0.2, 2, 0.2), Map.of(1, 3.0, 2, 80.0))) {
+      client.resource(rollout("ranker-d-v2", "ranker-d", 2, 0)).create();
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> assertThat(get("ranker-d-v2").getStatus().phase).isEqualTo("RolledBack"));
+      ModelVersion got = get("ranker-d-v2");
+      var failed =
+          got.getStatus().analysisRuns.stream().filter(r -> "Failed".equals(r.result)).toList();
+      assertThat(failed).isNotEmpty();
+      assertThat(failed.get(failed.size() - 1).message).contains("p99LatencyMs", "> max 50.0");
+      assertThat(failed.get(failed.size() - 1).metrics.get("p99LatencyMs")).isGreaterThan(50.0);
+      assertThat(got.getStatus().analysisRuns).allSatisfy(r -> assertThat(r.weight).isEqualTo(10));
     }
   }
 
