@@ -17,14 +17,17 @@ import java.util.function.BiFunction;
  * A canary judged on what a recommender is for. {@code sequential} criteria ({@code ctrLift},
  * {@code conversionLift}, {@code giftLift}: the canary's rate minus its control slice's) go through
  * an always-valid {@link SequentialTest} per weight epoch: a new test starts whenever the canary's
- * weight changes, on the counts since then, so outcomes are never pooled across weights. Before any
- * verdict the arms' user counts at this weight must match the split (sample-ratio check: users are
- * the unit the split randomises; impressions cluster by user and would raise false alarms). A
- * criterion is met when the test finds the canary better, or when the step's sample reaches the
- * fixed horizon that would detect a change of τ with 80% power without finding harm; harm fails it
- * only when the estimated lift is below the criterion's {@code min}; anything else is inconclusive
- * and holds the weight. {@code threshold} criteria (p99 latency, error rate) read the technical
- * source; one without data while the canary has traffic fails — missing data never passes.
+ * weight changes, on the counts served at that weight, so outcomes are never pooled across weights.
+ * Users are the unit the split randomises, and a user's impressions are correlated, so the test's
+ * variance is per user (delta method on Σclicks/Σimpressions over users, from the epoch's {@link
+ * io.liverec.serving.rollout.stats.UserMoments}); a per-impression variance would raise false
+ * alarms. Before any verdict the arms' user counts at this weight must match the split
+ * (sample-ratio check). A criterion is met when the test finds the canary better, or, after the
+ * burn-in, when the lift's standard error is small enough that a fixed-horizon test would detect a
+ * change of τ with 80% power, without finding harm; harm fails it only when the estimated lift is
+ * below the criterion's {@code min}; anything else is inconclusive and holds the weight. {@code
+ * threshold} criteria (p99 latency, error rate) read the technical source; one without data while
+ * the canary has traffic fails — missing data never passes.
  *
  * <p>The counts of each epoch live where they are counted ({@link OutcomeCounts}: the gateway's
  * {@link ArmOutcomes}, or a snapshot of them), keyed by the weight they were served at; only the
@@ -41,6 +44,7 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
   private final double alpha;
   private final double tau;
   private final long burnIn;
+  private final SequentialTest.Variance variance;
   private final Map<String, Epoch> epochs = new ConcurrentHashMap<>();
 
   /** One weight epoch of one canary: its weight and tests per event kind. */
@@ -66,6 +70,22 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       double alpha,
       double tau,
       long burnIn) {
+    this(outcomes, router, technical, alpha, tau, burnIn, SequentialTest.Variance.PER_USER);
+  }
+
+  /**
+   * The same with a chosen variance estimate; {@link SequentialTest.Variance#PER_IMPRESSION} only
+   * to measure what it gets wrong (bench-canary.sh).
+   */
+  public OutcomeAnalysis(
+      OutcomeCounts outcomes,
+      TrafficRouter router,
+      BiFunction<String, Integer, Map<String, Double>> technical,
+      double alpha,
+      double tau,
+      long burnIn,
+      SequentialTest.Variance variance) {
+    this.variance = variance;
     this.outcomes = outcomes;
     this.router = router;
     this.technical = technical;
@@ -163,10 +183,8 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       return;
     }
     SequentialTest test =
-        epoch.tests.computeIfAbsent(kind, k -> new SequentialTest(alpha, tau, burnIn));
-    SequentialTest.Decision d =
-        test.observe(
-            control.impressions(), control.events(), canary.impressions(), canary.events());
+        epoch.tests.computeIfAbsent(kind, k -> new SequentialTest(alpha, tau, burnIn, variance));
+    SequentialTest.Decision d = test.observe(control, canary);
     double lift = canary.rate() - control.rate();
     observed.put(c.name, lift);
     observed.put(c.name + ".pValue", test.pValue());
@@ -174,6 +192,11 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     observed.put(c.name + ".controlRate", control.rate());
     observed.put(c.name + ".canaryImpressions", (double) canary.impressions());
     observed.put(c.name + ".controlImpressions", (double) control.impressions());
+    observed.put(c.name + ".canaryUsers", (double) canaryUsers);
+    observed.put(c.name + ".controlUsers", (double) controlUsers);
+    if (!Double.isNaN(test.variance())) {
+      observed.put(c.name + ".stdError", Math.sqrt(test.variance()));
+    }
     String stats =
         String.format(
             java.util.Locale.ROOT,
@@ -191,18 +214,22 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       met.add(stats + ": worse, but within the tolerated min " + c.min);
     } else if (d == SequentialTest.Decision.CANARY_BETTER) {
       met.add(stats + ": the canary is better");
-    } else if (Math.min(canary.impressions(), control.impressions())
-        >= horizon(control.rate(), tau)) {
+    } else if (control.events() + canary.events() >= burnIn
+        && horizonReached(test.variance(), tau)) {
       met.add(stats + ": no harm found at the fixed horizon");
     } else {
       waiting.add(stats + ": not decided yet");
     }
   }
 
-  /** Users per arm for 80% power at two-sided α = 0.05 against a change of τ at rate p. */
-  static long horizon(double p, double tau) {
+  /**
+   * Whether the lift is now estimated precisely enough that a fixed-horizon test (two-sided α =
+   * 0.05) would detect a change of τ with 80% power: s² ≤ (τ / (z₀.₉₇₅ + z₀.₈))². With Bernoulli
+   * trials this is the usual n ≥ 2(z₀.₉₇₅ + z₀.₈)²p(1−p)/τ² per arm; with users who each see many
+   * impressions it takes correspondingly more of them. No variance yet (no events) is not precise.
+   */
+  static boolean horizonReached(double s2, double tau) {
     double z = 1.959964 + 0.841621;
-    double var = Math.max(p * (1 - p), 1e-4);
-    return (long) Math.ceil(2 * z * z * var / (tau * tau));
+    return s2 > 0 && s2 <= tau * tau / (z * z);
   }
 }

@@ -88,7 +88,16 @@ class OutcomeAnalysisTest {
         .anyMatch(r -> r.message.contains("sample ratio mismatch") && r.message.contains("users"));
   }
 
+  @Test
+  void aFeedbackOutageNeverPromotes() {
+    clicksLost = true; // impressions still arrive, click events do not: no evidence, no pass
+    ModelVersionStatus st = run(STABLE_CTR, 400);
+    assertThat(st.phase).isNotEqualTo(Rollout.PROMOTED);
+    assertThat(st.analysisRuns).noneMatch(r -> "Successful".equals(r.result));
+  }
+
   double canaryUsersLost = 0;
+  boolean clicksLost;
 
   private ModelVersionStatus run(double canaryCtr, int maxReconciles) {
     router.promote("ranker", 6);
@@ -142,7 +151,7 @@ class OutcomeAnalysisTest {
       }
       String user = "u" + rnd.nextLong();
       outcomes.impression("ranker", version, arm, user, weight * 100);
-      if (rnd.nextDouble() < (arm == Arm.CANARY ? canaryCtr : STABLE_CTR)) {
+      if (rnd.nextDouble() < (arm == Arm.CANARY ? canaryCtr : STABLE_CTR) && !clicksLost) {
         outcomes.event("ranker", version, arm, user, "click", weight * 100);
       }
     }
