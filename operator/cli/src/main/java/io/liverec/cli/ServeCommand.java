@@ -46,6 +46,10 @@ import picocli.CommandLine.Option;
  * LIVEREC_FEATURES_ENDPOINT}) the user and room features come from that Feast ServingService
  * instead; rooms.jsonl then only feeds the live-room index and popularity, and users.jsonl is not
  * read.
+ *
+ * <p>Size: the command is the gateway's whole assembly from a bundle (config, rooms, users, models,
+ * feature source, split); the bundle's file readers are its seams (small static helpers here, each
+ * with one caller), and the cluster's status-routed split lives in {@link StatusRoutedSplit}.
  */
 @Command(
     name = "serve",
@@ -100,17 +104,59 @@ public final class ServeCommand implements Callable<Integer> {
       })
   String featureServer;
 
+  /** Environment variable naming the namespace whose ModelVersions drive the canary split. */
+  static final String WATCH_ENV = "LIVEREC_GATEWAY_WATCH_NAMESPACE";
+
+  @Option(
+      names = "--watch-namespace",
+      paramLabel = "NAMESPACE",
+      description = {
+        "Route the bundle's ranker by the status of the ModelVersions in this namespace",
+        "(stable = the version promoted last, canary = the one in phase Canary at its",
+        "status.trafficWeight), watched through the Kubernetes API (in-cluster or kubeconfig;",
+        "default: $" + WATCH_ENV + "). Without it the bundle's split is served as is."
+      })
+  String watchNamespace;
+
   @Override
   public Integer call() throws Exception {
     Optional<String> endpoint =
         featureServer != null && !featureServer.isBlank()
             ? Optional.of(featureServer.trim())
             : FeastOnlineFeatures.configuredEndpoint();
-    try (Running r = start(bundle, host, port, threads, endpoint)) {
+    Optional<String> namespace =
+        Optional.ofNullable(
+                watchNamespace != null && !watchNamespace.isBlank()
+                    ? watchNamespace
+                    : System.getenv(WATCH_ENV))
+            .map(String::trim)
+            .filter(n -> !n.isEmpty());
+    FeastOnlineFeatures remote = endpoint.map(ServeCommand::connect).orElse(null);
+    List<AutoCloseable> watches = new ArrayList<>();
+    Function<TrafficSplit, Supplier<TrafficSplit>> routing =
+        namespace
+            .<Function<TrafficSplit, Supplier<TrafficSplit>>>map(
+                ns -> split -> StatusRoutedSplit.watched(split, ns, watches))
+            .orElse(split -> () -> split);
+    try (Running r = start(bundle, host, port, threads, remote, routing, b -> b)) {
       System.out.println("gateway listening on http://" + host + ":" + r.server().port());
       endpoint.ifPresent(e -> System.out.println("online features from the feature server " + e));
-      Runtime.getRuntime().addShutdownHook(new Thread(r::close));
+      namespace.ifPresent(
+          ns -> System.out.println("canary split from the ModelVersions' status in " + ns));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    watches.forEach(StatusRoutedSplit::closeQuietly);
+                    r.close();
+                  }));
       new CountDownLatch(1).await();
+    } catch (Exception | Error e) {
+      watches.forEach(StatusRoutedSplit::closeQuietly);
+      if (remote != null) {
+        remote.close();
+      }
+      throw e;
     }
     return 0;
   }

@@ -1,9 +1,13 @@
 package io.liverec.operator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.liverec.api.run.RegistryAliases;
 import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.featurestore.config.FeatureStores;
+import io.liverec.operator.rollout.GatewayCanaryAnalysis;
+import io.liverec.operator.rollout.GatewayOutcomes;
 import io.liverec.operator.rollout.MlflowModelSources;
+import io.liverec.operator.rollout.StatusTrafficRouter;
 import io.liverec.registry.MlflowGateway;
 import io.liverec.registry.MlflowRegistryAliases;
 import io.liverec.registry.Retry;
@@ -33,9 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The external systems the reconcilers talk to. ModelVersions load into a real Triton when {@code
  * liverec.operator.triton-grpc} is set (publishing into {@code triton-repository}, fetching {@code
  * models:/} sources from the MLflow registry), else into the in-process server the embedded CLI
- * uses; the feature registry follows {@code LIVEREC_FEATURE_REGISTRY} (memory, file or Feast). The
- * traffic router and the canary analysis are still the in-process ones (the canary issue replaces
- * them with the gateway's split and Prometheus).
+ * uses; the feature registry follows {@code LIVEREC_FEATURE_REGISTRY} (memory, file or Feast). With
+ * {@code liverec.operator.gateway-url} the canary is routed by the ModelVersions' status (the
+ * gateways watch it) and judged on the gateways' outcomes; without it the in-process router and
+ * observed-metrics analysis of the embedded mode are used.
  */
 public class Backends {
   /** Short in-call backoff: the rollout itself retries a failed alias update every 30 s. */
@@ -144,16 +149,37 @@ public class Backends {
         .orElseGet(InProcessInferenceServer::new);
   }
 
+  /**
+   * With {@code liverec.operator.gateway-url} (the cluster): the ModelVersions' status is the
+   * routing table the gateways watch; else the in-process router of the embedded mode.
+   */
   @Produces
   @Singleton
-  TrafficRouter trafficRouter() {
-    return new InProcessTrafficRouter();
+  TrafficRouter trafficRouter(OperatorSettings settings, KubernetesClient client) {
+    return settings.gatewayUrl().isPresent()
+        ? new StatusTrafficRouter(client)
+        : new InProcessTrafficRouter();
   }
 
+  /**
+   * With {@code liverec.operator.gateway-url}: the gateways' real outcomes judged by the outcome
+   * analysis (mSPRT per weight epoch, SRM, technical SLOs); else the observed-metrics analysis.
+   */
   @Produces
   @Singleton
-  CanaryAnalysis analysis(ObservedMetrics observed) {
-    return new ObservedMetricsAnalysis(observed::of);
+  CanaryAnalysis analysis(
+      OperatorSettings settings, ObservedMetrics observed, TrafficRouter router) {
+    return settings
+        .gatewayUrl()
+        .<CanaryAnalysis>map(
+            url ->
+                new GatewayCanaryAnalysis(
+                    new GatewayOutcomes(url, settings.gatewayTimeout()),
+                    router,
+                    settings.canaryAlpha(),
+                    settings.canaryTau(),
+                    settings.canaryBurnIn()))
+        .orElseGet(() -> new ObservedMetricsAnalysis(observed::of));
   }
 
   @Produces

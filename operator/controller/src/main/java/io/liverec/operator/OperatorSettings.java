@@ -68,4 +68,32 @@ public interface OperatorSettings {
 
   /** Where {@code models:/} sources are downloaded before publishing; absent = a temp dir. */
   Optional<String> modelCache();
+
+  /**
+   * The gateways whose canary outcomes the rollout analysis reads ({@code GET
+   * /v1/canary/outcomes}), comma-separated base URLs; each host is resolved to all its addresses (a
+   * headless Service: one per replica) and the replicas' counts are summed. Set = the cluster mode:
+   * ModelVersions are judged by {@code OutcomeAnalysis} on these outcomes and routed by their
+   * status (the gateways watch it); absent = the in-process router and observed-metrics analysis of
+   * the embedded mode.
+   */
+  Optional<String> gatewayUrl();
+
+  /** How long one gateway may take to answer an outcomes request before the run is inconclusive. */
+  @WithDefault("5s")
+  java.time.Duration gatewayTimeout();
+
+  /** False-positive rate of each canary's sequential test (mSPRT). */
+  @WithDefault("0.05")
+  double canaryAlpha();
+
+  /**
+   * Mixture scale of the sequential test: about the smallest absolute rate change worth catching.
+   */
+  @WithDefault("0.01")
+  double canaryTau();
+
+  /** Events (both arms together) before a sequential test may decide. */
+  @WithDefault("200")
+  long canaryBurnIn();
 }

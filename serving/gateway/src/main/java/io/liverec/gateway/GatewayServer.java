@@ -22,8 +22,9 @@ import java.util.concurrent.Executors;
 
 /**
  * The gateway's HTTP API on the JDK's built-in server: {@code POST /v1/recommend}, {@code POST
- * /v1/feedback}, {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /openapi.json}.
- * Bad input is a 4xx whose message names the field; nothing a client sends is a 5xx.
+ * /v1/feedback}, {@code GET /v1/canary/outcomes} (a canary's outcomes for the operator's analysis),
+ * {@code GET /health}, {@code GET /metrics} (Prometheus), {@code GET /openapi.json}. Bad input is a
+ * 4xx whose message names the field; nothing a client sends is a 5xx.
  */
 public final class GatewayServer implements AutoCloseable {
   /** Request bodies larger than this are refused with 413. */
@@ -121,6 +122,17 @@ public final class GatewayServer implements AutoCloseable {
               h.put("notReady", notReady);
             }
             send(ex, notReady.isEmpty() ? 200 : 503, JSON.writeValueAsBytes(h), "application/json");
+          }
+          case "/v1/canary/outcomes" -> {
+            if (!"GET".equals(method)) {
+              throw new BadRequest(405, "method", "use GET, not " + method);
+            }
+            send(
+                ex,
+                200,
+                JSON.writeValueAsBytes(
+                    CanaryOutcomes.report(recommender, ex.getRequestURI().getRawQuery())),
+                "application/json");
           }
           case "/metrics" ->
               send(

@@ -122,6 +122,11 @@ public final class Recommender implements AutoCloseable {
     return split.get().armFor(userId).ranker();
   }
 
+  /** The split requests are routed by right now. */
+  public TrafficSplit split() {
+    return split.get();
+  }
+
   /** Impressions and outcome events of the canary and its control slice, for the analysis. */
   public ArmOutcomes outcomes() {
     return outcomes;
@@ -161,7 +166,13 @@ public final class Recommender implements AutoCloseable {
                 outcomes.impression(
                     canary.name(), canary.version(), arm, userId, s.arms().get(0).basisPoints());
               } else {
-                outcomes.event(canary.name(), canary.version(), arm, event);
+                outcomes.event(
+                    canary.name(),
+                    canary.version(),
+                    arm,
+                    userId,
+                    event,
+                    s.arms().get(0).basisPoints());
               }
             });
   }

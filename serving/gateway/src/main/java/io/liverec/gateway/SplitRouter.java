@@ -55,6 +55,40 @@ public final class SplitRouter implements TrafficRouter, Supplier<TrafficSplit> 
         });
   }
 
+  /** The ranker model this router splits. */
+  public String model() {
+    return model;
+  }
+
+  /**
+   * Sets the whole split at once, as read from the ModelVersions' status: {@code stable} serves
+   * everyone not on the canary, {@code canary} (if present and above 0%) holds {@code percent}.
+   * Unchanged values keep the current split, so the users' arms do not move.
+   */
+  public void route(int stable, java.util.OptionalInt canary, int percent) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("weight " + percent + " is outside 0..100");
+    }
+    state.updateAndGet(
+        s -> {
+          int c =
+              canary.isPresent() && percent > 0 && canary.getAsInt() != stable
+                  ? canary.getAsInt()
+                  : 0;
+          int p = c == 0 ? 0 : percent;
+          if (s.stable() == stable && s.canary() == c && s.percent() == p) {
+            return s;
+          }
+          ModelRef stableRef = new ModelRef(model, stable);
+          TrafficSplit split =
+              c == 0
+                  ? TrafficSplit.single(stableRef)
+                  : TrafficSplit.canary(
+                      model + "/" + c, new ModelRef(model, c), p * 100, stableRef);
+          return new State(stable, c, p, split);
+        });
+  }
+
   @Override
   public void promote(String model, int version) {
     check(model);

@@ -135,6 +135,60 @@ class ManifestsRenderTest {
         .singleElement()
         .satisfies(e -> assertThat(e.getValue()).isEqualTo(endpoint));
 
+    // the gateway watches the ModelVersions of its namespace with its own read-only account
+    var gpod = gateway.getSpec().getTemplate().getSpec();
+    assertThat(gpod.getServiceAccountName()).isEqualTo("liverec-gateway");
+    assertThat(gc.getEnv())
+        .filteredOn(e -> e.getName().equals("LIVEREC_GATEWAY_WATCH_NAMESPACE"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                    .isEqualTo("metadata.namespace"));
+    List<io.fabric8.kubernetes.api.model.rbac.Role> gatewayRoles =
+        as(byKind.get("Role"), io.fabric8.kubernetes.api.model.rbac.Role.class);
+    var gatewayRole =
+        gatewayRoles.stream()
+            .filter(r -> r.getMetadata().getName().equals("liverec-gateway"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(gatewayRole.getMetadata().getNamespace())
+        .isEqualTo(gateway.getMetadata().getNamespace());
+    assertThat(gatewayRole.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("liverec.io");
+              assertThat(r.getResources()).containsExactly("modelversions");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+            });
+    assertThat(
+            as(byKind.get("RoleBinding"), io.fabric8.kubernetes.api.model.rbac.RoleBinding.class))
+        .anySatisfy(
+            b -> {
+              assertThat(b.getRoleRef().getName()).isEqualTo("liverec-gateway");
+              assertThat(b.getSubjects())
+                  .singleElement()
+                  .satisfies(
+                      x -> {
+                        assertThat(x.getName()).isEqualTo(gpod.getServiceAccountName());
+                        assertThat(x.getNamespace())
+                            .isEqualTo(gateway.getMetadata().getNamespace());
+                      });
+            });
+    // ... and the operator reads every gateway replica through the headless Service
+    JsonNode pods = service(byKind.get("Service"), "liverec-gateway-pods");
+    assertThat(pods.path("spec").path("clusterIP").asText()).isEqualTo("None");
+    String gatewayUrl =
+        "http://liverec-gateway-pods."
+            + gateway.getMetadata().getNamespace()
+            + ".svc.cluster.local:"
+            + pods.path("spec").path("ports").get(0).path("port").asInt();
+    assertThat(container.getEnv())
+        .filteredOn(e -> e.getName().equals("LIVEREC_OPERATOR_GATEWAY_URL"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo(gatewayUrl));
+
     // bindings point at roles and service accounts that exist
     List<ClusterRole> roles = as(byKind.get("ClusterRole"), ClusterRole.class);
     for (ClusterRoleBinding b : as(byKind.get("ClusterRoleBinding"), ClusterRoleBinding.class)) {
@@ -166,6 +220,7 @@ class ManifestsRenderTest {
       {"liverec.io", "trainingruns", "create"}, // children of scheduled runs
       {"liverec.io", "trainingruns", "delete"},
       {"liverec.io", "modelversions", "create"}, // the next version of a run that passed
+      {"liverec.io", "modelversions", "list"}, // who is stable, at what weight (status routing)
       {"liverec.io", "featureviews", "patch"},
       {"liverec.io", "modelversions/status", "patch"},
       {"liverec.io", "trainingruns/status", "patch"},

@@ -2,9 +2,9 @@ package io.liverec.serving.rollout;
 
 import io.liverec.api.v1alpha1.ModelVersionSpec;
 import io.liverec.serving.rollout.ArmOutcomes.Arm;
-import io.liverec.serving.rollout.ArmOutcomes.Counts;
 import io.liverec.serving.rollout.stats.SampleRatio;
 import io.liverec.serving.rollout.stats.SequentialTest;
+import io.liverec.serving.rollout.stats.UserMoments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,34 +17,39 @@ import java.util.function.BiFunction;
  * A canary judged on what a recommender is for. {@code sequential} criteria ({@code ctrLift},
  * {@code conversionLift}, {@code giftLift}: the canary's rate minus its control slice's) go through
  * an always-valid {@link SequentialTest} per weight epoch: a new test starts whenever the canary's
- * weight changes, on the counts since then, so outcomes are never pooled across weights. Before any
- * verdict the arms' user counts at this weight must match the split (sample-ratio check: users are
- * the unit the split randomises; impressions cluster by user and would raise false alarms). A
- * criterion is met when the test finds the canary better, or when the step's sample reaches the
- * fixed horizon that would detect a change of τ with 80% power without finding harm; harm fails it
- * only when the estimated lift is below the criterion's {@code min}; anything else is inconclusive
- * and holds the weight. {@code threshold} criteria (p99 latency, error rate) read the technical
- * source; one without data while the canary has traffic fails — missing data never passes.
+ * weight changes, on the counts served at that weight, so outcomes are never pooled across weights.
+ * Users are the unit the split randomises, and a user's impressions are correlated, so the test's
+ * variance is per user (delta method on Σclicks/Σimpressions over users, from the epoch's {@link
+ * io.liverec.serving.rollout.stats.UserMoments}); a per-impression variance would raise false
+ * alarms. Before any verdict the arms' user counts at this weight must match the split
+ * (sample-ratio check). A criterion is met when the test finds the canary better, or, after the
+ * burn-in, when the lift's standard error is small enough that a fixed-horizon test would detect a
+ * change of τ with 80% power, without finding harm; harm fails it only when the estimated lift is
+ * below the criterion's {@code min}; anything else is inconclusive and holds the weight. {@code
+ * threshold} criteria (p99 latency, error rate) read the technical source; one without data while
+ * the canary has traffic fails — missing data never passes.
  *
- * <p>The per-epoch baselines live in memory: an operator restart starts each epoch's test afresh on
- * the counts from then on, which costs time, never validity.
+ * <p>The counts of each epoch live where they are counted ({@link OutcomeCounts}: the gateway's
+ * {@link ArmOutcomes}, or a snapshot of them), keyed by the weight they were served at; only the
+ * tests' running p-values live here, so an operator restart re-runs each epoch's test from its full
+ * counts, which costs no validity (a look skipped only raises the always-valid p-value).
  */
 public final class OutcomeAnalysis implements CanaryAnalysis {
   private static final Map<String, String> EVENTS =
       Map.of("ctrLift", "click", "conversionLift", "conversion", "giftLift", "gift");
 
-  private final ArmOutcomes outcomes;
+  private final OutcomeCounts outcomes;
   private final TrafficRouter router;
   private final BiFunction<String, Integer, Map<String, Double>> technical;
   private final double alpha;
   private final double tau;
   private final long burnIn;
+  private final SequentialTest.Variance variance;
   private final Map<String, Epoch> epochs = new ConcurrentHashMap<>();
 
-  /** One weight epoch of one canary: its weight, baselines and tests per event kind. */
+  /** One weight epoch of one canary: its weight and tests per event kind. */
   private static final class Epoch {
     final int weight;
-    final Map<String, Counts[]> base = new LinkedHashMap<>();
     final Map<String, SequentialTest> tests = new LinkedHashMap<>();
 
     Epoch(int weight) {
@@ -59,12 +64,28 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
    * @param burnIn events in both arms together before any verdict
    */
   public OutcomeAnalysis(
-      ArmOutcomes outcomes,
+      OutcomeCounts outcomes,
       TrafficRouter router,
       BiFunction<String, Integer, Map<String, Double>> technical,
       double alpha,
       double tau,
       long burnIn) {
+    this(outcomes, router, technical, alpha, tau, burnIn, SequentialTest.Variance.PER_USER);
+  }
+
+  /**
+   * The same with a chosen variance estimate; {@link SequentialTest.Variance#PER_IMPRESSION} only
+   * to measure what it gets wrong (bench-canary.sh).
+   */
+  public OutcomeAnalysis(
+      OutcomeCounts outcomes,
+      TrafficRouter router,
+      BiFunction<String, Integer, Map<String, Double>> technical,
+      double alpha,
+      double tau,
+      long burnIn,
+      SequentialTest.Variance variance) {
+    this.variance = variance;
     this.outcomes = outcomes;
     this.router = router;
     this.technical = technical;
@@ -143,15 +164,13 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       met.add(c.name + ": no stable traffic left to compare at weight 100");
       return;
     }
-    Counts canaryNow = outcomes.counts(model, version, Arm.CANARY, kind);
-    Counts controlNow = outcomes.counts(model, version, Arm.CONTROL, kind);
-    Counts[] base = epoch.base.computeIfAbsent(kind, k -> new Counts[] {canaryNow, controlNow});
-    Counts canary = canaryNow.minus(base[0]);
-    Counts control = controlNow.minus(base[1]);
+    int bp = epoch.weight * 100;
+    UserMoments canary = outcomes.moments(model, version, Arm.CANARY, kind, bp);
+    UserMoments control = outcomes.moments(model, version, Arm.CONTROL, kind, bp);
     int[] slice = ArmOutcomes.controlBuckets(epoch.weight);
     double canaryShare = epoch.weight * 100.0 / (epoch.weight * 100.0 + (slice[1] - slice[0]));
-    long canaryUsers = outcomes.users(model, version, Arm.CANARY, epoch.weight * 100);
-    long controlUsers = outcomes.users(model, version, Arm.CONTROL, epoch.weight * 100);
+    long canaryUsers = canary.users();
+    long controlUsers = control.users();
     if (SampleRatio.mismatch(canaryUsers, controlUsers, canaryShare)) {
       failed.add(
           String.format(
@@ -164,17 +183,20 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       return;
     }
     SequentialTest test =
-        epoch.tests.computeIfAbsent(kind, k -> new SequentialTest(alpha, tau, burnIn));
-    SequentialTest.Decision d =
-        test.observe(
-            control.impressions(), control.events(), canary.impressions(), canary.events());
-    double lift = rate(canary) - rate(control);
+        epoch.tests.computeIfAbsent(kind, k -> new SequentialTest(alpha, tau, burnIn, variance));
+    SequentialTest.Decision d = test.observe(control, canary);
+    double lift = canary.rate() - control.rate();
     observed.put(c.name, lift);
     observed.put(c.name + ".pValue", test.pValue());
-    observed.put(c.name + ".canaryRate", rate(canary));
-    observed.put(c.name + ".controlRate", rate(control));
+    observed.put(c.name + ".canaryRate", canary.rate());
+    observed.put(c.name + ".controlRate", control.rate());
     observed.put(c.name + ".canaryImpressions", (double) canary.impressions());
     observed.put(c.name + ".controlImpressions", (double) control.impressions());
+    observed.put(c.name + ".canaryUsers", (double) canaryUsers);
+    observed.put(c.name + ".controlUsers", (double) controlUsers);
+    if (!Double.isNaN(test.variance())) {
+      observed.put(c.name + ".stdError", Math.sqrt(test.variance()));
+    }
     String stats =
         String.format(
             java.util.Locale.ROOT,
@@ -192,22 +214,22 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
       met.add(stats + ": worse, but within the tolerated min " + c.min);
     } else if (d == SequentialTest.Decision.CANARY_BETTER) {
       met.add(stats + ": the canary is better");
-    } else if (Math.min(canary.impressions(), control.impressions())
-        >= horizon(rate(control), tau)) {
+    } else if (control.events() + canary.events() >= burnIn
+        && horizonReached(test.variance(), tau)) {
       met.add(stats + ": no harm found at the fixed horizon");
     } else {
       waiting.add(stats + ": not decided yet");
     }
   }
 
-  /** Users per arm for 80% power at two-sided α = 0.05 against a change of τ at rate p. */
-  static long horizon(double p, double tau) {
+  /**
+   * Whether the lift is now estimated precisely enough that a fixed-horizon test (two-sided α =
+   * 0.05) would detect a change of τ with 80% power: s² ≤ (τ / (z₀.₉₇₅ + z₀.₈))². With Bernoulli
+   * trials this is the usual n ≥ 2(z₀.₉₇₅ + z₀.₈)²p(1−p)/τ² per arm; with users who each see many
+   * impressions it takes correspondingly more of them. No variance yet (no events) is not precise.
+   */
+  static boolean horizonReached(double s2, double tau) {
     double z = 1.959964 + 0.841621;
-    double var = Math.max(p * (1 - p), 1e-4);
-    return (long) Math.ceil(2 * z * z * var / (tau * tau));
-  }
-
-  private static double rate(Counts c) {
-    return c.impressions() == 0 ? 0 : (double) c.events() / c.impressions();
+    return s2 > 0 && s2 <= tau * tau / (z * z);
   }
 }

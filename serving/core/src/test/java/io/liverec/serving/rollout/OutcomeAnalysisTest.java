@@ -88,7 +88,16 @@ class OutcomeAnalysisTest {
         .anyMatch(r -> r.message.contains("sample ratio mismatch") && r.message.contains("users"));
   }
 
+  @Test
+  void aFeedbackOutageNeverPromotes() {
+    clicksLost = true; // impressions still arrive, click events do not: no evidence, no pass
+    ModelVersionStatus st = run(STABLE_CTR, 400);
+    assertThat(st.phase).isNotEqualTo(Rollout.PROMOTED);
+    assertThat(st.analysisRuns).noneMatch(r -> "Successful".equals(r.result));
+  }
+
   double canaryUsersLost = 0;
+  boolean clicksLost;
 
   private ModelVersionStatus run(double canaryCtr, int maxReconciles) {
     router.promote("ranker", 6);
@@ -140,9 +149,10 @@ class OutcomeAnalysisTest {
       if (arm == Arm.CANARY && rnd.nextDouble() < canaryUsersLost) {
         continue;
       }
-      outcomes.impression("ranker", version, arm, "u" + rnd.nextLong(), weight * 100);
-      if (rnd.nextDouble() < (arm == Arm.CANARY ? canaryCtr : STABLE_CTR)) {
-        outcomes.event("ranker", version, arm, "click");
+      String user = "u" + rnd.nextLong();
+      outcomes.impression("ranker", version, arm, user, weight * 100);
+      if (rnd.nextDouble() < (arm == Arm.CANARY ? canaryCtr : STABLE_CTR) && !clicksLost) {
+        outcomes.event("ranker", version, arm, user, "click", weight * 100);
       }
     }
   }
