@@ -172,6 +172,9 @@ final class DemoCommand implements Callable<Integer> {
     // same name, so both versions are versions of one served model
     previous.getMetadata().setName("demo-ranker");
     previous.getSpec().training.epochs = 1;
+    // yesterday's model is not registered again today: `liverec sync` must not make it the newest
+    // version (and challenger) of the registered ranker
+    previous.getSpec().tracking.registeredModel = null;
     Path previousDir = out.resolve("runs").resolve("demo-ranker-previous");
     new TrackedTrainer(trainers.forRun(previous), null, retry, repoRoot())
         .run(previous, previousDir);
