@@ -165,14 +165,23 @@ public final class HtmlReport {
   private static void canary(StringBuilder h, DemoRun.Canary c) {
     List<DemoRun.Analysis> a = c.analyses();
     double[] t = a.stream().mapToDouble(DemoRun.Analysis::minute).toArray();
-    // the weight holds from the step's start (minute 0 for the first) until the next change
-    double[] wt = new double[a.size() + 1];
-    double[] w = new double[a.size() + 1];
-    for (int i = 0; i < a.size(); i++) {
-      wt[i + 1] = t[i];
-      w[i + 1] = a.get(i).weight();
+    // the weight holds from its step's start: a step starts at the analysis that ended the one
+    // before (minute 0 for the first); at the decision it goes to 100 % (promoted) or 0 %
+    List<double[]> wp = new ArrayList<>();
+    int weight = a.isEmpty() ? 0 : a.get(0).weight();
+    wp.add(new double[] {0, weight});
+    for (int i = 1; i < a.size(); i++) {
+      if (a.get(i).weight() != weight) {
+        weight = a.get(i).weight();
+        wp.add(new double[] {t[i - 1], weight});
+      }
     }
-    w[0] = a.isEmpty() ? 0 : a.get(0).weight();
+    wp.add(new double[] {c.simulatedMinutes(), weight});
+    if ("Promoted".equals(c.phase()) || "RolledBack".equals(c.phase())) {
+      wp.add(new double[] {c.simulatedMinutes(), "Promoted".equals(c.phase()) ? 100 : 0});
+    }
+    double[] wt = wp.stream().mapToDouble(p -> p[0]).toArray();
+    double[] w = wp.stream().mapToDouble(p -> p[1]).toArray();
     double[] canaryCtr = new double[a.size()];
     double[] controlCtr = new double[a.size()];
     for (int i = 0; i < a.size(); i++) {

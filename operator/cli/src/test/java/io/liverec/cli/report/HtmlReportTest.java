@@ -81,6 +81,10 @@ class HtmlReportTest {
     assertThat(section(doc, "canary").getTextContent())
         .contains("demo-ranker v2 Promoted after 4m")
         .contains("Promoted at 4m");
+    // the weight line climbs 10 -> 25 -> 50 and ends at 100 % with the promotion (top of the axis)
+    Element weight = (Element) section(doc, "canary").getElementsByTagName("polyline").item(0);
+    String[] points = weight.getAttribute("points").split(" ");
+    assertThat(points[points.length - 1]).endsWith(",30.0");
     assertThat(section(doc, "champion").getTextContent()).contains("v1 is now the champion");
     // nothing fetched, nothing run
     assertThat(html).doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("src=");
