@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.ModelVersion;
 import io.liverec.api.v1alpha1.ModelVersionSpec;
-import io.liverec.api.v1alpha1.ModelVersionStatus;
+import io.liverec.cli.report.CanaryFacts;
+import io.liverec.cli.report.SummaryText;
 import io.liverec.gateway.SplitRouter;
 import io.liverec.gateway.canary.CanarySimulation;
 import io.liverec.gateway.canary.SlowVersion;
@@ -22,10 +23,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -323,77 +322,6 @@ final class CanarySimCommand implements Callable<Integer> {
    */
   static void print(
       PrintStream out, ModelVersionSpec spec, CanarySimulation.Result r, boolean allRuns) {
-    out.println();
-    out.println(
-        "step weight  at      runs  result        n canary  n control  ctr canary  ctr control"
-            + "    lift  p-value  p99 ms");
-    List<ModelVersionStatus.AnalysisRun> runs = r.analyses();
-    int count = 0;
-    for (int i = 0; i < runs.size(); i++) {
-      ModelVersionStatus.AnalysisRun a = runs.get(i);
-      count++;
-      boolean lastOfStep = i + 1 == runs.size() || !runs.get(i + 1).step.equals(a.step);
-      if (!allRuns && !lastOfStep) {
-        continue;
-      }
-      Map<String, Double> m = a.metrics;
-      out.printf(
-          Locale.ROOT,
-          "%4d %5d%%  +%-6s %4d  %-12s %9s  %9s  %10s  %11s  %7s  %7s  %6s%n",
-          a.step,
-          a.weight == null ? 0 : a.weight,
-          minutes(Duration.between(r.start(), Instant.parse(a.time))),
-          allRuns ? 1 : count,
-          a.result,
-          num(m.get("ctrLift.canaryImpressions"), "%.0f"),
-          num(m.get("ctrLift.controlImpressions"), "%.0f"),
-          num(m.get("ctrLift.canaryRate"), "%.4f"),
-          num(m.get("ctrLift.controlRate"), "%.4f"),
-          num(m.get("ctrLift"), "%+.4f"),
-          num(m.get("ctrLift.pValue"), "%.3g"),
-          num(m.get("p99LatencyMs"), "%.1f"));
-      if (lastOfStep) {
-        count = 0;
-      }
-    }
-    out.println();
-    List<String> lines = new ArrayList<>();
-    r.transitions().stream()
-        .filter(
-            t ->
-                t.reason() != io.liverec.api.v1alpha1.Reason.AnalysisSuccessful
-                    && t.reason() != io.liverec.api.v1alpha1.Reason.AnalysisInconclusive)
-        .forEach(t -> lines.add("  " + t.reason() + ": " + t.message()));
-    out.println("transitions");
-    lines.forEach(out::println);
-    out.println();
-    r.byRanker()
-        .forEach(
-            (k, v) ->
-                out.printf(
-                    Locale.ROOT,
-                    "served by %-28s %,8d requests  %,9d impressions  CTR %.4f%n",
-                    k,
-                    v.requests(),
-                    v.impressions(),
-                    v.ctr()));
-    out.printf(
-        Locale.ROOT,
-        "decision: %s v%d %s after %s of simulated traffic (%,d requests)%s%n",
-        spec.model,
-        spec.version,
-        r.status().phase,
-        minutes(r.simulated()),
-        r.requests(),
-        r.timedOut() ? ", stopped at the timeout" : "");
-    out.println("  " + r.status().message);
-  }
-
-  private static String minutes(Duration d) {
-    return d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m" : d.toMinutes() + "m";
-  }
-
-  private static String num(Double v, String fmt) {
-    return v == null ? "-" : String.format(Locale.ROOT, fmt, v);
+    SummaryText.printCanary(out, CanaryFacts.of(spec, r), allRuns);
   }
 }

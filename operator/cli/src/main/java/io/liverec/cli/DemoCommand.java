@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.liverec.api.run.RegistryAliases;
 import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
-import io.liverec.pipelines.eval.TaskMetrics;
+import io.liverec.cli.report.CanaryFacts;
+import io.liverec.cli.report.DemoRun;
+import io.liverec.cli.report.HtmlReport;
+import io.liverec.cli.report.StageClock;
+import io.liverec.cli.report.SummaryText;
 import io.liverec.pipelines.featureviews.FeatureSnapshots;
 import io.liverec.pipelines.pipeline.TrackedTrainer;
 import io.liverec.pipelines.pipeline.Trainers;
@@ -17,10 +22,11 @@ import io.liverec.pipelines.sampling.SamplingReport;
 import io.liverec.pipelines.sim.SimulationReport;
 import io.liverec.pipelines.sim.Simulator;
 import io.liverec.pipelines.sim.SimulatorConfig;
+import io.liverec.pipelines.tracking.RunJournal;
 import io.liverec.pipelines.tracking.RunTracker;
-import io.liverec.pipelines.train.RankingEvaluation;
 import io.liverec.pipelines.train.RankingTrainer;
 import io.liverec.registry.Retry;
+import io.liverec.serving.rollout.Rollout;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +34,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -38,23 +43,27 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job on its embedded default: every capability that has landed, end to end, on simulated
- * data, with no cluster and no server started by hand. Steps: simulate a live-streaming event log
+ * data, with no cluster and no server started by hand. Stages: simulate a live-streaming event log
  * (with its room-realtime and user-activity feature tables) → Skip-Above sampling with labels and
- * behaviour weights → join the samples point-in-time with those feature views → train a small
- * multi-task ranker (ESMM over DeepFM) → evaluate on the last day → export ONNX + a Triton
- * repository → record the run (MLflow when {@code MLFLOW_TRACKING_URI} is set, else locally) →
- * train the two-tower recall model → write a serving bundle and answer a few requests through the
- * embedded gateway.
+ * behaviour weights → join the samples point-in-time with those feature views, train a small
+ * multi-task ranker (ESMM over DeepFM), evaluate on the last day, export ONNX + a Triton
+ * repository, record the run (MLflow when {@code MLFLOW_TRACKING_URI} is set, else the local
+ * journal) → train the two-tower recall model → publish yesterday's ranker in a serving bundle →
+ * answer a few requests through the embedded gateway → canary the new ranker with the simulated
+ * users as traffic → move the registry's {@code champion} to it if the canary promoted it. Ends
+ * with a summary ({@link SummaryText}: wall time per stage, AUCs against the Bayes optimum, recall
+ * against popularity, the canary's step table and decision) and {@code report.html} ({@link
+ * HtmlReport}) in {@code --out}.
  *
- * <p>Size: one command that strings the lifecycle's stages together and prints their summary; about
- * a third is the summary's layout ({@code printSummary}). The stages themselves live in their
- * modules; the natural seam is the summary printer, left here because it reads the outcomes of
- * every stage and has no other user.
+ * <p>Size: one command that strings the lifecycle's stages together; the summary's values are
+ * gathered in {@link DemoFacts} and laid out in {@code io.liverec.cli.report}.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run the whole lifecycle embedded on simulated data and print a summary.")
+    description =
+        "Run the whole lifecycle embedded on simulated data; print a summary and write"
+            + " report.html.")
 final class DemoCommand implements Callable<Integer> {
   /** File that marks a directory as the demo's own output, which a later demo may replace. */
   static final String MARKER = ".liverec-demo";
@@ -96,13 +105,125 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream log = System.err;
-    long t0 = System.nanoTime();
+    StageClock clock = new StageClock();
     if (quick) {
       users = Math.min(users, 600);
       rooms = Math.min(rooms, 120);
     }
     Path events = out.resolve("events");
     Path runDir = out.resolve("runs").resolve("demo-ranker");
+    prepareOut();
+
+    // 1. Simulate
+    SimulatorConfig cfg = new SimulatorConfig();
+    cfg.users = users;
+    cfg.rooms = rooms;
+    cfg.days = days;
+    cfg.seed = seed;
+    long expected = Math.round(users * cfg.requestsPerUserPerDay * days * 7.6);
+    log.println("[1/7] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
+    SimulationReport sim;
+    try (ProgressBar pb = bar("simulate", expected, " imp")) {
+      sim = new Simulator(cfg).run(events, pb::stepBy);
+      pb.maxHint(sim.impressions());
+    }
+    clock.lap("simulate");
+
+    // 2. Sample (the TrainingRun's data spec drives the sampler and the trainer alike)
+    TrainingRun run = demoRun(events);
+    log.println("[2/7] sampling (" + run.getSpec().data.sampling.strategy + ")");
+    SamplingReport sampling =
+        new DuckDbSampler()
+            .sample(
+                events,
+                events.resolve("samples"),
+                SamplingOptions.from(run.getSpec().data),
+                d -> log.println("      day " + d));
+    writeYaml(out.resolve("trainingrun.yaml"), run);
+    clock.lap("sample (Skip-Above)");
+
+    // 3. Features, train, evaluate, export, track
+    String tracking = RunTracker.trackingUriFromEnvironment();
+    String model = RankingTrainer.describeModel(run.getSpec().model);
+    log.println(
+        "[3/7] training "
+            + model
+            + (tracking == null ? " (records kept locally)" : " (tracking in " + tracking + ")"));
+    Trainers trainers =
+        Trainers.defaults()
+            .with(new RankingTrainer(RankingTrainer.Options.defaults().withProgress(log)));
+    Retry retry = new Retry(3, Duration.ofMillis(500));
+    TrackedTrainer.Outcome o =
+        new TrackedTrainer(trainers.forRun(run), tracking, retry, repoRoot()).run(run, runDir);
+    clock.lap("features + train ranker, track");
+
+    // 4. Recall: the two-tower on the same log, against the popularity anchor
+    log.println("[4/7] training the two-tower recall model (in-batch softmax, logQ)");
+    TrainingRun recallRun = recallRun(events);
+    TrackedTrainer.Outcome recall =
+        new TrackedTrainer(trainers.forRun(recallRun), tracking, retry, repoRoot())
+            .run(recallRun, out.resolve("runs").resolve("demo-recall"));
+    clock.lap("train two-tower, track");
+
+    // 5. Publish: the version in service is "yesterday's" ranker (one epoch, kept locally); the
+    // new one must earn its place in a canary.
+    log.println("[5/7] publishing yesterday's ranker and the user tower as a serving bundle");
+    TrainingRun previous = demoRun(events);
+    // same name, so both versions are versions of one served model
+    previous.getMetadata().setName("demo-ranker");
+    previous.getSpec().training.epochs = 1;
+    // yesterday's model is not registered again today: `liverec sync` must not make it the newest
+    // version (and challenger) of the registered ranker
+    previous.getSpec().tracking.registeredModel = null;
+    Path previousDir = out.resolve("runs").resolve("demo-ranker-previous");
+    new TrackedTrainer(trainers.forRun(previous), null, retry, repoRoot())
+        .run(previous, previousDir);
+    Path serving =
+        ServingBundle.write(out.resolve("serving"), previousDir, recall.output().runDir(), events);
+    clock.lap("publish yesterday's ranker");
+
+    // 6. Serve: the gateway embedded on both models, a few requests
+    log.println("[6/7] serving through the embedded gateway");
+    DemoRequests.print(serving, System.out);
+    clock.lap("serve (gateway requests)");
+
+    // 7. Canary: the new ranker as the next version, the simulated users as traffic; then the
+    // registry's champion follows the decision
+    log.println("[7/7] canary of the new ranker with the simulated users as traffic");
+    CanarySimCommand.Result c = canary(serving, events, runDir).run(discard());
+    clock.lap("canary (simulated users)");
+    String champion = champion(c.result().status().phase, o, tracking, retry);
+    clock.lap("register champion");
+
+    DemoRun summary =
+        new DemoRun(
+            String.format(
+                Locale.ROOT,
+                "%,d users x %,d rooms x %d days, seed %d%s",
+                users,
+                rooms,
+                days,
+                seed,
+                quick ? " (--quick)" : ""),
+            clock.stages(),
+            DemoFacts.details(sim, sampling, o, model, recall, tracking, out, events),
+            DemoFacts.tasks(o),
+            DemoFacts.recall(recall.metrics()),
+            CanaryFacts.of(c.spec(), c.result()),
+            champion);
+    Path report = HtmlReport.write(summary, out.resolve(HtmlReport.FILE));
+    SummaryText.print(summary, System.out);
+    System.out.println("Report     " + report.toAbsolutePath());
+    System.out.printf(
+        Locale.ROOT,
+        "Done in %.0f s: the new ranker was %s.%n",
+        summary.totalSeconds(),
+        c.result().status().phase);
+    return 0;
+  }
+
+  /** Empties {@code --out} if it is an earlier demo's output (or empty); refuses anything else. */
+  private void prepareOut() throws java.io.IOException {
     if (Files.exists(out)) {
       boolean empty;
       try (var entries = Files.list(out)) {
@@ -121,97 +242,58 @@ final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(out);
     Files.writeString(
         out.resolve(MARKER), "written by `liverec demo`; the next demo replaces this\n");
+  }
 
-    // 1. Simulate
-    SimulatorConfig cfg = new SimulatorConfig();
-    cfg.users = users;
-    cfg.rooms = rooms;
-    cfg.days = days;
-    cfg.seed = seed;
-    long expected = Math.round(users * cfg.requestsPerUserPerDay * days * 7.6);
-    log.println("[1/5] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
-    SimulationReport sim;
-    try (ProgressBar pb = bar("simulate", expected, " imp")) {
-      sim = new Simulator(cfg).run(events, pb::stepBy);
-      pb.maxHint(sim.impressions());
-    }
-
-    // 2. Sample (the TrainingRun's data spec drives the sampler and the trainer alike)
-    TrainingRun run = demoRun(events);
-    log.println("[2/5] sampling (" + run.getSpec().data.sampling.strategy + ")");
-    SamplingReport sampling =
-        new DuckDbSampler()
-            .sample(
-                events,
-                events.resolve("samples"),
-                SamplingOptions.from(run.getSpec().data),
-                d -> log.println("      day " + d));
-    writeYaml(out.resolve("trainingrun.yaml"), run);
-
-    // 3. Train, evaluate, export, track
-    String tracking = RunTracker.trackingUriFromEnvironment();
-    log.println(
-        "[3/5] training "
-            + RankingTrainer.describeModel(run.getSpec().model)
-            + (tracking == null ? " (records kept locally)" : " (tracking in " + tracking + ")"));
-    Trainers trainers =
-        Trainers.defaults()
-            .with(new RankingTrainer(RankingTrainer.Options.defaults().withProgress(log)));
-    Retry retry = new Retry(3, Duration.ofMillis(500));
-    TrackedTrainer.Outcome o =
-        new TrackedTrainer(trainers.forRun(run), tracking, retry, repoRoot()).run(run, runDir);
-
-    // 4. Recall: the two-tower on the same log, against the popularity anchor
-    log.println("[4/5] training the two-tower recall model (in-batch softmax, logQ)");
-    TrainingRun recallRun = recallRun(events);
-    TrackedTrainer.Outcome recall =
-        new TrackedTrainer(trainers.forRun(recallRun), tracking, retry, repoRoot())
-            .run(recallRun, out.resolve("runs").resolve("demo-recall"));
-
-    printSummary(
-        sim,
-        sampling,
-        o,
-        RankingTrainer.describeModel(run.getSpec().model),
-        runDir,
-        events,
-        tracking,
-        (System.nanoTime() - t0) / 1e9,
-        recall);
-
-    // 5. Serve: the gateway embedded on both models, a few requests. The version in service is
-    // "yesterday's" ranker (one epoch, kept locally); the new one must earn its place in a canary.
-    log.println("[5/6] serving yesterday's ranker and the user tower through the gateway");
-    TrainingRun previous = demoRun(events);
-    // same name, so both versions are versions of one served model
-    previous.getMetadata().setName("demo-ranker");
-    previous.getSpec().training.epochs = 1;
-    Path previousDir = out.resolve("runs").resolve("demo-ranker-previous");
-    new TrackedTrainer(trainers.forRun(previous), null, retry, repoRoot())
-        .run(previous, previousDir);
-    Path serving =
-        ServingBundle.write(out.resolve("serving"), previousDir, recall.output().runDir(), events);
-    DemoRequests.print(serving, System.out);
-
-    // 6. Canary: the new ranker as the next version, the simulated users as traffic
-    log.println("[6/6] canary of the new ranker with the simulated users as traffic");
+  private CanarySimCommand canary(Path serving, Path events, Path candidate) {
     CanarySimCommand canary = new CanarySimCommand();
     canary.bundle = serving;
     canary.events = events;
     canary.scenario = CanarySimCommand.Scenario.candidate;
-    canary.candidate = runDir;
+    canary.candidate = candidate;
     canary.rpm = 600;
     canary.tau = quick ? 0.04 : 0.02;
     canary.seed = seed;
     canary.timeout = "6h";
     canary.latencyMs = 0;
-    CanarySimCommand.Result c = canary.run(System.out);
-    System.out.printf(
-        Locale.ROOT,
-        "Done in %.0f s: the new ranker was %s.%n",
-        (System.nanoTime() - t0) / 1e9,
-        c.result().status().phase);
-    return 0;
+    return canary;
+  }
+
+  /**
+   * Moves the registry's {@code champion} to the new ranker's version when its canary promoted it:
+   * the request goes into the run's journal and, with MLflow configured, is replayed at once (else
+   * by {@code liverec sync}). A rollback leaves the champion where it was.
+   */
+  private String champion(
+      String phase, TrackedTrainer.Outcome ranker, String tracking, Retry retry) {
+    String registered = ranker.registeredModel();
+    if (!Rollout.PROMOTED.equals(phase)) {
+      return "unchanged: the canary ended " + phase + ", so the champion stays where it was";
+    }
+    if (registered == null) {
+      return "not moved: the new ranker failed its gates, so it has no version to promote";
+    }
+    RunTracker.Result r =
+        RunTracker.requestAlias(
+            ranker.output().runDir(), tracking, retry, RegistryAliases.CHAMPION);
+    if (tracking == null) {
+      return "requested for the promoted "
+          + registered
+          + " in its journal ("
+          + ranker.output().runDir().resolve(RunJournal.DIR)
+          + "); `bin/liverec sync --runs "
+          + out
+          + "` with MLFLOW_TRACKING_URI set registers the version and moves champion to it";
+    }
+    if (r.synced()) {
+      return registered + " v" + r.modelVersion() + " is now the champion (" + tracking + ")";
+    }
+    return "MLflow unreachable ("
+        + r.error()
+        + "); the request waits in the journal for `bin/liverec sync`";
+  }
+
+  private static PrintStream discard() {
+    return new PrintStream(java.io.OutputStream.nullOutputStream());
   }
 
   private TrainingRun demoRun(Path events) {
@@ -250,125 +332,6 @@ final class DemoCommand implements Callable<Integer> {
     spec.gates = new ArrayList<>();
     run.setSpec(spec);
     return run;
-  }
-
-  private static RankingEvaluation ranking(TrackedTrainer.Outcome o) {
-    return o.output().details(RankingEvaluation.class).orElseThrow();
-  }
-
-  private void printSummary(
-      SimulationReport sim,
-      SamplingReport sampling,
-      TrackedTrainer.Outcome o,
-      String model,
-      Path runDir,
-      Path events,
-      String tracking,
-      double seconds,
-      TrackedTrainer.Outcome recall) {
-    PrintStream p = System.out;
-    p.println();
-    p.println("== LiveRec demo summary ==");
-    p.printf(
-        Locale.ROOT,
-        "Events     %,d requests, %,d impressions, CTR %.2f%% (pos 1: %.2f%%, pos %d: %.2f%%),"
-            + " conversion|click %.1f%%, gifts/impression %.3f%%%n",
-        sim.requests(),
-        sim.impressions(),
-        100 * sim.ctr(),
-        100 * sim.byPosition().get(0).ctr(),
-        sim.byPosition().size(),
-        100 * sim.byPosition().get(sim.byPosition().size() - 1).ctr(),
-        100 * sim.conversionGivenClick(),
-        100 * sim.giftRatePerImpression());
-    p.printf(
-        Locale.ROOT,
-        "Sampling   %s: kept %,d of %,d valid impressions; positives %s; quarantined %,d%n",
-        sampling.strategy(),
-        sampling.kept(),
-        sampling.impressionsValid(),
-        sampling.positives(),
-        sampling.quarantinedTotal());
-    p.println("Ranker     " + model + ", best epoch " + ranking(o).bestEpoch());
-    p.println("           holdout (last day)      AUC    GAUC  logloss  Bayes-optimal AUC");
-    for (TaskMetrics m : ranking(o).holdout()) {
-      p.printf(
-          Locale.ROOT,
-          "           %-22s %6.4f  %6.4f  %7.4f  %6.4f%n",
-          m.task(),
-          m.auc(),
-          m.gauc(),
-          m.logLoss(),
-          m.bayesAuc());
-    }
-    p.println(
-        "Gates      "
-            + (o.gatesPassed() ? "passed" : "FAILED: " + String.join("; ", o.gateFailures())));
-    if (tracking == null) {
-      p.println(
-          "Tracking   kept locally in "
-              + runDir.resolve("tracking")
-              + "; set MLFLOW_TRACKING_URI and run `bin/liverec sync --runs "
-              + out
-              + "` to upload");
-    } else if (o.tracking().synced()) {
-      p.println(
-          "Tracking   MLflow run "
-              + o.tracking().mlflowRunId()
-              + (o.tracking().modelVersion() == null
-                  ? ""
-                  : ", registered "
-                      + o.registeredModel()
-                      + " v"
-                      + o.tracking().modelVersion()
-                      + " (alias challenger)"));
-    } else {
-      p.println(
-          "Tracking   MLflow unreachable ("
-              + o.tracking().error()
-              + "); kept locally, upload later with `bin/liverec sync`");
-    }
-    Map<String, Double> r = recall.metrics();
-    p.printf(
-        Locale.ROOT,
-        "Recall     two-tower vs popularity on the last day: recall@100 %.3f vs %.3f,"
-            + " catalogue coverage@100 %.2f vs %.2f, cold-room recall@100 %.3f vs %.3f%n",
-        r.getOrDefault("recall@100", Double.NaN),
-        r.getOrDefault("popular.recall@100", Double.NaN),
-        r.getOrDefault("coverage@100", Double.NaN),
-        r.getOrDefault("popular.coverage@100", Double.NaN),
-        r.getOrDefault("coldRecall@100", Double.NaN),
-        r.getOrDefault("popular.coldRecall@100", Double.NaN));
-    p.println(
-        "           (popularity wins recall on this simulator: its logging policy is"
-            + " popularity-driven; see docs/RECALL.md)");
-    if (tracking != null) {
-      p.println(
-          recall.tracking().synced()
-              ? "           recall run in MLflow: "
-                  + recall.tracking().mlflowRunId()
-                  + (recall.tracking().modelVersion() == null
-                      ? ""
-                      : ", registered "
-                          + recall.registeredModel()
-                          + " v"
-                          + recall.tracking().modelVersion())
-              : "           recall run kept locally (" + recall.tracking().error() + ")");
-    }
-    p.println("Outputs    event log       " + events.toAbsolutePath());
-    p.println("           samples         " + events.resolve("samples").toAbsolutePath());
-    p.println("           run directory   " + runDir.toAbsolutePath());
-    ranking(o)
-        .artifacts()
-        .forEach(
-            (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));
-    p.println("           TrainingRun     " + out.resolve("trainingrun.yaml").toAbsolutePath());
-    p.println("           recall run      " + recall.output().runDir().toAbsolutePath());
-    recall
-        .artifacts()
-        .forEach(
-            (k, v) -> p.printf(Locale.ROOT, "             %-12s  %s%n", k, v.toAbsolutePath()));
-    p.printf(Locale.ROOT, "Offline stages done in %.0f s.%n", seconds);
   }
 
   private static ProgressBar bar(String task, long max, String unit) {

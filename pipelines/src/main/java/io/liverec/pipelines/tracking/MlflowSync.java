@@ -1,7 +1,9 @@
 package io.liverec.pipelines.tracking;
 
+import io.liverec.api.run.RegistryAliases;
 import io.liverec.registry.MetricPoint;
 import io.liverec.registry.MlflowGateway;
+import io.liverec.registry.MlflowRegistryAliases;
 import io.liverec.registry.Retry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,7 +22,8 @@ import org.mlflow.api.proto.Service.RunInfo;
  *   <li>params and tags are set to the same values; metric points carry their original timestamps,
  *       and the server keeps one row per identical point;
  *   <li>artifacts are uploaded to the same paths (overwrite);
- *   <li>a model version is looked up by run id before one is created.
+ *   <li>a model version is looked up by run id before one is created;
+ *   <li>aliases the journal requests (e.g. {@code champion}) are set to the same version.
  * </ul>
  */
 public final class MlflowSync {
@@ -85,6 +88,9 @@ public final class MlflowSync {
       if (finished && r.registeredModel != null && version == null) {
         version = register(journal, runId);
       }
+      if (version != null) {
+        applyAliases(r, version);
+      }
       String v = version;
       journal.updateSync(
           s -> {
@@ -129,6 +135,20 @@ public final class MlflowSync {
     journal.updateSync(s -> s.modelVersion = version);
     mlflow.setAlias(r.registeredModel, CHALLENGER, version);
     return version;
+  }
+
+  /**
+   * Gives the version the aliases the journal asks for; {@code champion} moves the way a rollout
+   * moves it (the previous holder is remembered for a rollback). Idempotent.
+   */
+  private void applyAliases(RunJournal.Record r, String version) {
+    for (String alias : r.aliases) {
+      if (RegistryAliases.CHAMPION.equals(alias)) {
+        new MlflowRegistryAliases(mlflow).promoted(r.registeredModel, Integer.parseInt(version));
+      } else {
+        mlflow.setAlias(r.registeredModel, alias, version);
+      }
+    }
   }
 
   /** Syncs every incomplete journal under {@code root}; returns outcomes by run directory. */

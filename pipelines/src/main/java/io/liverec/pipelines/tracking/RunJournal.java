@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * was down is never lost and is uploaded exactly once later.
  *
  * <p>Layout under {@code <runDir>/tracking/}: {@code run.json} (identity, params, tags, artifact
- * list, registration request, sync state) and {@code metrics.jsonl} (one metric point a line, with
- * the timestamp it was recorded at, so a replay sends identical points).
+ * list, registration request and requested aliases, sync state) and {@code metrics.jsonl} (one
+ * metric point a line, with the timestamp it was recorded at, so a replay sends identical points).
  */
 public final class RunJournal {
   public static final String DIR = "tracking";
@@ -166,6 +166,23 @@ public final class RunJournal {
     save();
   }
 
+  /**
+   * Asks for {@code alias} on this run's model version (e.g. {@code champion} once its canary
+   * promoted it). Replayed by {@link MlflowSync} once the version exists, so it works the same when
+   * the version is registered later by {@code liverec sync}.
+   */
+  public synchronized void requestAlias(String alias) {
+    if (record.registeredModel == null) {
+      throw new IllegalStateException(
+          "run " + record.runName + " requested no registration; no version can take " + alias);
+    }
+    if (!record.aliases.contains(alias)) {
+      record.aliases.add(alias);
+    }
+    record.sync.complete = false;
+    save();
+  }
+
   public synchronized void finish(String status) {
     record.status = status;
     record.endTime = System.currentTimeMillis();
@@ -215,6 +232,9 @@ public final class RunJournal {
 
     /** Artifact directory holding the model (the version's source). */
     public String modelArtifactDir;
+
+    /** Aliases the version should take beyond {@code challenger} (see {@link #requestAlias}). */
+    public List<String> aliases = new ArrayList<>();
 
     public SyncState sync = new SyncState();
   }

@@ -110,6 +110,26 @@ public final class RunTracker implements AutoCloseable {
     }
   }
 
+  /**
+   * Records in a finished run's journal that its model version takes {@code alias} (the demo's
+   * canary promoted it), then, when a tracking URI is given, replays the journal so the alias moves
+   * in MLflow now. Without one, or when MLflow is down, the request waits in the journal for {@code
+   * liverec sync}. Never throws because MLflow is down.
+   */
+  public static Result requestAlias(Path runDir, String trackingUri, Retry retry, String alias) {
+    RunJournal journal = RunJournal.open(runDir);
+    journal.requestAlias(alias);
+    if (trackingUri == null || trackingUri.isBlank()) {
+      return new Result(false, journal.record().sync.mlflowRunId, null, null);
+    }
+    try (MlflowGateway gateway = new MlflowGateway(trackingUri, retry)) {
+      MlflowSync.Outcome o = new MlflowSync(gateway).sync(journal);
+      return new Result(true, o.runId(), o.modelVersion(), null);
+    } catch (RuntimeException e) {
+      return new Result(false, journal.record().sync.mlflowRunId, null, Retry.rootMessage(e));
+    }
+  }
+
   private void wentOffline(RuntimeException e) {
     live = false;
     lastError = Retry.rootMessage(e);

@@ -94,4 +94,67 @@ class RunTrackerIT {
     assertThat(j.metrics()).hasSize(1);
     assertThat(j.record().sync.complete).isFalse();
   }
+
+  @Test
+  void aChampionRequestedOnALocalRunMovesWhenTheRunIsSyncedAndRemembersThePreviousHolder()
+      throws Exception {
+    String uri = TestEnv.mlflowUri();
+    String model = "it-champion-" + UUID.randomUUID();
+    Retry retry = new Retry(2, Duration.ofMillis(100));
+    // v1 holds champion already (a run tracked live, then asked for the alias at once)
+    Path first = runDir.resolve("first");
+    localRun(first, model);
+    RunTracker.Result v1 = RunTracker.requestAlias(first, uri, retry, "champion");
+    assertThat(v1.synced()).as(String.valueOf(v1.error())).isTrue();
+    assertThat(v1.modelVersion()).isEqualTo("1");
+    assertThat(championOf(uri, model)).isEqualTo("1");
+
+    // v2 trained offline: the request waits in its journal, nothing moves
+    Path second = runDir.resolve("second");
+    localRun(second, model);
+    RunTracker.Result pending = RunTracker.requestAlias(second, null, retry, "champion");
+    assertThat(pending.synced()).isFalse();
+    assertThat(RunJournal.open(second).record().aliases).containsExactly("champion");
+    assertThat(championOf(uri, model)).isEqualTo("1");
+
+    // `liverec sync` replays it: registered as v2, champion moves, v1 is remembered
+    try (MlflowGateway gw = new MlflowGateway(uri, retry)) {
+      new MlflowSync(gw).syncAll(runDir);
+      new MlflowSync(gw).syncAll(runDir); // a second replay changes nothing
+      assertThat(gw.modelTags(model)).containsEntry("liverec.previous.champion", "1");
+    }
+    assertThat(championOf(uri, model)).isEqualTo("2");
+    assertThat(RunJournal.open(second).record().sync.complete).isTrue();
+  }
+
+  @Test
+  void aRunThatAskedForNoRegistrationCannotTakeAnAlias() {
+    try (RunTracker tracker =
+        RunTracker.start(runDir, null, Retry.DEFAULT, "local", "r", Map.of(), Map.of())) {
+      tracker.finish("FINISHED");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RunTracker.requestAlias(runDir, null, Retry.DEFAULT, "champion"))
+        .hasMessageContaining("no registration");
+  }
+
+  private static void localRun(Path dir, String model) throws Exception {
+    Files.createDirectories(dir);
+    Path onnx = Files.writeString(dir.resolve("model.onnx"), "not really onnx");
+    try (RunTracker tracker =
+        RunTracker.start(
+            dir, null, Retry.DEFAULT, "it-champion", "nightly", Map.of(), Map.of("a", "1"))) {
+      tracker.logMetric("ctr_auc", 0.7, 0);
+      tracker.logArtifact(onnx, "model");
+      tracker.requestRegistration(model, "model");
+      tracker.finish("FINISHED");
+    }
+  }
+
+  private static String championOf(String uri, String model) {
+    return MlflowTestSupport.get(
+            uri, "registered-models/alias?name=" + MlflowTestSupport.enc(model) + "&alias=champion")
+        .at("/model_version/version")
+        .asText();
+  }
 }
