@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * search. Cold rooms are indexed too: their vector comes from content, category and language.
  *
  * <p>Size: one class because it owns the trained model, its features and the room index as one
- * retriever: fit builds all three, and retrieval and the user/day vectors read them. The seam is
+ * retriever: fit builds all three, and retrieval (with the re-visit term, an exact re-score of the
+ * index hits and the recent rooms, about 40 lines) and the user/day vectors read them. The seam is
  * sizing a config from a dataset ({@code configFor}, about 90 lines), which could move to
  * TwoTowerConfig; it stays because tests and two callers use it as {@code
  * TwoTowerRecall.configFor}.
