@@ -324,7 +324,12 @@ final class DemoCommand implements Callable<Integer> {
     TrainingRunSpec spec = new TrainingRunSpec();
     spec.task = io.liverec.api.v1alpha1.Task.RECALL;
     spec.data.events = events.toAbsolutePath().toString();
-    spec.training.epochs = 2;
+    // the recall ablation's two-tower settings (TwoTowerSettings.DEFAULT, docs/ABLATIONS.md): the
+    // TrainingRun defaults (τ 0.05, lr 0.001, 2 layers, 2 epochs) lose to popularity here
+    spec.model.hiddenUnits = new ArrayList<>(List.of(64));
+    spec.model.recall.temperature = 0.2;
+    spec.training.learningRate = 0.003;
+    spec.training.epochs = 10;
     spec.training.batchSize = 512;
     spec.training.seed = seed;
     spec.tracking.experiment = "liverec-demo";

@@ -52,6 +52,7 @@ public final class AblationReport {
   /** Metrics compared pairwise (same seed, same split) in the report's second table. */
   static final List<String> PAIRED_METRICS =
       List.of(
+          "recall@20",
           "recall@100",
           "ndcg@100",
           "coverage@100",
@@ -91,6 +92,52 @@ public final class AblationReport {
         md.append(' ').append(diffs.isEmpty() ? "–" : MeanCi.of(diffs).format()).append(" |");
       }
       md.append('\n');
+    }
+    return md.toString();
+  }
+
+  /** The collaborative and popularity baselines the two-tower is held against (issue 20). */
+  static final List<String> BASELINES = List.of("popular", "i2i", "item-knn", "mf-bpr");
+
+  /** Cut-offs of the ratio to the best baseline. */
+  static final List<String> RATIO_METRICS = List.of("recall@20", "recall@100");
+
+  /**
+   * Per seed, {@code two-tower} divided by the best of the {@link #BASELINES} run on that seed (the
+   * best may differ between seeds), mean ± 95% CI over seeds, and which baseline was best; empty
+   * without {@code two-tower} or a baseline.
+   */
+  String ratioSection(List<String> methods) {
+    List<String> base = BASELINES.stream().filter(methods::contains).toList();
+    if (!methods.contains("two-tower") || base.isEmpty() || bySeed.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder();
+    md.append("\n## `two-tower` ÷ the best baseline (").append(String.join(", ", base));
+    md.append("), per seed\n\n| metric | ratio | best baseline per seed |\n|---|---|---|\n");
+    for (String metric : RATIO_METRICS) {
+      List<Double> ratios = new ArrayList<>();
+      List<String> best = new ArrayList<>();
+      for (List<RecallEvaluator.MethodResult> results : bySeed.values()) {
+        Double tt = value(results, "two-tower", metric);
+        String arg = null;
+        double max = Double.NEGATIVE_INFINITY;
+        for (String b : base) {
+          Double v = value(results, b, metric);
+          if (v != null && v > max) {
+            max = v;
+            arg = b;
+          }
+        }
+        if (tt != null && arg != null && max > 0) {
+          ratios.add(tt / max);
+          best.add(arg);
+        }
+      }
+      if (!ratios.isEmpty()) {
+        md.append("| ").append(metric).append(" | ").append(MeanCi.of(ratios).format());
+        md.append(" | ").append(String.join(", ", best)).append(" |\n");
+      }
     }
     return md.toString();
   }
@@ -162,6 +209,7 @@ public final class AblationReport {
       md.append('\n');
     }
     md.append(pairedSection(methods));
+    md.append(ratioSection(methods));
     md.append(perSeedSection(methods));
     md.append("\n## Data per seed\n\n");
     datasetBySeed.forEach(

@@ -65,7 +65,13 @@ public final class RecallEvaluator {
       return v.index().describe();
     }
     if (r instanceof io.liverec.pipelines.recall.twotower.TwoTowerRecall t) {
-      return t.model().config() + "; " + t.index().describe() + "; epoch loss " + t.epochLoss();
+      return t.model().config()
+          + "; re-visit beta "
+          + t.revisitBonus()
+          + "; "
+          + t.index().describe()
+          + "; epoch loss "
+          + t.epochLoss();
     }
     return r.name();
   }

@@ -25,7 +25,8 @@ public enum RecallMethod {
   TWO_TOWER_NO_MULTIMODAL("two-tower-nomm"),
   TWO_TOWER_CONTENT_MLP("two-tower-mlpmm"),
   TWO_TOWER_MIXED("two-tower-mixed"),
-  TWO_TOWER_NO_PRIOR("two-tower-noprior");
+  TWO_TOWER_NO_PRIOR("two-tower-noprior"),
+  TWO_TOWER_REVISIT("two-tower-revisit");
 
   private final String id;
 
@@ -48,12 +49,14 @@ public enum RecallMethod {
       case MF_BPR -> Bpr.fit(train, Bpr.DEFAULT.withSeed(seed));
       case VECTOR_I2I ->
           VectorI2I.fit(train, s.item2vec().withSeed(seed), s.index(), s.indexParams());
-      case TWO_TOWER -> twoTower(train, s, seed, true, true, 0, prior, false);
-      case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false, 0, prior, false);
-      case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true, 0, prior, false);
-      case TWO_TOWER_CONTENT_MLP -> twoTower(train, s, seed, true, true, 0, prior, true);
-      case TWO_TOWER_MIXED -> twoTower(train, s, seed, true, true, MIXED_NEGATIVES, prior, false);
-      case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false, false);
+      case TWO_TOWER -> twoTower(train, s, seed, true, true, 0, prior, false, false);
+      case TWO_TOWER_NO_LOGQ -> twoTower(train, s, seed, true, false, 0, prior, false, false);
+      case TWO_TOWER_NO_MULTIMODAL -> twoTower(train, s, seed, false, true, 0, prior, false, false);
+      case TWO_TOWER_CONTENT_MLP -> twoTower(train, s, seed, true, true, 0, prior, true, false);
+      case TWO_TOWER_MIXED ->
+          twoTower(train, s, seed, true, true, MIXED_NEGATIVES, prior, false, false);
+      case TWO_TOWER_NO_PRIOR -> twoTower(train, s, seed, true, true, 0, false, false, false);
+      case TWO_TOWER_REVISIT -> twoTower(train, s, seed, true, true, 0, prior, false, true);
     };
   }
 
@@ -68,7 +71,8 @@ public enum RecallMethod {
       boolean logQ,
       int mixedNegatives,
       boolean roomPrior,
-      boolean contentThroughMlp) {
+      boolean contentThroughMlp,
+      boolean revisit) {
     TwoTowerSettings t = s.twoTower();
     return TwoTowerRecall.fit(
         id,
@@ -86,7 +90,8 @@ public enum RecallMethod {
                 seed)
             .withTraining(t.learningRate(), t.batchSize())
             .withMixedNegatives(mixedNegatives)
-            .withRoomPrior(roomPrior),
+            .withRoomPrior(roomPrior)
+            .withRevisit(revisit),
         s.index(),
         s.indexParams());
   }

@@ -17,6 +17,7 @@ import io.liverec.pipelines.recall.eval.AblationSettings;
 import io.liverec.pipelines.recall.index.IndexKind;
 import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.pipelines.recall.metrics.RecallSummary;
+import io.liverec.pipelines.recall.twotower.PriorVectors;
 import io.liverec.pipelines.recall.twotower.TowerBatch;
 import io.liverec.pipelines.recall.twotower.TwoTowerConfig;
 import io.liverec.pipelines.recall.twotower.TwoTowerFeatures;
@@ -96,7 +97,8 @@ public final class RecallTrainer implements Trainer {
     int mixed = r.mixedNegatives == null ? 0 : r.mixedNegatives;
     TwoTowerConfig config =
         base.withTraining(spec.training.learningRate, spec.training.batchSize)
-            .withMixedNegatives(mixed);
+            .withMixedNegatives(mixed)
+            .withRoomPrior(true);
     IndexParams params = IndexParams.DEFAULT;
     IndexKind kind = IndexKind.LUCENE_HNSW;
     Map<String, Path> artifacts = new LinkedHashMap<>();
@@ -217,6 +219,11 @@ public final class RecallTrainer implements Trainer {
     }
     float[][] tf =
         model.model().userVectors(new TowerBatch(userSparse, seq, null, null, null, null));
+    if (model.model().config().roomPrior()) {
+      for (int u = 0; u < n; u++) {
+        tf[u] = PriorVectors.query(tf[u]);
+      }
+    }
     Map<String, Object> inputs = new LinkedHashMap<>();
     inputs.put("user_sparse", userSparse);
     inputs.put("seq", seq);

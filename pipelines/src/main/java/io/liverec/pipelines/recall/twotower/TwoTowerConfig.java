@@ -29,6 +29,11 @@ import java.util.List;
  * @param roomPrior add a scalar room prior b_r from the room tower's hidden layer to each logit (s
  *     = ⟨u, r⟩ / τ + b_r): popularity gets its own term instead of a direction of the unit vectors
  *     (see {@link PriorVectors} for serving)
+ * @param revisit add a learned re-visit term β·[r in the user's recent rooms] to each logit (s =
+ *     ⟨u, r⟩ / τ + b_r + β·v_ur): a room the user clicked before is far likelier to be clicked
+ *     again than its vector product says (the mean-pooled sequence cannot single out one of 20
+ *     rooms); served as an exact re-score of the index's hits merged with the user's live recent
+ *     rooms ({@link TwoTowerRecall#retrieve})
  * @param mixedNegatives rooms drawn uniformly from the catalogue per batch and added to every row's
  *     negatives (mixed negative sampling, Yang et al. 2020); 0 = in-batch only
  * @param learningRate Adam step
@@ -52,6 +57,7 @@ public record TwoTowerConfig(
     double temperature,
     boolean logQ,
     boolean roomPrior,
+    boolean revisit,
     int mixedNegatives,
     double learningRate,
     int batchSize,
@@ -97,14 +103,28 @@ public record TwoTowerConfig(
     return withSampling(on, mixedNegatives, learningRate, batchSize);
   }
 
+  /** The same config with the re-visit term switched on or off. */
+  public TwoTowerConfig withRevisit(boolean on) {
+    return copy(roomPrior, on, mixedNegatives, learningRate, batchSize);
+  }
+
   /** The same config with another optimiser step and batch size. */
   public TwoTowerConfig withTraining(double newLearningRate, int newBatchSize) {
     return withSampling(roomPrior, mixedNegatives, newLearningRate, newBatchSize);
   }
 
-  /** The one copy behind the withers: every component kept but the four the ablations vary. */
   private TwoTowerConfig withSampling(
       boolean newRoomPrior, int newMixedNegatives, double newLearningRate, int newBatchSize) {
+    return copy(newRoomPrior, revisit, newMixedNegatives, newLearningRate, newBatchSize);
+  }
+
+  /** The one copy behind the withers: every component kept but the five the ablations vary. */
+  private TwoTowerConfig copy(
+      boolean newRoomPrior,
+      boolean newRevisit,
+      int newMixedNegatives,
+      double newLearningRate,
+      int newBatchSize) {
     return new TwoTowerConfig(
         numUsers,
         numRooms,
@@ -121,6 +141,7 @@ public record TwoTowerConfig(
         temperature,
         logQ,
         newRoomPrior,
+        newRevisit,
         newMixedNegatives,
         newLearningRate,
         newBatchSize,

@@ -36,6 +36,8 @@ public final class TwoTowerModel implements AutoCloseable {
   private final Placeholder<TFloat32> logQ;
   private final Placeholder<TFloat32> mask;
   private final Placeholder<TFloat32> labels;
+  private final Placeholder<TFloat32> revisit;
+  private final Operand<TFloat32> revisitBeta;
   private final Operand<TFloat32> userVectors;
   private final Operand<TFloat32> roomVectors;
   private final Operand<TFloat32> roomPrior;
@@ -62,7 +64,17 @@ public final class TwoTowerModel implements AutoCloseable {
     var room = TwoTowerNet.roomTowerAndPrior(ops, config, roomSparse, roomDense, multimodal);
     this.roomVectors = TfOps.f(room.vectors());
     this.roomPrior = room.prior() == null ? null : TfOps.f(room.prior());
+    this.revisit =
+        tf.withName("revisit").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)));
+    // β·v_ij (v_ij = 1 when room j is among row i's recent rooms) joins the additive mask term
+    this.revisitBeta =
+        config.revisit()
+            ? TfOps.f(
+                ops.variable("revisit/beta", new long[] {1}, io.liverec.pipelines.nn.Init.ZEROS))
+            : null;
     this.modelVariables = List.copyOf(ops.variables().keySet());
+    Operand<TFloat32> additive =
+        revisitBeta == null ? mask : tf.math.add(mask, tf.math.mul(revisit, revisitBeta));
     this.loss =
         InBatchSoftmax.loss(
             tf,
@@ -70,7 +82,7 @@ public final class TwoTowerModel implements AutoCloseable {
             roomVectors,
             roomPrior,
             logQ,
-            mask,
+            additive,
             labels,
             (float) config.temperature());
     List<Operand<?>> vars = new ArrayList<>();
@@ -110,6 +122,7 @@ public final class TwoTowerModel implements AutoCloseable {
     int m = b.roomRows();
     float[] maskValues = new float[n * m];
     float[] eye = new float[n * m];
+    float[] revisitValues = config.revisit() ? revisitMatrix(b) : new float[0];
     for (int i = 0; i < n; i++) {
       eye[i * m + i] = 1;
       for (int j = 0; j < m; j++) {
@@ -124,11 +137,46 @@ public final class TwoTowerModel implements AutoCloseable {
       c.feed(logQ, TFloat32.vectorOf(logQValues));
       c.feed(mask, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(maskValues)));
       c.feed(labels, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(eye)));
+      if (config.revisit()) {
+        c.feed(revisit, TFloat32.tensorOf(Shape.of(n, m), DataBuffers.of(revisitValues)));
+      }
       c.fetch(loss).target(trainOp);
       try (Result res = c.run()) {
         return ((TFloat32) res.get(0)).getFloat();
       }
     }
+  }
+
+  /**
+   * v_ij = 1 when room row j's room is in row i's recent-room sequence ({@code seq} holds ids + 1),
+   * row-major {@code [B, M]}.
+   */
+  static float[] revisitMatrix(TowerBatch b) {
+    int n = b.size();
+    int m = b.roomRows();
+    float[] v = new float[n * m];
+    for (int i = 0; i < n; i++) {
+      java.util.Set<Long> recent = new java.util.HashSet<>();
+      for (long id : b.seq()[i]) {
+        if (id > 0) {
+          recent.add(id);
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        if (recent.contains(b.rooms()[j] + 1L)) {
+          v[i * m + j] = 1;
+        }
+      }
+    }
+    return v;
+  }
+
+  /** The learned re-visit logit β; 0 when the config has no re-visit term. */
+  public float revisitBonus() {
+    if (revisitBeta == null) {
+      return 0;
+    }
+    return session.values(List.of("revisit/beta")).get("revisit/beta")[0];
   }
 
   /** Unit user vectors for the user side of {@code b}. */

@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * search. Cold rooms are indexed too: their vector comes from content, category and language.
  *
  * <p>Size: one class because it owns the trained model, its features and the room index as one
- * retriever: fit builds all three, and retrieval and the user/day vectors read them. The seam is
+ * retriever: fit builds all three, and retrieval (with the re-visit term, an exact re-score of the
+ * index hits and the recent rooms, about 40 lines) and the user/day vectors read them. The seam is
  * sizing a config from a dataset ({@code configFor}, about 90 lines), which could move to
  * TwoTowerConfig; it stays because tests and two callers use it as {@code
  * TwoTowerRecall.configFor}.
@@ -39,6 +40,13 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
   private final List<Double> epochLoss;
   private final String name;
   private final float[][] roomVectors;
+  private final Scores scores;
+
+  /**
+   * What the exact re-score of {@link #retrieve} needs when the model has a re-visit term: unit
+   * room vectors, room priors (zeros without a prior) and the learned β.
+   */
+  private record Scores(float[][] unitRooms, float[] prior, float beta) {}
 
   private TwoTowerRecall(
       String name,
@@ -46,8 +54,10 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
       TwoTowerFeatures features,
       VectorIndex index,
       List<Double> epochLoss,
-      float[][] roomVectors) {
+      float[][] roomVectors,
+      Scores scores) {
     this.roomVectors = roomVectors;
+    this.scores = scores;
     this.name = name;
     this.model = model;
     this.features = features;
@@ -135,6 +145,7 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
         outputDim,
         temperature,
         logQ,
+        false,
         false,
         0,
         0.003,
@@ -238,12 +249,13 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
       ids[r] = r;
     }
     TowerBatch all = new TowerBatch(null, null, rs, rd, mm, ids);
-    float[][] roomVectors = model.roomVectors(all);
-    if (config.roomPrior()) {
-      roomVectors = PriorVectors.rooms(roomVectors, model.roomPrior(all), config.temperature());
-    }
+    float[][] unit = model.roomVectors(all);
+    float[] prior = model.roomPrior(all);
+    float[][] roomVectors =
+        config.roomPrior() ? PriorVectors.rooms(unit, prior, config.temperature()) : unit;
     VectorIndex index = kind.build(roomVectors, ids, params);
-    return new TwoTowerRecall(name, model, f, index, epochLoss, roomVectors);
+    Scores scores = config.revisit() ? new Scores(unit, prior, model.revisitBonus()) : null;
+    return new TwoTowerRecall(name, model, f, index, epochLoss, roomVectors, scores);
   }
 
   /** Mean training loss per epoch. */
@@ -317,12 +329,51 @@ public final class TwoTowerRecall implements Retriever, AutoCloseable {
     return out;
   }
 
+  /** The learned re-visit logit β (0 without the re-visit term). */
+  public float revisitBonus() {
+    return scores == null ? 0 : scores.beta();
+  }
+
+  /**
+   * The top {@code k} live rooms for a whole-day request. With the re-visit term the score is ⟨u,
+   * r⟩/τ + b_r + β·[r recent]: the index returns the top k by the first two terms (the order of its
+   * scores), the user's live recent rooms join them, every candidate is scored exactly and the best
+   * k kept — exact, because a room outside both sets cannot outscore the index's k-th hit.
+   */
   @Override
   public int[] retrieve(int user, int[] recentRooms, LiveRooms live, int k) {
-    float[] u = dayVector(user, recentRooms);
-    u = model.config().roomPrior() ? PriorVectors.query(u) : Vectors.normalized(u);
+    float[] day = dayVector(user, recentRooms);
+    float[] u = model.config().roomPrior() ? PriorVectors.query(day) : Vectors.normalized(day);
     Neighbors nb = index.search(u, k, live::isLive);
-    return nb.ids();
+    if (scores == null || recentRooms.length == 0) {
+      return nb.ids();
+    }
+    java.util.Set<Integer> recent = new java.util.HashSet<>();
+    for (int r : recentRooms) {
+      if (r >= 0 && r < scores.unitRooms().length && live.isLive(r)) {
+        recent.add(r);
+      }
+    }
+    java.util.Map<Integer, Double> cand = new java.util.HashMap<>();
+    double invTau = 1.0 / model.config().temperature();
+    java.util.function.IntConsumer score =
+        r -> {
+          double dot = 0;
+          float[] v = scores.unitRooms()[r];
+          for (int d = 0; d < v.length; d++) {
+            dot += (double) day[d] * v[d];
+          }
+          cand.put(r, dot * invTau + scores.prior()[r] + (recent.contains(r) ? scores.beta() : 0));
+        };
+    for (int r : nb.ids()) {
+      score.accept(r);
+    }
+    for (int r : recent) {
+      if (!cand.containsKey(r)) {
+        score.accept(r);
+      }
+    }
+    return io.liverec.pipelines.recall.TopK.of(cand, k);
   }
 
   @Override

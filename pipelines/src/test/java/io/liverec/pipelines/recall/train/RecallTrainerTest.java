@@ -37,7 +37,7 @@ class RecallTrainerTest {
   }
 
   @Test
-  void trainsOnASimulatedLogAndWritesTheServingArtifacts() {
+  void trainsOnASimulatedLogAndWritesTheServingArtifacts() throws Exception {
     Path log = dir.resolve("log");
     Simulations.small(log, 5);
     TrainerOutput r = new RecallTrainer().train(run(log, Task.RECALL), dir.resolve("run"));
@@ -52,6 +52,18 @@ class RecallTrainerTest {
     assertThat(r.metrics().get(io.liverec.pipelines.tracking.Gates.PARITY_METRIC))
         .isNotNull()
         .isBetween(0.0, 1e-5);
+    // the user tower's output is searched against room_vectors.json: with the room prior both are
+    // the PriorVectors form, two wider than the tower
+    int roomDim =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(r.artifacts().get("room_vectors").toFile())
+            .get("dim")
+            .asInt();
+    var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+    try (var s = env.createSession(Files.readAllBytes(r.artifacts().get("user_tower")))) {
+      var info = (ai.onnxruntime.TensorInfo) s.getOutputInfo().get("user_vector").getInfo();
+      assertThat(info.getShape()[1]).isEqualTo(roomDim);
+    }
   }
 
   @Test
