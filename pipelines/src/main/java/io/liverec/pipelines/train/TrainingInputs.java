@@ -1,11 +1,13 @@
 package io.liverec.pipelines.train;
 
+import io.liverec.api.v1alpha1.DataSpec;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.featurestore.offline.PointInTimeSql;
 import io.liverec.pipelines.events.EventSchema;
 import io.liverec.pipelines.features.ColumnSpec;
 import io.liverec.pipelines.features.FeatureColumn;
+import io.liverec.pipelines.featureviews.TrainingFeatureEngines;
 import io.liverec.pipelines.featureviews.TrainingFeatureJoin;
 import io.liverec.pipelines.featureviews.TrainingFeatureViews;
 import io.liverec.pipelines.sampling.DuckDbSampler;
@@ -114,9 +116,18 @@ public record TrainingInputs(Path samples, ColumnSpec columns, List<PointInTimeS
     }
     Path joined = layout.featureSamples();
     if (!Files.isDirectory(joined)) {
-      long rows = TrainingFeatureJoin.join(samples, views, joined);
+      long rows = TrainingFeatureEngines.join(spec.data.engine, samples, views, joined);
       if (options.progress() != null) {
-        options.progress().println("joined " + rows + " samples point-in-time with " + names);
+        options
+            .progress()
+            .println(
+                "joined "
+                    + (rows < 0 ? "the" : rows)
+                    + " samples point-in-time with "
+                    + names
+                    + " ("
+                    + (spec.data.engine == null ? DataSpec.Engine.DUCKDB : spec.data.engine)
+                    + ")");
       }
     }
     if (options.columns() == null) {
