@@ -23,11 +23,12 @@ import java.util.List;
  * The rows a ranking run trains on and the columns it reads: given samples, a sample directory
  * named by {@code spec.data.events}, or an event log sampled into the run directory once; then,
  * when {@code spec.data.featureViews} names views (resolved in the feature registry, {@link
- * TrainingFeatureViews}), those samples joined point-in-time with them ({@link
- * TrainingFeatureJoin}) into {@link RunLayout#featureSamples()}, so every sample carries the user
- * and room features known at its impression time. With the default column spec each joined numeric
- * feature becomes a quantile-bucket feature (bucket 0: no value within ttl). A resumed run reuses
- * both the samples and the joined samples.
+ * TrainingFeatureViews}), those samples joined point-in-time with them on the engine {@code
+ * spec.data.engine} names ({@link TrainingFeatureEngines}: DuckDB or Spark) into {@link
+ * RunLayout#featureSamples()}, so every sample carries the user and room features known at its
+ * impression time. With the default column spec each joined numeric feature becomes a
+ * quantile-bucket feature (bucket 0: no value within ttl). A resumed run reuses both the samples
+ * and the joined samples.
  *
  * @param samples the sample table trained on
  * @param columns the column spec to read it with
