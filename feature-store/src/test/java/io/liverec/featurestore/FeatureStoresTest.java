@@ -108,4 +108,28 @@ class FeatureStoresTest {
       assertThat(rows.get(1).get("user_stats:score").value()).isEqualTo(0.5);
     }
   }
+
+  @Test
+  void theConfiguredRegistryIsTheOneTheEnvironmentNames() {
+    assertThat(FeatureStores.configured(Map.of())).isEmpty();
+    assertThat(
+            FeatureStores.configured(
+                Map.of(
+                    FeatureStores.ENV_REGISTRY,
+                    "file",
+                    FeatureStores.ENV_REGISTRY_DIR,
+                    dir.resolve("reg").toString())))
+        .get()
+        .isInstanceOf(LocalFileFeatureRegistry.class);
+    assertThat(
+            FeatureStores.configured(
+                Map.of(
+                    io.liverec.featurestore.feast.FeastRepo.ENV_DIR,
+                    dir.resolve("feast").toString())))
+        .get()
+        .isInstanceOf(FeastFeatureRegistry.class);
+    assertThatThrownBy(() -> FeatureStores.configured(Map.of(FeatureStores.ENV_REGISTRY, "file")))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining(FeatureStores.ENV_REGISTRY);
+  }
 }

@@ -55,6 +55,21 @@ public class DataSpec {
   /** Names of FeatureView resources joined point-in-time onto the samples. */
   public List<String> featureViews = new ArrayList<>();
 
+  /**
+   * Engine of the point-in-time join with {@link #featureViews}: {@code duckdb} (embedded, the
+   * default) or {@code spark} (the same SQL on Spark SQL; Spark must be on the trainer's class
+   * path, else the run fails naming this field). Both give every sample the same values.
+   */
+  public Engine engine = Engine.DUCKDB;
+
+  /** Engines of the point-in-time join (one SQL text, {@code PointInTimeSql}). */
+  public enum Engine {
+    @JsonProperty("duckdb")
+    DUCKDB,
+    @JsonProperty("spark")
+    SPARK
+  }
+
   /** Negative sampling strategy of the seed talk. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(

@@ -128,6 +128,12 @@ class CustomResourceValidatorTest {
             cr -> obj(cr, "spec", "data").putObject("sampling").put("strategy", "random"),
             "spec.data.sampling.strategy",
             "enum"),
+        bad(
+            "TrainingRun with an unknown point-in-time join engine",
+            TRAINING_RUN,
+            cr -> obj(cr, "spec", "data").put("engine", "flink"),
+            "spec.data.engine",
+            "enum"),
         // --- CEL rules ---
         bad(
             "PCGrad with one task",

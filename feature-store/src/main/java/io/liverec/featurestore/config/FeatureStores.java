@@ -17,9 +17,14 @@ import java.util.Optional;
  * {@code feature_store.yaml} in {@code LIVEREC_FEAST_REPO}, else the registry directory; project
  * {@code LIVEREC_FEAST_PROJECT}; online store {@code LIVEREC_FEAST_ONLINE_STORE}). Without the
  * variable: {@code file} when a directory is given, else {@code memory}.
+ *
+ * <p>Processes that only read the registry a deployment configured (the trainer resolving {@code
+ * spec.data.featureViews}) use {@link #configured}: the registry the environment names, with the
+ * directory of a file registry in {@code LIVEREC_FEATURE_REGISTRY_DIR}.
  */
 public final class FeatureStores {
   public static final String ENV_REGISTRY = "LIVEREC_FEATURE_REGISTRY";
+  public static final String ENV_REGISTRY_DIR = "LIVEREC_FEATURE_REGISTRY_DIR";
 
   private FeatureStores() {}
 
@@ -38,6 +43,33 @@ public final class FeatureStores {
           throw LiverecException.badInput(
               ENV_REGISTRY + "='" + kind + "': expected memory, file or feast");
     };
+  }
+
+  /**
+   * The registry the environment configures: {@code LIVEREC_FEATURE_REGISTRY} set (its directory,
+   * for {@code file}, in {@code LIVEREC_FEATURE_REGISTRY_DIR}), or {@code LIVEREC_FEAST_REPO} set
+   * (a Feast registry); empty when neither is, so the caller chooses its embedded default.
+   */
+  public static Optional<FeatureRegistry> configured(Map<String, String> env) {
+    Optional<Path> dir = Optional.ofNullable(env.get(ENV_REGISTRY_DIR)).map(Path::of);
+    if (env.containsKey(ENV_REGISTRY)) {
+      return Optional.of(registry(env, dir));
+    }
+    if (env.containsKey(FeastRepo.ENV_DIR)) {
+      return Optional.of(new FeastFeatureRegistry(feastRepo(env, dir)));
+    }
+    return Optional.empty();
+  }
+
+  /** A line saying which registry {@code r} is, for messages. */
+  public static String describe(FeatureRegistry r) {
+    if (r instanceof FeastFeatureRegistry f) {
+      return "the Feast registry " + f.repo().registryPath();
+    }
+    if (r instanceof LocalFileFeatureRegistry f) {
+      return "the file registry " + f.directory();
+    }
+    return "the in-memory registry";
   }
 
   /** The Feast repository of the environment; {@code dir} when LIVEREC_FEAST_REPO is unset. */

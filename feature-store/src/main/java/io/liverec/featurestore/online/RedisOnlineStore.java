@@ -117,20 +117,26 @@ public final class RedisOnlineStore implements OnlineStore {
         rs.add(p.hmget(redisKey(k, project), fields));
       }
       p.sync();
+      // one feature -> position index for all entities of the read
+      Map<String, Integer> index = new HashMap<>(features.size() * 2);
+      for (int i = 0; i < features.size(); i++) {
+        index.putIfAbsent(features.get(i), i);
+      }
       List<Stored> out = new ArrayList<>(keys.size());
       for (Response<List<byte[]>> r : rs) {
         List<byte[]> vals = r.get();
         byte[] tsBytes = vals.get(features.size());
-        Map<String, byte[]> m = new HashMap<>(features.size());
-        for (int i = 0; i < features.size(); i++) {
-          if (vals.get(i) != null) {
-            m.put(features.get(i), vals.get(i));
-          }
+        byte[][] row = new byte[features.size()][];
+        boolean any = false;
+        for (int i = 0; i < row.length; i++) {
+          row[i] = vals.get(i);
+          any |= row[i] != null;
         }
-        if (tsBytes == null && m.isEmpty()) {
+        if (tsBytes == null && !any) {
           out.add(null);
           continue;
         }
+        IndexedValues m = new IndexedValues(index, row);
         Timestamp t = tsBytes == null ? Timestamp.getDefaultInstance() : parseTimestamp(tsBytes);
         out.add(new Stored(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()), m));
       }

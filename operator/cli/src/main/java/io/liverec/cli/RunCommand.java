@@ -137,6 +137,8 @@ public final class RunCommand implements Callable<Integer> {
           file + ": expected one custom resource, found " + docs.size());
     }
     JsonNode doc = docs.get(0);
+    // a FeatureView file may name its source relative to itself (a movable bundle)
+    io.liverec.featurestore.FeatureViewFiles.resolveSource(doc, file.toAbsolutePath().getParent());
     CustomResourceValidator.Result r = CustomResourceValidator.validate(doc);
     String name = doc.path("metadata").path("name").asText("<unnamed>");
     CustomResourceValidator.requireValid(

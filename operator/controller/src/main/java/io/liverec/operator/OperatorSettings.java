@@ -30,6 +30,14 @@ public interface OperatorSettings {
   Optional<String> registryDir();
 
   /**
+   * PersistentVolumeClaim holding the feature registry the operator is configured with ({@code
+   * LIVEREC_FEAST_REPO} or {@code LIVEREC_FEATURE_REGISTRY_DIR}), mounted at that path in trainer
+   * pods, which get the same variables and resolve {@code spec.data.featureViews} there; absent =
+   * only the variables are passed.
+   */
+  Optional<String> featureRegistryClaim();
+
+  /**
    * MLflow tracking server whose model registry holds the {@code champion} alias that follows
    * ModelVersion promotions and rollbacks; absent = aliases are not kept.
    */

@@ -36,7 +36,10 @@ import java.util.List;
  *
  * Next to each table, {@code features/<view>.yaml} declares it as a FeatureView (liverec.io
  * v1alpha1): the definition {@code spec.data.featureViews} names and {@code liverec run -f}
- * registers. Windows without any event of an entity have no row (the join then gives null).
+ * registers. Its {@code spec.source.uri} names the table relative to the YAML's directory ({@code
+ * room_realtime.parquet}): readers resolve it against that directory ({@code FeatureViewFiles}), so
+ * the log directory can be moved or copied as a whole. Windows without any event of an entity have
+ * no row (the join then gives null).
  */
 public final class FeatureSnapshots {
   public static final String ROOM_REALTIME = "room-realtime";
@@ -138,7 +141,8 @@ public final class FeatureSnapshots {
     for (String f : features) {
       spec.features.add(new FeatureViewSpec.Field(f, ValueType.INT64));
     }
-    spec.source.uri = table.toUri().toString();
+    // relative to the YAML's directory, so the log can move as a whole (FeatureViewFiles resolves)
+    spec.source.uri = table.getFileName().toString();
     spec.source.timestampField = EVENT_TIMESTAMP;
     spec.source.createdTimestampField = CREATED_TIMESTAMP;
     spec.ttl = ttl;

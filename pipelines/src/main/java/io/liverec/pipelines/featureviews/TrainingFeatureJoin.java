@@ -1,12 +1,7 @@
 package io.liverec.pipelines.featureviews;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.liverec.api.errors.LiverecException;
-import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.FeatureViewSpec;
-import io.liverec.api.validation.CustomResourceValidator;
 import io.liverec.featurestore.offline.DuckDbPointInTimeJoin;
 import io.liverec.featurestore.offline.PointInTimeSql;
 import java.io.IOException;
@@ -41,48 +36,16 @@ public final class TrainingFeatureJoin {
           FeatureViewSpec.ValueType.INT64,
           FeatureViewSpec.ValueType.FLOAT,
           FeatureViewSpec.ValueType.DOUBLE);
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private TrainingFeatureJoin() {}
 
   /**
-   * The views {@code spec.data.featureViews} names, every feature of each, read from their
-   * FeatureView YAML in {@code <log>/features/<name>.yaml} and validated as the operator would; a
-   * missing or invalid definition is bad input naming the list entry.
+   * The views {@code spec.data.featureViews} names as the embedded registry over {@code log} holds
+   * them ({@link TrainingFeatureViews#embedded}); a missing or invalid definition is bad input
+   * naming the list entry.
    */
   public static List<PointInTimeSql.View> resolve(Path log, List<String> names) {
-    List<PointInTimeSql.View> views = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      String field = "spec.data.featureViews[" + i + "]";
-      Path file = FeatureSnapshots.definition(log, names.get(i));
-      if (!Files.isRegularFile(file)) {
-        throw LiverecException.badInput(
-            field
-                + ": no FeatureView '"
-                + names.get(i)
-                + "' next to the event log (looked for "
-                + file
-                + "; `liverec simulate` writes "
-                + FeatureSnapshots.ROOM_REALTIME
-                + " and "
-                + FeatureSnapshots.USER_ACTIVITY
-                + ")");
-      }
-      JsonNode tree;
-      try {
-        tree = YAML.readTree(file.toFile());
-      } catch (IOException e) {
-        throw LiverecException.badInput(field + ": cannot read " + file + ": " + e.getMessage());
-      }
-      CustomResourceValidator.Result r = CustomResourceValidator.validate(tree);
-      CustomResourceValidator.requireValid(field + " (" + file + ")", r.violations());
-      if (!(r.resource() instanceof FeatureView fv)) {
-        throw LiverecException.badInput(field + ": " + file + " is not a FeatureView");
-      }
-      List<String> features = fv.getSpec().features.stream().map(f -> f.name).toList();
-      views.add(new PointInTimeSql.View(names.get(i), fv.getSpec(), features));
-    }
-    return views;
+    return TrainingFeatureViews.resolve(TrainingFeatureViews.embedded(log, null), null, names);
   }
 
   /** The joined features a model can take as numbers (bucketized by the default column spec). */

@@ -2,8 +2,10 @@ package io.liverec.pipelines.sampling;
 
 import io.liverec.api.errors.LiverecException;
 import io.liverec.api.v1alpha1.DataSpec;
+import io.liverec.featurestore.FeatureRegistry;
+import io.liverec.featurestore.config.FeatureStores;
 import io.liverec.pipelines.featureviews.SparkTrainingFeatureJoin;
-import io.liverec.pipelines.featureviews.TrainingFeatureJoin;
+import io.liverec.pipelines.featureviews.TrainingFeatureViews;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * With {@code --feature-views} (a TrainingRun's {@code spec.data.featureViews}) the samples are
  * then joined point-in-time with those views into {@code <out>/samples_pit} ({@link
- * SparkTrainingFeatureJoin}); their definitions are read from {@code
- * <events>/features/<name>.yaml}, which must be a local path.
+ * SparkTrainingFeatureJoin}); the views are resolved in the configured feature registry ({@code
+ * LIVEREC_FEATURE_REGISTRY} / {@code LIVEREC_FEAST_REPO}), else in the embedded one over {@code
+ * <events>/features/<name>.yaml}, which must then be a local path.
  *
  * <p>Plain argument parsing on purpose: the application jar then needs only LiveRec's own classes
  * on top of what Spark provides.
@@ -48,7 +51,7 @@ public final class SparkSamplingMain {
         SparkTrainingFeatureJoin.join(
             spark,
             samples,
-            TrainingFeatureJoin.resolve(java.nio.file.Path.of(localPath(events)), names),
+            TrainingFeatureViews.resolve(registry(System.getenv(), events), null, names),
             out.replaceAll("/+$", "") + "/samples_pit");
         System.out.println("joined the samples point-in-time with " + names);
       }
@@ -107,13 +110,24 @@ public final class SparkSamplingMain {
     return SamplingOptions.from(d);
   }
 
+  /**
+   * The registry the views are resolved in: the configured one ({@code LIVEREC_FEATURE_REGISTRY},
+   * {@code LIVEREC_FEAST_REPO}), else the embedded one over the views a local log declares.
+   */
+  static FeatureRegistry registry(Map<String, String> env, String events) {
+    return FeatureStores.configured(env)
+        .orElseGet(
+            () -> TrainingFeatureViews.embedded(java.nio.file.Path.of(localPath(events)), null));
+  }
+
   private static String localPath(String uri) {
     if (uri.startsWith("file://")) {
       return java.net.URI.create(uri).getPath();
     }
     if (uri.contains("://")) {
       throw LiverecException.badInput(
-          "--feature-views: the view definitions are read from <events>/features/, which must be"
+          "--feature-views: without a configured feature registry (LIVEREC_FEATURE_REGISTRY,"
+              + " LIVEREC_FEAST_REPO) the views are read from <events>/features/, which must be"
               + " local; got --events "
               + uri);
     }

@@ -231,7 +231,8 @@ public final class RankingTrainer implements Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create run directory " + layout.dir(), e);
     }
-    return TrainingInputs.prepare(spec, layout, options);
+    String ns = run.getMetadata() == null ? null : run.getMetadata().getNamespace();
+    return TrainingInputs.prepare(null, ns, spec, layout, options);
   }
 
   /** model.onnx and the Triton model repository of the best epoch. */

@@ -1,16 +1,24 @@
 package io.liverec.pipelines.featureviews;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.liverec.api.errors.LiverecException;
+import io.liverec.api.v1alpha1.DataSpec;
+import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.featurestore.offline.PointInTimeSql;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sim.Simulations;
+import io.liverec.pipelines.train.RankingTrainer;
+import io.liverec.pipelines.train.RunLayout;
+import io.liverec.pipelines.train.TrainingInputs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training samples joined point-in-time with the simulator's feature views by the DuckDB engine
- * ({@link TrainingFeatureJoin}) and by Spark ({@link SparkTrainingFeatureJoin}): the same rows with
+ * ({@link TrainingFeatureJoin}) and by Spark ({@link SparkTrainingFeatureJoin}), each chosen by the
+ * run's {@code spec.data.engine} on the trainer's path ({@link TrainingInputs}): the same rows with
  * the same feature values, nulls included.
  */
 class PitEnginesAgreeTest {
@@ -50,6 +59,13 @@ class PitEnginesAgreeTest {
     }
   }
 
+  @Test
+  void sparkWithoutSparkOnTheClassPathIsBadInputNamingTheField() {
+    assertThatThrownBy(() -> TrainingFeatureEngines.requireSpark("org.example.NoSuchSpark"))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining("spec.data.engine");
+  }
+
   private static long count(Statement st, String sql) throws Exception {
     try (ResultSet rs = st.executeQuery(sql)) {
       rs.next();
@@ -65,11 +81,25 @@ class PitEnginesAgreeTest {
     List<PointInTimeSql.View> views =
         TrainingFeatureJoin.resolve(
             log, List.of(FeatureSnapshots.ROOM_REALTIME, FeatureSnapshots.USER_ACTIVITY));
-    Path duck = dir.resolve("duck");
-    Path sparkOut = dir.resolve("spark");
-    long rows = TrainingFeatureJoin.join(log.resolve("samples"), views, duck);
-    SparkTrainingFeatureJoin.join(
-        spark, log.resolve("samples").toString(), views, sparkOut.toString());
+    // the trainer's own path: the run's spec.data.engine chooses the engine of the same join
+    TrainingRunSpec spec = new TrainingRunSpec();
+    spec.data.events = log.toString();
+    spec.data.featureViews =
+        new ArrayList<>(List.of(FeatureSnapshots.ROOM_REALTIME, FeatureSnapshots.USER_ACTIVITY));
+    var options = RankingTrainer.Options.defaults().withSamples(log.resolve("samples"));
+    Path duck = TrainingInputs.prepare(spec, new RunLayout(dir.resolve("duck")), options).samples();
+    spec.data.engine = DataSpec.Engine.SPARK;
+    Path sparkOut =
+        TrainingInputs.prepare(spec, new RunLayout(dir.resolve("spark")), options).samples();
+    assertThat(views).hasSize(2);
+    long rows;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      rows =
+          count(
+              st,
+              "SELECT count(*) FROM read_parquet('" + log.resolve("samples") + "/**/*.parquet')");
+    }
 
     String cols =
         "request_id, position, room_id, user_id, ts, CAST(day AS VARCHAR) AS day,"

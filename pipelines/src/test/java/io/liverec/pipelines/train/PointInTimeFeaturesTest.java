@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.liverec.api.errors.LiverecException;
+import io.liverec.api.v1alpha1.FeatureView;
 import io.liverec.api.v1alpha1.TrainingRunSpec;
+import io.liverec.featurestore.FeatureViewFiles;
+import io.liverec.featurestore.feast.FeastFeatureRegistry;
+import io.liverec.featurestore.feast.FeastRepo;
+import io.liverec.featurestore.feast.OnlineStoreConfig;
 import io.liverec.pipelines.features.FeatureCounters;
 import io.liverec.pipelines.features.FeatureTransform;
 import io.liverec.pipelines.features.TransformSpec;
 import io.liverec.pipelines.featureviews.FeatureSnapshots;
+import io.liverec.pipelines.featureviews.TrainingFeatureViews;
 import io.liverec.pipelines.sampling.DuckDbSampler;
 import io.liverec.pipelines.sampling.SamplingOptions;
 import io.liverec.pipelines.sim.Simulations;
@@ -267,6 +273,77 @@ class PointInTimeFeaturesTest {
                   st, "SELECT count(*) FROM a JOIN b USING (f, r, request_id, position, room_id)"))
           .isEqualTo(n);
     }
+  }
+
+  @Test
+  void viewsResolveInTheConfiguredRegistryNotNextToTheLog() throws Exception {
+    // the registry the operator writes from FeatureView resources: Feast's registry.db
+    FeastFeatureRegistry registry =
+        new FeastFeatureRegistry(
+            new FeastRepo(
+                dir.resolve("feast"),
+                "liverec",
+                new OnlineStoreConfig.Sqlite(dir.resolve("feast").resolve("online_store.db"))));
+    FeatureView probe =
+        FeatureViewFiles.read(FeatureSnapshots.definition(log, "probe"), "probe.yaml");
+    registry.register("team-a", "probe-registered", probe.getSpec());
+    TrainingRunSpec spec = spec();
+    spec.data.featureViews = new ArrayList<>(List.of("probe-registered"));
+    TrainingInputs in =
+        TrainingInputs.prepare(
+            registry,
+            "team-a",
+            spec,
+            new RunLayout(dir.resolve("run5")),
+            RankingTrainer.Options.defaults().withExport(false));
+    assertThat(in.views()).extracting(v -> v.name()).containsExactly("probe-registered");
+    try (SampleData data = SampleData.open(in.samples(), in.columns(), null, null, 1);
+        Statement st = data.connection().createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM samples WHERE probe_code IS NOT NULL"))
+          .isPositive();
+    }
+    // a view declared next to the log but not registered is not found in the registry
+    spec.data.featureViews = new ArrayList<>(List.of(FeatureSnapshots.ROOM_REALTIME));
+    assertThatThrownBy(
+            () ->
+                TrainingInputs.prepare(
+                    registry,
+                    "team-a",
+                    spec,
+                    new RunLayout(dir.resolve("run6")),
+                    RankingTrainer.Options.defaults()))
+        .isInstanceOf(LiverecException.class)
+        .hasMessageContaining("spec.data.featureViews[0]")
+        .hasMessageContaining("no FeatureView 'room-realtime' in namespace team-a")
+        .hasMessageContaining("Feast registry")
+        .hasMessageContaining("probe-registered");
+    // ... nor is a registered one from another namespace
+    spec.data.featureViews = new ArrayList<>(List.of("probe-registered"));
+    assertThatThrownBy(
+            () ->
+                TrainingInputs.prepare(
+                    registry,
+                    "team-b",
+                    spec,
+                    new RunLayout(dir.resolve("run7")),
+                    RankingTrainer.Options.defaults()))
+        .hasMessageContaining("spec.data.featureViews[0]");
+  }
+
+  @Test
+  void theSimulatorsViewsNameTheirTablesRelativeToThemselves() throws Exception {
+    String yaml =
+        Files.readString(FeatureSnapshots.definition(log, FeatureSnapshots.ROOM_REALTIME));
+    assertThat(yaml).contains("uri: \"room_realtime.parquet\"").doesNotContain(dir.toString());
+    // the embedded registry holds them with the source resolved against the YAML's directory
+    assertThat(
+            TrainingFeatureViews.embedded(log, null)
+                .get("default", FeatureSnapshots.ROOM_REALTIME)
+                .orElseThrow()
+                .spec()
+                .source
+                .uri)
+        .isEqualTo(FeatureSnapshots.dir(log).resolve("room_realtime.parquet").toString());
   }
 
   @Test

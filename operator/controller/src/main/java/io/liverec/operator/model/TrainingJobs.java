@@ -96,7 +96,7 @@ public final class TrainingJobs {
 
   /** The trainer Job of the run's current generation, without tracking or persistent runs. */
   public static Job job(TrainingRun run, String image, String serviceAccount) {
-    return job(run, image, serviceAccount, null, null);
+    return job(run, image, serviceAccount, null, null, TrainerFeatureRegistry.NONE);
   }
 
   /**
@@ -107,13 +107,15 @@ public final class TrainingJobs {
    * @param runsClaim a PersistentVolumeClaim for {@link #RUNS_DIR}, so a run recorded while MLflow
    *     was down outlives the pod and {@code liverec sync} can upload it; null = an emptyDir (such
    *     a run is lost with the pod)
+   * @param features the feature registry the trainer resolves its feature views in
    */
   public static Job job(
       TrainingRun run,
       String image,
       String serviceAccount,
       String mlflowTrackingUri,
-      String runsClaim) {
+      String runsClaim,
+      TrainerFeatureRegistry features) {
     long gen = generation(run);
     String name = run.getMetadata().getName();
     ResourcesSpec res =
@@ -171,7 +173,7 @@ public final class TrainingJobs {
                             .withRequests(requests)
                             .withLimits(limits)
                             .build())
-                    .withEnv(env(name, mlflowTrackingUri))
+                    .withEnv(env(name, mlflowTrackingUri, features))
                     .addNewVolumeMount()
                     .withName("spec")
                     .withMountPath(SPEC_DIR)
@@ -181,26 +183,32 @@ public final class TrainingJobs {
                     .withName("runs")
                     .withMountPath(RUNS_DIR)
                     .endVolumeMount()
+                    .addAllToVolumeMounts(features.volumeMounts())
                     .build(),
                 tolerations,
-                List.of(
-                    new VolumeBuilder()
-                        .withName("spec")
-                        .withNewConfigMap()
-                        .withName(configMapName(name, gen))
-                        .endConfigMap()
-                        .build(),
-                    runsVolume(runsClaim))))
+                features.plusVolume(
+                    List.of(
+                        new VolumeBuilder()
+                            .withName("spec")
+                            .withNewConfigMap()
+                            .withName(configMapName(name, gen))
+                            .endConfigMap()
+                            .build(),
+                        runsVolume(runsClaim)))))
         .endSpec()
         .build();
   }
 
-  private static List<io.fabric8.kubernetes.api.model.EnvVar> env(String run, String mlflow) {
+  private static List<io.fabric8.kubernetes.api.model.EnvVar> env(
+      String run, String mlflow, TrainerFeatureRegistry features) {
     List<io.fabric8.kubernetes.api.model.EnvVar> env = new java.util.ArrayList<>();
     env.add(new io.fabric8.kubernetes.api.model.EnvVar("LIVEREC_TRAININGRUN", run, null));
     if (mlflow != null && !mlflow.isBlank()) {
       env.add(new io.fabric8.kubernetes.api.model.EnvVar("MLFLOW_TRACKING_URI", mlflow, null));
     }
+    features
+        .env()
+        .forEach((k, v) -> env.add(new io.fabric8.kubernetes.api.model.EnvVar(k, v, null)));
     return env;
   }
 

@@ -23,6 +23,9 @@ class TrainerJobDependent extends CreateOnlyDependent<Job, TrainingRun> {
         settings.trainerImage(),
         settings.trainerServiceAccount(),
         settings.mlflowTrackingUri().orElse(null),
-        settings.runsClaim().orElse(null));
+        settings.runsClaim().orElse(null),
+        // the trainer resolves spec.data.featureViews in the registry this operator writes
+        io.liverec.operator.model.TrainerFeatureRegistry.of(
+            System.getenv(), settings.featureRegistryClaim().orElse(null)));
   }
 }

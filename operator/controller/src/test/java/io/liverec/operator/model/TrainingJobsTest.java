@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.liverec.api.v1alpha1.TrainingRun;
 import io.liverec.operator.Fixtures;
 import io.liverec.operator.model.TrainingJobs.Phase;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Pure model → objects tests: no server. */
@@ -49,7 +50,13 @@ class TrainingJobsTest {
     TrainingRun run = Fixtures.trainingRun("ml", "tracked");
     run.getMetadata().setGeneration(2L);
     var pod =
-        TrainingJobs.job(run, "img:1", "sa", "http://mlflow.ml:5000", "liverec-runs")
+        TrainingJobs.job(
+                run,
+                "img:1",
+                "sa",
+                "http://mlflow.ml:5000",
+                "liverec-runs",
+                TrainerFeatureRegistry.NONE)
             .getSpec()
             .getTemplate()
             .getSpec();
@@ -100,5 +107,51 @@ class TrainingJobsTest {
     assertThat(TrainingJobs.failureOf(job)).startsWith("DeadlineExceeded");
     job.setStatus(new JobStatusBuilder().withSucceeded(1).build());
     assertThat(TrainingJobs.phaseOf(job)).isEqualTo(Phase.Succeeded);
+  }
+
+  @Test
+  void theTrainerGetsTheOperatorsFeatureRegistry() {
+    TrainingRun run = Fixtures.trainingRun("ml", "featured");
+    var features =
+        TrainerFeatureRegistry.of(
+            Map.of(
+                "LIVEREC_FEATURE_REGISTRY", "feast",
+                "LIVEREC_FEAST_REPO", "/var/lib/liverec/feast",
+                "HOME", "/root"),
+            "liverec-feast");
+    var pod =
+        TrainingJobs.job(run, "img:1", "sa", null, null, features)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var c = pod.getContainers().get(0);
+    assertThat(c.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("LIVEREC_FEATURE_REGISTRY=feast", "LIVEREC_FEAST_REPO=/var/lib/liverec/feast")
+        .noneMatch(e -> e.startsWith("HOME="));
+    assertThat(c.getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().equals("/var/lib/liverec/feast"))
+        .singleElement()
+        .extracting(m -> m.getName())
+        .isEqualTo("feature-registry");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("feature-registry"))
+        .singleElement()
+        .extracting(v -> v.getPersistentVolumeClaim().getClaimName())
+        .isEqualTo("liverec-feast");
+    // without a claim only the variables pass; without variables, nothing changes
+    var noClaim = TrainerFeatureRegistry.of(Map.of("LIVEREC_FEAST_REPO", "/r"), null);
+    assertThat(
+            TrainingJobs.job(run, "img:1", "sa", null, null, noClaim)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .noneMatch(v -> v.getName().equals("feature-registry"));
+    assertThat(
+            TrainingJobs.job(run, "img:1", "sa").getSpec().getTemplate().getSpec().getContainers())
+        .singleElement()
+        .satisfies(
+            x -> assertThat(x.getEnv()).noneMatch(e -> e.getName().startsWith("LIVEREC_FEAST")));
   }
 }
