@@ -40,6 +40,7 @@ class CanarySimCommandTest {
     Run r = canarySim(copy("degraded"), "--scenario", "degraded", "--tau", "0.01");
     assertThat(r.status().phase).as(r.out()).isEqualTo(Rollout.ROLLED_BACK);
     assertThat(r.status().analysisRuns)
+        .as(r.out())
         .allMatch(a -> a.weight < 50)
         .anyMatch(a -> a.message.contains("ctrLift") && a.message.contains("worse"));
     assertThat(r.exit()).isEqualTo(3);
