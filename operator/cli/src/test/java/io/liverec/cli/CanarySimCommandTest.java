@@ -37,7 +37,33 @@ class CanarySimCommandTest {
 
   @Test
   void aDegradedRankerIsRolledBackByTheOutcomeTestBeforeHalfTheTraffic() throws Exception {
-    Run r = canarySim(copy("degraded"), "--scenario", "degraded", "--tau", "0.01");
+    // The test counts users, not impressions (the split randomises users): at the default 10 %
+    // this 300-user world puts ~30 users in each arm, too few to tell a 17 % CTR gap at any
+    // horizon (it holds, correctly). A 40 % first step gives each arm ~120 users.
+    Path mv = tmp.resolve("degraded-steps.yaml");
+    Files.writeString(
+        mv,
+        String.join(
+            "\n",
+            "apiVersion: liverec.io/v1alpha1",
+            "kind: ModelVersion",
+            "metadata: {name: degraded, namespace: default}",
+            "spec:",
+            "  model: placeholder",
+            "  version: 2",
+            "  source: {mlflow: 'models:/placeholder/2'}",
+            "  rollout:",
+            "    steps: [{weight: 40}, {weight: 80}]",
+            "    analysis:",
+            "      interval: 1m",
+            "      failureLimit: 1",
+            "      metrics:",
+            "        - {name: p99LatencyMs, max: 25}",
+            "        - {name: errorRate, max: 0.01}",
+            "        - {name: ctrLift, min: 0.0, test: sequential}",
+            ""));
+    Run r =
+        canarySim(copy("degraded"), "--scenario", "degraded", "--tau", "0.01", "-f", mv.toString());
     assertThat(r.status().phase).as(r.out()).isEqualTo(Rollout.ROLLED_BACK);
     assertThat(r.status().analysisRuns)
         .as(r.out())
