@@ -90,8 +90,17 @@ final class CanarySimCommand implements Callable<Integer> {
       names = {"-f", "--file"},
       description =
           "ModelVersion YAML whose rollout (steps, analysis) to use; model and version are set"
-              + " by the simulation. Default: 10% -> 25% -> 50% -> 100%, analysis every minute.")
+              + " by the simulation. Default: --steps, then all traffic, analysis every minute.")
   Path file;
+
+  @Option(
+      names = "--steps",
+      split = ",",
+      defaultValue = "10,25,50",
+      description =
+          "Canary weights (percent, increasing) when no -f is given (default: ${DEFAULT-VALUE})."
+              + " The test counts users, so a small world needs larger first steps.")
+  int[] steps = {10, 25, 50};
 
   @Option(
       names = "--rpm",
@@ -294,7 +303,7 @@ final class CanarySimCommand implements Callable<Integer> {
       spec = mv.getSpec();
     } else {
       spec = new ModelVersionSpec();
-      for (int w : new int[] {10, 25, 50}) {
+      for (int w : steps) {
         spec.rollout.steps.add(new ModelVersionSpec.Step(w, null));
       }
       spec.rollout.analysis.interval = "1m";
