@@ -147,6 +147,7 @@ final class CanarySimCommand implements Callable<Integer> {
   record Result(ModelVersionSpec spec, CanarySimulation.Result result) {}
 
   Result run(PrintStream out) throws Exception {
+    checkSteps();
     JsonNode cfg = readGateway();
     JsonNode stableRef = cfg.get("rankers").get(0);
     String model = stableRef.get("name").asText();
@@ -289,6 +290,23 @@ final class CanarySimCommand implements Callable<Integer> {
     try (var files = Files.list(from)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** The same rule a ModelVersion's steps meet at admission: weights in 1..100, increasing. */
+  private void checkSteps() {
+    if (steps == null || steps.length == 0) {
+      throw LiverecException.badInput("--steps: give at least one weight");
+    }
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] < 1 || steps[i] > 100) {
+        throw LiverecException.badInput(
+            "--steps[" + i + "]: " + steps[i] + " is outside 1..100 (percent of traffic)");
+      }
+      if (i > 0 && steps[i] <= steps[i - 1]) {
+        throw LiverecException.badInput(
+            "--steps[" + i + "]: " + steps[i] + " does not increase on " + steps[i - 1]);
       }
     }
   }

@@ -113,6 +113,22 @@ class CanarySimCommandTest {
     assertThat(err.toString()).contains("--events");
   }
 
+  @Test
+  void stepsThatDoNotIncreaseOrLeaveOneToHundredAreBadInputNamingTheStep() throws Exception {
+    for (String[] c :
+        new String[][] {
+          {"25,10", "--steps[1]"}, {"0,50", "--steps[0]"}, {"50,101", "--steps[1]"}
+        }) {
+      CommandLine cli = Main.commandLine();
+      java.io.StringWriter err = new java.io.StringWriter();
+      cli.setErr(new java.io.PrintWriter(err, true));
+      int exit =
+          cli.execute("canary-sim", "--bundle", copy("steps-" + c[0]).toString(), "--steps", c[0]);
+      assertThat(exit).as(c[0]).isEqualTo(2);
+      assertThat(err.toString()).as(c[0]).contains(c[1]);
+    }
+  }
+
   record Run(int exit, ModelVersionStatus status, String out) {}
 
   private static Run canarySim(Path b, String... args) throws Exception {
