@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -95,7 +96,16 @@ class LifecycleIT {
 
   @Inject KubernetesClient client;
   @Inject TestClock clock;
-  @TempDir Path tmp;
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path tmp;
+
+  private final long started = System.nanoTime();
+
+  /** Where the time goes, printed as it passes (the pods' logs stay in tmp when the test fails). */
+  private void stage(String what) {
+    System.out.printf("LifecycleIT: %-60s +%.1f s%n", what, (System.nanoTime() - started) / 1e9);
+  }
 
   @AfterEach
   void realTime() {
@@ -124,11 +134,15 @@ class LifecycleIT {
     LocalDate day1 = first.atZone(ZoneOffset.UTC).toLocalDate();
     // the world both windows read: the 3 days before the first time and the day before the second
     simulate(events, day1.minusDays(3), 4, tmp);
+    stage("simulated " + day1.minusDays(3) + " .. " + day1);
 
     // day 1: the time comes, a dated child and its Job appear; the "kubelet" runs the Job's pod
     clock.jumpTo(first.plusSeconds(30));
     String child1 = TrainingSchedules.childName(run("daily"), first);
-    Kubelet.Ran ran1 = kubelet.run(awaitJob(child1), TRAIN_TIMEOUT_SECONDS);
+    Job job1 = awaitJob(child1);
+    stage("day 1: " + job1.getMetadata().getName() + " created");
+    Kubelet.Ran ran1 = kubelet.run(job1, TRAIN_TIMEOUT_SECONDS);
+    stage("day 1: pod ran, exit " + ran1.exitCode());
     assertThat(ran1.exitCode()).as(ran1.tail()).isZero();
     assertThat(ran1.terminationMessage()).as(ran1.tail()).contains("\"modelVersion\"");
 
@@ -143,7 +157,9 @@ class LifecycleIT {
     assertThat(done1.getSpec().data.from).isEqualTo(day1.minusDays(3).toString());
     assertThat(done1.getSpec().data.to).isEqualTo(day1.minusDays(1).toString());
     String version = st1.modelVersion;
+    stage("day 1: " + child1 + " deployed " + st1.deployedModelVersion);
     double auc1 = st1.metrics.get("ctr_auc");
+    stage("day 1: ctr_auc " + auc1);
     assertThat(auc1).as("the tiny world's ranker learned").isGreaterThan(0.6);
 
     // the trainer registered the MLflow version; the operator deployed exactly one ModelVersion
@@ -183,6 +199,7 @@ class LifecycleIT {
                     .isTrue();
                 assertThat(got.phase).isEqualTo("Promoted");
               });
+      stage("day 1: " + mvName + " promoted");
       assertThat(triton.modelReady(MODEL, v)).as("loaded into tritonserver").isTrue();
       assertThat(TestEnv.tritonRepository().resolve(MODEL).resolve(version).resolve("model.onnx"))
           .exists();
@@ -218,7 +235,10 @@ class LifecycleIT {
             });
     clock.jumpTo(second.plusSeconds(30));
     String child2 = TrainingSchedules.childName(run("daily"), second);
-    Kubelet.Ran ran2 = kubelet.run(awaitJob(child2), TRAIN_TIMEOUT_SECONDS);
+    Job job2 = awaitJob(child2);
+    stage("day 2: " + job2.getMetadata().getName() + " created");
+    Kubelet.Ran ran2 = kubelet.run(job2, TRAIN_TIMEOUT_SECONDS);
+    stage("day 2: pod ran, exit " + ran2.exitCode());
     assertThat(ran2.exitCode()).as(ran2.tail()).isZero();
 
     TrainingRun done2 =
@@ -231,6 +251,7 @@ class LifecycleIT {
                     Conditions.find(r.getStatus().conditions, Deployments.DEPLOYED) != null
                         && "Succeeded".equals(r.getStatus().phase));
     var st2 = done2.getStatus();
+    stage("day 2: " + child2 + " gates failed: " + st2.gateFailures);
     assertThat(done2.getSpec().training.learningRate).isEqualTo(1e-7);
     double auc2 = st2.metrics.get("ctr_auc");
     assertThat(auc2).as("the weak config regressed beyond the tolerance").isLessThan(auc1 - 0.01);
@@ -292,7 +313,7 @@ class LifecycleIT {
           task: ranking
           data: {events: %s, holdoutDays: 1}
           model: {embeddingDim: 8}
-          training: {epochs: 2, batchSize: 256, seed: 3}
+          training: {epochs: 1, batchSize: 256, seed: 3}
           resources: {cpu: "1", memory: 2Gi}
           tracking: {experiment: e2e-lifecycle, registeredModel: %s}
           gates:
