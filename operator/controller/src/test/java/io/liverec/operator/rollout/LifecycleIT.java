@@ -132,6 +132,7 @@ class LifecycleIT {
     Instant first = Instant.parse(scheduled.getStatus().schedule.nextScheduleTime);
     Instant second = first.plus(Duration.ofDays(1));
     LocalDate day1 = first.atZone(ZoneOffset.UTC).toLocalDate();
+    stage("bundle ranker v" + bundle + " registered; daily scheduled for " + first);
     // the world both windows read: the 3 days before the first time and the day before the second
     simulate(events, day1.minusDays(3), 4, tmp);
     stage("simulated " + day1.minusDays(3) + " .. " + day1);
@@ -141,6 +142,13 @@ class LifecycleIT {
     String child1 = TrainingSchedules.childName(run("daily"), first);
     Job job1 = awaitJob(child1);
     stage("day 1: " + job1.getMetadata().getName() + " created");
+    assertThat(job1.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .as("the operator's MLflow reaches the trainer through the Job")
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("MLFLOW_TRACKING_URI");
+              assertThat(e.getValue()).isEqualTo(TestEnv.mlflowUri());
+            });
     Kubelet.Ran ran1 = kubelet.run(job1, TRAIN_TIMEOUT_SECONDS);
     stage("day 1: pod ran, exit " + ran1.exitCode());
     assertThat(ran1.exitCode()).as(ran1.tail()).isZero();
