@@ -46,6 +46,8 @@ public enum Reason {
   Promoted,
   ChampionAliasSet,
   ChampionAliasPending,
+  RolloutRecorded,
+  RolloutRecordPending,
   RolledBack,
   RolloutPaused,
   RolloutResumed,
