@@ -140,7 +140,8 @@ final class SparkStage {
         String why = "SparkApplication " + name + " " + state + (error == null ? "" : ": " + error);
         st.phase = TrainingJobs.Phase.Failed.name();
         ready(st, Reason.SparkApplicationFailed, why, gen, now);
-        if (moved) {
+        // a retried attempt fails with the same state: the Event marks the run's failure, once
+        if (!TrainingJobs.Phase.Failed.name().equals(before.phase)) {
           notices.add(Notice.warning(Reason.SparkApplicationFailed, why));
         }
         return new Outcome(false, null, notices);
