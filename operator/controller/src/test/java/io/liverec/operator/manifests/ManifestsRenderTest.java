@@ -231,7 +231,10 @@ class ManifestsRenderTest {
       {"", "configmaps", "create"},
       {"", "configmaps", "watch"},
       {"", "pods", "list"},
-      {"", "events", "create"}
+      {"", "events", "create"},
+      {"sparkoperator.k8s.io", "sparkapplications", "create"}, // engine spark: sampling first
+      {"sparkoperator.k8s.io", "sparkapplications", "get"},
+      {"sparkoperator.k8s.io", "sparkapplications", "deletecollection"}
     };
     for (String[] n : needed) {
       assertThat(rules)
