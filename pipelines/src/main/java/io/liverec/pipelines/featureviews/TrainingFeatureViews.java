@@ -36,9 +36,9 @@ public final class TrainingFeatureViews {
   }
 
   /**
-   * An in-memory registry holding the views of the embedded Feast repository beside the log
-   * ({@link FeatureStores#embeddedRepo}, when it exists: what {@code liverec simulate} and {@code
-   * liverec run -f featureview.yaml} registered there) and the FeatureViews declared under {@code
+   * An in-memory registry holding the views of the embedded Feast repository beside the log ({@link
+   * FeatureStores#embeddedRepo}, when it exists: what {@code liverec simulate} and {@code liverec
+   * run -f featureview.yaml} registered there) and the FeatureViews declared under {@code
    * log/features/}, which win on a name both hold.
    */
   public static FeatureRegistry embedded(Path log, String namespace) {
@@ -49,8 +49,7 @@ public final class TrainingFeatureViews {
     Path repo = FeatureStores.embeddedRepo(log);
     if (Files.isRegularFile(repo.resolve("registry.db"))
         && Files.isRegularFile(repo.resolve("feature_store.yaml"))) {
-      for (FeatureRegistry.Entry e :
-          new FeastFeatureRegistry(FeastRepo.load(repo).repo()).list()) {
+      for (FeatureRegistry.Entry e : new FeastFeatureRegistry(FeastRepo.load(repo).repo()).list()) {
         r.register(e.namespace(), e.name(), e.spec());
       }
     }

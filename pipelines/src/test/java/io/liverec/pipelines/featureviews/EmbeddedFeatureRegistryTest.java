@@ -45,9 +45,7 @@ class EmbeddedFeatureRegistryTest {
     FeatureRegistry training = TrainingFeatureViews.registry(Map.of(), log, null);
     assertThat(
             TrainingFeatureViews.resolve(
-                training,
-                null,
-                List.of("user_activity_copy", FeatureSnapshots.ROOM_REALTIME)))
+                training, null, List.of("user_activity_copy", FeatureSnapshots.ROOM_REALTIME)))
         .extracting(PointInTimeSql.View::name)
         .containsExactly("user_activity_copy", FeatureSnapshots.ROOM_REALTIME);
   }

@@ -159,12 +159,10 @@ class ManifestsRenderTest {
         .filteredOn(d -> d.path("metadata").path("name").asText().equals(claim))
         .allSatisfy(
             d ->
-                assertThat(d.path("spec").path("accessModes").toString())
-                    .contains("ReadWriteMany"))
+                assertThat(d.path("spec").path("accessModes").toString()).contains("ReadWriteMany"))
         .extracting(d -> d.path("metadata").path("namespace").asText())
         .as("the claim exists where the operator and where its workloads run")
-        .contains(
-            deployment.getMetadata().getNamespace(), features.getMetadata().getNamespace());
+        .contains(deployment.getMetadata().getNamespace(), features.getMetadata().getNamespace());
     assertThat(operatorEnv)
         .as("no second (file) registry beside the Feast one")
         .doesNotContainKey("LIVEREC_OPERATOR_REGISTRY_DIR");
