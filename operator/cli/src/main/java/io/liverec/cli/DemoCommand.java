@@ -13,6 +13,9 @@ import io.liverec.cli.report.DemoRun;
 import io.liverec.cli.report.HtmlReport;
 import io.liverec.cli.report.StageClock;
 import io.liverec.cli.report.SummaryText;
+import io.liverec.featurestore.config.FeatureStores;
+import io.liverec.featurestore.server.FeatureServer;
+import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.pipelines.featureviews.FeatureSnapshots;
 import io.liverec.pipelines.pipeline.TrackedTrainer;
 import io.liverec.pipelines.pipeline.Trainers;
@@ -31,9 +34,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -49,11 +54,12 @@ import picocli.CommandLine.Option;
  * multi-task ranker (ESMM over DeepFM), evaluate on the last day, export ONNX + a Triton
  * repository, record the run (MLflow when {@code MLFLOW_TRACKING_URI} is set, else the local
  * journal) → train the two-tower recall model → publish yesterday's ranker in a serving bundle →
- * answer a few requests through the embedded gateway → canary the new ranker with the simulated
- * users as traffic → move the registry's {@code champion} to it if the canary promoted it. Ends
- * with a summary ({@link SummaryText}: wall time per stage, AUCs against the Bayes optimum, recall
- * against popularity, the canary's step table and decision) and {@code report.html} ({@link
- * HtmlReport}) in {@code --out}.
+ * materialize the bundle's user and room features into the Feast repository beside the log ({@link
+ * BundleFeatures}) → answer a few requests through the embedded gateway reading them from the
+ * feature server → canary the new ranker with the simulated users as traffic → move the registry's
+ * {@code champion} to it if the canary promoted it. Ends with a summary ({@link SummaryText}: wall
+ * time per stage, AUCs against the Bayes optimum, recall against popularity, the canary's step
+ * table and decision) and {@code report.html} ({@link HtmlReport}) in {@code --out}.
  *
  * <p>Size: one command that strings the lifecycle's stages together; the summary's values are
  * gathered in {@link DemoFacts} and laid out in {@code io.liverec.cli.report}.
@@ -121,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
     cfg.days = days;
     cfg.seed = seed;
     long expected = Math.round(users * cfg.requestsPerUserPerDay * days * 7.6);
-    log.println("[1/7] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
+    log.println("[1/8] simulating " + users + " users x " + rooms + " rooms x " + days + " days");
     SimulationReport sim;
     try (ProgressBar pb = bar("simulate", expected, " imp")) {
       sim = new Simulator(cfg).run(events, pb::stepBy);
@@ -131,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // 2. Sample (the TrainingRun's data spec drives the sampler and the trainer alike)
     TrainingRun run = demoRun(events);
-    log.println("[2/7] sampling (" + run.getSpec().data.sampling.strategy + ")");
+    log.println("[2/8] sampling (" + run.getSpec().data.sampling.strategy + ")");
     SamplingReport sampling =
         new DuckDbSampler()
             .sample(
@@ -146,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
     String tracking = RunTracker.trackingUriFromEnvironment();
     String model = RankingTrainer.describeModel(run.getSpec().model);
     log.println(
-        "[3/7] training "
+        "[3/8] training "
             + model
             + (tracking == null ? " (records kept locally)" : " (tracking in " + tracking + ")"));
     Trainers trainers =
@@ -158,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
     clock.lap("features + train ranker, track");
 
     // 4. Recall: the two-tower on the same log, against the popularity anchor
-    log.println("[4/7] training the two-tower recall model (in-batch softmax, logQ)");
+    log.println("[4/8] training the two-tower recall model (in-batch softmax, logQ)");
     TrainingRun recallRun = recallRun(events);
     TrackedTrainer.Outcome recall =
         new TrackedTrainer(trainers.forRun(recallRun), tracking, retry, repoRoot())
@@ -167,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
 
     // 5. Publish: the version in service is "yesterday's" ranker (one epoch, kept locally); the
     // new one must earn its place in a canary.
-    log.println("[5/7] publishing yesterday's ranker and the user tower as a serving bundle");
+    log.println("[5/8] publishing yesterday's ranker and the user tower as a serving bundle");
     TrainingRun previous = demoRun(events);
     // same name, so both versions are versions of one served model
     previous.getMetadata().setName("demo-ranker");
@@ -182,14 +188,35 @@ final class DemoCommand implements Callable<Integer> {
         ServingBundle.write(out.resolve("serving"), previousDir, recall.output().runDir(), events);
     clock.lap("publish yesterday's ranker");
 
-    // 6. Serve: the gateway embedded on both models, a few requests
-    log.println("[6/7] serving through the embedded gateway");
-    DemoRequests.print(serving, System.out);
+    // 6. Features: the bundle's online features into the Feast repository beside the log, served
+    // by the feature server, as a cluster's gateway reads them
+    Path feastRepo = FeatureStores.embeddedRepo(events);
+    log.println(
+        "[6/8] features: the users' and rooms' online features into the Feast repository "
+            + feastRepo);
+    BundleFeatures.Result features = BundleFeatures.materialize(serving, feastRepo, Instant.now());
+    clock.lap("features (Feast, materialize)");
+
+    // 7. Serve: the gateway embedded on both models, its features from the feature server
+    try (FeatureServer fs = FeatureServer.start(features.repo(), "127.0.0.1", 0)) {
+      String endpoint = "127.0.0.1:" + fs.port();
+      System.out.printf(
+          Locale.ROOT,
+          "Features   %s %,d users, %s %,d rooms materialized into %s (registry %s)%n",
+          FeastOnlineFeatures.USER_VIEW,
+          features.users(),
+          FeastOnlineFeatures.ROOM_VIEW,
+          features.rooms(),
+          features.onlineStore(),
+          features.registry());
+      log.println("[7/8] serving through the embedded gateway, features from " + endpoint);
+      DemoRequests.print(serving, System.out, Optional.of(endpoint));
+    }
     clock.lap("serve (gateway requests)");
 
     // 7. Canary: the new ranker as the next version, the simulated users as traffic; then the
     // registry's champion follows the decision
-    log.println("[7/7] canary of the new ranker with the simulated users as traffic");
+    log.println("[8/8] canary of the new ranker with the simulated users as traffic");
     CanarySimCommand.Result c = canary(serving, events, runDir).run(discard());
     clock.lap("canary (simulated users)");
     String champion = champion(c.result().status().phase, o, tracking, retry);

@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The demo's last step: starts the gateway on a serving bundle, sends a few {@code POST
+ * The demo's serving step: starts the gateway on a serving bundle, sends a few {@code POST
  * /v1/recommend} requests over HTTP as a client would (three users with a history, one unknown
  * user), prints what came back, and stops the gateway.
  */
@@ -28,6 +29,16 @@ final class DemoRequests {
    * @return the responses, in request order
    */
   static List<JsonNode> print(Path bundle, PrintStream p) throws Exception {
+    return print(bundle, p, Optional.empty());
+  }
+
+  /**
+   * @param featureServer a Feast ServingService ({@code host:port}) the gateway reads its online
+   *     features from; empty: the bundle's files
+   * @return the responses, in request order
+   */
+  static List<JsonNode> print(Path bundle, PrintStream p, Optional<String> featureServer)
+      throws Exception {
     List<String> users = new ArrayList<>();
     try (var lines = Files.lines(bundle.resolve("users.jsonl"))) {
       for (String line : (Iterable<String>) lines::iterator) {
@@ -42,10 +53,17 @@ final class DemoRequests {
     }
     users.add("new-user-without-history");
     List<JsonNode> responses = new ArrayList<>();
-    try (ServeCommand.Running gw = ServeCommand.start(bundle, "127.0.0.1", 0, 2)) {
+    try (ServeCommand.Running gw = ServeCommand.start(bundle, "127.0.0.1", 0, 2, featureServer)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + gw.server().port();
-      p.println("Serving    gateway " + base + " on " + bundle.toAbsolutePath());
+      p.println(
+          "Serving    gateway "
+              + base
+              + " on "
+              + bundle.toAbsolutePath()
+              + featureServer
+                  .map(f -> ", online features from the feature server " + f)
+                  .orElse(""));
       for (String user : users) {
         String body =
             JSON.createObjectNode()
@@ -85,7 +103,9 @@ final class DemoRequests {
       }
     }
     p.println(
-        "           serve it yourself: bin/liverec serve --bundle " + bundle.toAbsolutePath());
+        "           serve it yourself: bin/liverec serve --bundle "
+            + bundle.toAbsolutePath()
+            + (featureServer.isPresent() ? " [--feature-server host:port]" : ""));
     return responses;
   }
 }

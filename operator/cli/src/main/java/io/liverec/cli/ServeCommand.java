@@ -244,6 +244,14 @@ public final class ServeCommand implements Callable<Integer> {
             Duration.ofMillis(cfg.path("rankerDeadlineMs").asLong(50)),
             cfg.path("maxK").asInt(100));
 
+    if (remote != null && cfg.has(ServingBundle.ONLINE_FEATURES)) {
+      // the bundle names the features its models read: the tower's inputs, the ranker's raw columns
+      remote =
+          remote.reading(
+              texts(cfg.get(ServingBundle.ONLINE_FEATURES).path("user")),
+              texts(cfg.get(ServingBundle.ONLINE_FEATURES).path("room")),
+              ServingBundle.numericUserIds(cfg));
+    }
     InProcessOnlineFeatures bundled = remote == null ? new InProcessOnlineFeatures() : null;
     LiveRoomIndex index = null;
     try (BufferedReader in = Files.newBufferedReader(bundle.resolve("rooms.jsonl"))) {
@@ -299,6 +307,12 @@ public final class ServeCommand implements Callable<Integer> {
    * Connects and warms the channel up for a few seconds; a feature server that does not answer only
    * makes requests fall back (counted), it does not stop the gateway from starting.
    */
+  private static List<String> texts(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
   private static FeastOnlineFeatures connect(String endpoint) {
     FeastOnlineFeatures f;
     try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.liverec.featurestore.offline.ParquetSources;
 import io.liverec.featurestore.offline.PointInTimeSql;
+import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.pipelines.featureviews.TrainingFeatureJoin;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,8 +21,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes the serving bundle {@code liverec serve} reads from what a ranking run and a recall run
@@ -34,6 +37,31 @@ import java.util.Map;
  */
 final class ServingBundle {
   static final String USER_TOWER = "user_tower";
+
+  /**
+   * gateway.json's {@code {"user": [...], "room": [...]}}: the features of the user and room views
+   * a gateway reads from a feature server ({@link BundleFeatures} materializes exactly these).
+   */
+  static final String ONLINE_FEATURES = "onlineFeatures";
+
+  /** In {@link #ONLINE_FEATURES}: the Feast type of the user key, STRING (default) or INT64. */
+  static final String USER_ID_TYPE = "userIdType";
+
+  /** True when gateway.json keys the user view by an INT64 {@code user_id}. */
+  static boolean numericUserIds(JsonNode gatewayJson) {
+    String t = gatewayJson.path(ONLINE_FEATURES).path(USER_ID_TYPE).asText("STRING");
+    if (!t.equals("STRING") && !t.equals("INT64")) {
+      throw new IllegalArgumentException(
+          "gateway.json: "
+              + ONLINE_FEATURES
+              + "."
+              + USER_ID_TYPE
+              + " must be STRING or INT64, got "
+              + t);
+    }
+    return t.equals("INT64");
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> USER_COLUMNS =
       List.of("gender", "age_bucket", "city", "device", "user_language", "spender_level");
@@ -77,22 +105,26 @@ final class ServingBundle {
       vectors.put(r.get("room_id").asLong(), r.get("vector"));
     }
     String samples = sql(rankerRunDir.resolve("samples").toAbsolutePath() + "/**/*.parquet");
+    Set<String> roomAttributes;
+    Set<String> userAttributes;
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement()) {
       Map<String, Map<Long, Map<String, Object>>> online = onlineFeatures(st, rankerRunDir, events);
-      writeRooms(
-          st,
-          bundle.resolve("rooms.jsonl"),
-          events,
-          samples,
-          vectors,
-          online.getOrDefault("room_id", Map.of()));
-      writeUsers(
-          st,
-          bundle.resolve("users.jsonl"),
-          recallRunDir,
-          samples,
-          online.getOrDefault("user_id", Map.of()));
+      roomAttributes =
+          writeRooms(
+              st,
+              bundle.resolve("rooms.jsonl"),
+              events,
+              samples,
+              vectors,
+              online.getOrDefault("room_id", Map.of()));
+      userAttributes =
+          writeUsers(
+              st,
+              bundle.resolve("users.jsonl"),
+              recallRunDir,
+              samples,
+              online.getOrDefault("user_id", Map.of()));
     }
 
     ObjectNode cfg = JSON.createObjectNode();
@@ -102,6 +134,15 @@ final class ServingBundle {
     cfg.put("rankerTransform", "repository/" + ranker + "/1/transform.json");
     cfg.putObject("taskWeights").put("ctr", 1.0).put("cvr", 0.5);
     cfg.put("recallN", 200).put("maxPerHost", 2).put("rankerDeadlineMs", 200);
+    // what a gateway on a feature server asks for: the tower's inputs and the ranker's raw columns
+    ObjectNode online = cfg.putObject(ONLINE_FEATURES);
+    // the log's user ids are numbers, and its feature views key user_id as INT64
+    online.put(USER_ID_TYPE, "INT64");
+    ArrayNode user = online.putArray("user");
+    FeastOnlineFeatures.USER_INPUTS.forEach(user::add);
+    userAttributes.forEach(user::add);
+    ArrayNode room = online.putArray("room");
+    roomAttributes.stream().filter(a -> !a.equals("room_id")).forEach(room::add);
     JSON.writerWithDefaultPrettyPrinter().writeValue(bundle.resolve("gateway.json").toFile(), cfg);
     return bundle;
   }
@@ -162,7 +203,7 @@ final class ServingBundle {
     return byKey;
   }
 
-  private static void writeRooms(
+  private static Set<String> writeRooms(
       Statement st,
       Path file,
       Path events,
@@ -181,6 +222,7 @@ final class ServingBundle {
             + " arg_max(room_viewers, ts) AS viewers FROM read_parquet('"
             + samples
             + "', hive_partitioning = true) GROUP BY room_id) s USING (room_id) ORDER BY r.room_id";
+    Set<String> keys = new LinkedHashSet<>();
     try (ResultSet rs = st.executeQuery(q);
         BufferedWriter out = Files.newBufferedWriter(file)) {
       while (rs.next()) {
@@ -206,20 +248,23 @@ final class ServingBundle {
           a.put(v, floats(rs.getArray(v)));
         }
         a.putAll(online.getOrDefault(id, Map.of()));
+        keys.addAll(a.keySet());
         room.set("attributes", JSON.valueToTree(a));
         out.write(JSON.writeValueAsString(room));
         out.write('\n');
       }
     }
+    return keys;
   }
 
-  private static void writeUsers(
+  private static Set<String> writeUsers(
       Statement st,
       Path file,
       Path recallRunDir,
       String samples,
       Map<Long, Map<String, Object>> online)
       throws IOException, SQLException {
+    Set<String> keys = new LinkedHashSet<>();
     Map<Long, Map<String, Object>> raw = new HashMap<>();
     StringBuilder q = new StringBuilder("SELECT user_id");
     for (String col : USER_COLUMNS) {
@@ -252,11 +297,13 @@ final class ServingBundle {
         Map<String, Object> a = new LinkedHashMap<>(raw.getOrDefault(id, Map.of()));
         a.put("recent_rooms", JSON.convertValue(in.get("recent_rooms"), List.class));
         a.putAll(online.getOrDefault(id, Map.of()));
+        keys.addAll(a.keySet());
         user.set("attributes", JSON.valueToTree(a));
         out.write(JSON.writeValueAsString(user));
         out.write('\n');
       }
     }
+    return keys;
   }
 
   private static float[] floats(Array a) throws SQLException {

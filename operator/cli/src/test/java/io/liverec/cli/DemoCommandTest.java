@@ -62,6 +62,7 @@ class DemoCommandTest {
       "train ranker",
       "train two-tower",
       "publish",
+      "features (Feast",
       "serve",
       "canary",
       "register champion"
@@ -79,6 +80,11 @@ class DemoCommandTest {
     assertThat(Double.parseDouble(total.group(1)))
         .isCloseTo(sum, org.assertj.core.data.Offset.offset(0.5));
     assertThat(summary).contains("Bayes-optimal AUC").contains("two-tower  popularity");
+    // the served requests read their features from Feast: the feature server, not the bundle
+    assertThat(summary)
+        .containsPattern("Features   user_features [0-9,]+ users, room_features [0-9,]+ rooms")
+        .contains("online features from the feature server 127.0.0.1:")
+        .containsPattern("user \\S+\\s+served ");
 
     Matcher decision = Pattern.compile("decision: demo-ranker v2 (\\w+) after").matcher(summary);
     assertThat(decision.find()).as(summary).isTrue();

@@ -5,12 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.liverec.api.v1alpha1.FeatureViewSpec;
-import io.liverec.api.v1alpha1.FeatureViewSpec.Field;
-import io.liverec.api.v1alpha1.FeatureViewSpec.ValueType;
-import io.liverec.featurestore.feast.FeastFeatureRegistry;
-import io.liverec.featurestore.feast.FeastRepo;
-import io.liverec.featurestore.feast.OnlineStoreConfig;
 import io.liverec.featurestore.server.FeatureServer;
 import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.gateway.RecommendRequest;
@@ -25,10 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,88 +93,15 @@ class ServeCommandTest {
 
   /**
    * The bundle's users.jsonl and rooms.jsonl features as the Feast views user_features and
-   * room_features (Parquet), materialized by {@code liverec materialize} into SQLite.
+   * room_features (Parquet), materialized into SQLite (the demo's features stage).
    */
   static Path feastRepo(Path dir, Path bundle) throws Exception {
-    Path users = dir.resolve("user_features.parquet");
-    Path rooms = dir.resolve("room_features.parquet");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = c.createStatement()) {
-      st.execute(
-          "CREATE TABLE u (user_id VARCHAR, sparse BIGINT[], seq BIGINT[], event_ts TIMESTAMP)");
-      st.execute(
-          "CREATE TABLE r (room_id BIGINT, sparse BIGINT[], dense FLOAT[], event_ts TIMESTAMP)");
-      copy(c, "u", "userId", "sparse", "seq", bundle.resolve("users.jsonl"));
-      copy(c, "r", "roomId", "sparse", "dense", bundle.resolve("rooms.jsonl"));
-      st.execute("COPY u TO '" + users + "' (FORMAT parquet)");
-      st.execute("COPY r TO '" + rooms + "' (FORMAT parquet)");
-    }
-    Path repo = dir.resolve("feast");
-    FeastFeatureRegistry registry =
-        new FeastFeatureRegistry(
-            new FeastRepo(repo, "liverec", OnlineStoreConfig.parse("sqlite", repo)));
-    registry.register(
-        "liverec",
-        "user_features",
-        view(users, new Field("user_id", ValueType.STRING), "sparse", "seq"));
-    registry.register(
-        "liverec",
-        "room_features",
-        view(rooms, new Field("room_id", ValueType.INT64), "sparse", "dense"));
-    for (String v : List.of("user_features", "room_features")) {
-      StringWriter err = new StringWriter();
-      CommandLine cli = Main.commandLine();
-      cli.setErr(new PrintWriter(err));
-      int code =
-          cli.execute(
-              "materialize",
-              "--feature-view",
-              v,
-              "--repo",
-              repo.toString(),
-              "--start",
-              "2026-01-01T00:00:00Z",
-              "--end",
-              "2026-01-02T00:00:00Z");
-      assertThat(code).as(err.toString()).isZero();
-    }
-    return repo;
-  }
-
-  private static void copy(Connection c, String table, String id, String a, String b, Path jsonl)
-      throws Exception {
-    String listB = table.equals("r") ? "FLOAT[]" : "BIGINT[]";
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + table
-                + " VALUES (?, CAST(? AS BIGINT[]), CAST(? AS "
-                + listB
-                + "), TIMESTAMP '2026-01-01 12:00:00')")) {
-      for (String line : Files.readAllLines(jsonl)) {
-        JsonNode n = JSON.readTree(line);
-        if (table.equals("u")) {
-          ps.setString(1, n.get(id).asText());
-        } else {
-          ps.setLong(1, n.get(id).asLong());
-        }
-        ps.setString(2, n.get(a).toString());
-        ps.setString(3, n.get(b).toString());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static FeatureViewSpec view(Path table, Field entity, String f1, String f2) {
-    FeatureViewSpec s = new FeatureViewSpec();
-    s.entities = new ArrayList<>(List.of(entity));
-    ValueType t2 = f2.equals("dense") ? ValueType.FLOAT_LIST : ValueType.INT64_LIST;
-    s.features = new ArrayList<>(List.of(new Field(f1, ValueType.INT64_LIST), new Field(f2, t2)));
-    s.source.uri = table.toString();
-    s.source.timestampField = "event_ts";
-    s.ttl = "0s";
-    return s;
+    BundleFeatures.Result r =
+        BundleFeatures.materialize(
+            bundle, dir.resolve("feast"), Instant.parse("2026-01-01T12:00:00Z"));
+    assertThat(r.users()).isEqualTo(5);
+    assertThat(r.rooms()).isEqualTo(50);
+    return r.repo();
   }
 
   @Test

@@ -1,10 +1,15 @@
 package io.liverec.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.liverec.featurestore.server.FeatureServer;
+import io.liverec.gateway.FeastOnlineFeatures;
 import io.liverec.gateway.RecommendRequest;
+import io.liverec.gateway.RecommendResponse;
+import io.liverec.gateway.Recommender;
 import io.liverec.gateway.RoomFeatures;
 import io.liverec.gateway.TransformedRankerInputs;
 import io.liverec.gateway.UserFeatures;
@@ -17,12 +22,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,6 +179,67 @@ class ServingBundleTest {
       assertThat(r.get("models").get("userTower").asText()).isEqualTo("user_tower/1");
     }
     assertThat(responses.get(3).get("outcome").asText()).isEqualTo("cold_start");
+  }
+
+  /**
+   * The demo's features stage: the bundle's users and rooms materialized into a Feast repository
+   * and served by the feature server give the gateway the same rankings and scores as the bundle's
+   * own files — every raw column the ranker's transform reads crosses Feast (a lost or retyped
+   * attribute changes the scores), and a user Feast does not hold is a cold start.
+   */
+  @Test
+  void theBundlesFeaturesThroughFeastRankAsTheBundlesOwn() throws Exception {
+    BundleFeatures.Result m =
+        BundleFeatures.materialize(bundle, tmp.resolve("feast"), Instant.now());
+    assertThat(m.users()).isEqualTo(lines("users.jsonl").size());
+    assertThat(m.rooms()).isEqualTo(lines("rooms.jsonl").size());
+    List<String> users = new ArrayList<>();
+    for (JsonNode u : lines("users.jsonl")) {
+      if (u.path("attributes").path("recent_rooms").size() >= 3 && users.size() < 5) {
+        users.add(u.get("userId").asText());
+      }
+    }
+    assertThat(users).hasSize(5);
+    List<RecommendResponse> own = new ArrayList<>();
+    try (ServeCommand.Running g = ServeCommand.start(bundle, "127.0.0.1", 0, 2)) {
+      for (String u : users) {
+        own.add(g.recommender().recommend(new RecommendRequest(u, "feed", hour0(), 10)));
+      }
+    }
+    System.setProperty(FeastOnlineFeatures.DEADLINE_PROPERTY, "5000");
+    try (FeatureServer fs = FeatureServer.start(m.repo(), "127.0.0.1", 0);
+        ServeCommand.Running g =
+            ServeCommand.start(bundle, "127.0.0.1", 0, 2, Optional.of("127.0.0.1:" + fs.port()))) {
+      assertThat(((FeastOnlineFeatures) g.features()).references())
+          .contains("user_features:seq", "user_features:city", "room_features:audio_vec")
+          .contains("user_features:" + USER_VIEW.get(0), "room_features:" + ROOM_VIEW.get(0));
+      for (int i = 0; i < users.size(); i++) {
+        RecommendResponse got =
+            g.recommender().recommend(new RecommendRequest(users.get(i), "feed", hour0(), 10));
+        RecommendResponse want = own.get(i);
+        assertThat(got.outcome()).as(users.get(i)).isEqualTo(Recommender.SERVED);
+        assertThat(got.items()).hasSize(10);
+        for (int j = 0; j < 10; j++) {
+          assertThat(got.items().get(j).roomId())
+              .as("%s item %d", users.get(i), j)
+              .isEqualTo(want.items().get(j).roomId());
+          assertThat(got.items().get(j).score())
+              .isCloseTo(want.items().get(j).score(), within(1e-6));
+        }
+      }
+      assertThat(
+              g.recommender()
+                  .recommend(new RecommendRequest("not-in-feast", "feed", hour0(), 10))
+                  .outcome())
+          .isEqualTo(Recommender.COLD_START);
+    } finally {
+      System.clearProperty(FeastOnlineFeatures.DEADLINE_PROPERTY);
+    }
+  }
+
+  /** A fixed hour, so both gateways encode the request alike whenever the test runs. */
+  private static Map<String, String> hour0() {
+    return Map.of("hour", "20");
   }
 
   private static TransformedRankerInputs inputs() throws Exception {

@@ -16,9 +16,14 @@ import java.util.Optional;
  * server speaking the gRPC protocol) through the Feast Java SDK. Two feature views are read: {@code
  * <userView>} keyed by {@code user_id} (STRING) with {@code sparse} and {@code seq} (INT64_LIST),
  * and {@code <roomView>} keyed by {@code room_id} (INT64) with {@code sparse} (INT64_LIST) and
- * {@code dense} (FLOAT_LIST). A value that is not PRESENT (not found, null, past its ttl, corrupt)
- * makes the entity absent; a call that fails or passes the deadline throws {@link
- * FeaturesUnavailableException}.
+ * {@code dense} (FLOAT_LIST) — the pre-encoded inputs. {@link #reading} names other features of the
+ * views instead or as well: raw attributes by training column name for a ranker that ships its
+ * feature transform; the room's join key is then an attribute too ({@code room_id}).
+ *
+ * <p>A pre-encoded input that is not PRESENT (not found, null, past its ttl, corrupt) makes the
+ * entity absent; an attribute that is not PRESENT is left out (the transform repairs it as in
+ * training), and an entity read only by attributes is absent when none is PRESENT. A call that
+ * fails or passes the deadline throws {@link FeaturesUnavailableException}.
  */
 public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable {
   /** The endpoint ({@code host:port}) as a system property; the environment variable below next. */
@@ -31,15 +36,107 @@ public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable 
   public static final String USER_VIEW = "user_features";
   public static final String ROOM_VIEW = "room_features";
 
+  /** The user view's pre-encoded inputs (the user tower's). */
+  public static final List<String> USER_INPUTS = List.of("sparse", "seq");
+
+  /** The room view's pre-encoded inputs (a ranker without a transform). */
+  public static final List<String> ROOM_INPUTS = List.of("sparse", "dense");
+
   private final io.liverec.featurestore.client.OnlineFeatures client;
-  private final List<String> userRefs;
-  private final List<String> roomRefs;
+  private final String userView;
+  private final String roomView;
+  private final Refs user;
+  private final Refs room;
+  private final boolean numericUserIds;
 
   public FeastOnlineFeatures(
       io.liverec.featurestore.client.OnlineFeatures client, String userView, String roomView) {
+    this(client, userView, roomView, USER_INPUTS, ROOM_INPUTS, false);
+  }
+
+  private FeastOnlineFeatures(
+      io.liverec.featurestore.client.OnlineFeatures client,
+      String userView,
+      String roomView,
+      List<String> userFeatures,
+      List<String> roomFeatures,
+      boolean numericUserIds) {
     this.client = client;
-    this.userRefs = List.of(userView + ":sparse", userView + ":seq");
-    this.roomRefs = List.of(roomView + ":sparse", roomView + ":dense");
+    this.numericUserIds = numericUserIds;
+    this.userView = userView;
+    this.roomView = roomView;
+    this.user = new Refs(userView, userFeatures, USER_INPUTS);
+    this.room = new Refs(roomView, roomFeatures, ROOM_INPUTS);
+    if (!user.inputs.containsAll(USER_INPUTS.stream().map(f -> userView + ":" + f).toList())) {
+      throw LiverecException.badInput(
+          "online features: the user view must serve "
+              + USER_INPUTS
+              + " (the user tower's inputs)");
+    }
+  }
+
+  /**
+   * The same client reading these features of the two views: {@code sparse} and {@code seq} of the
+   * user view (required), {@code sparse} and {@code dense} of the room view if listed, any other
+   * name as a raw attribute. With {@code numericUserIds} the user view's key {@code user_id} is
+   * INT64 (as in the event log's own views, which share the registry's one {@code user_id} entity),
+   * and a user id that is not a number is a user the store cannot hold (cold start). Closing either
+   * instance closes the shared client.
+   */
+  public FeastOnlineFeatures reading(
+      List<String> userFeatures, List<String> roomFeatures, boolean numericUserIds) {
+    return new FeastOnlineFeatures(
+        client, userView, roomView, userFeatures, roomFeatures, numericUserIds);
+  }
+
+  /** The references asked for, user view's first. */
+  public List<String> references() {
+    List<String> all = new ArrayList<>(user.all);
+    all.addAll(room.all);
+    return all;
+  }
+
+  /** A view's references, split into pre-encoded inputs and attributes. */
+  private static final class Refs {
+    final List<String> all = new ArrayList<>();
+    final List<String> inputs = new ArrayList<>();
+    final List<String> attributes = new ArrayList<>();
+    final List<String> attributeNames = new ArrayList<>();
+
+    Refs(String view, List<String> features, List<String> inputNames) {
+      for (String f : new java.util.LinkedHashSet<>(features)) {
+        if (f == null || f.isBlank() || f.contains(":")) {
+          throw LiverecException.badInput(
+              "online features of " + view + ": '" + f + "' is not a feature name");
+        }
+        String ref = view + ":" + f;
+        all.add(ref);
+        if (inputNames.contains(f)) {
+          inputs.add(ref);
+        } else {
+          attributes.add(ref);
+          attributeNames.add(f);
+        }
+      }
+    }
+
+    /** PRESENT attributes by name; empty when none is. */
+    Map<String, Object> attributes(Map<String, Feature> row) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (int i = 0; i < attributes.size(); i++) {
+        Feature f = row.get(attributes.get(i));
+        if (f != null && f.status() == Status.PRESENT && f.value() != null) {
+          out.put(attributeNames.get(i), f.value());
+        }
+      }
+      return out;
+    }
+
+    /** An input's value, or null if the view is not read for it. */
+    Feature input(Map<String, Feature> row, String name, String view) {
+      String ref = view + ":" + name;
+      return inputs.contains(ref) ? row.get(ref) : null;
+    }
   }
 
   /** A client for {@code host:port} with a deadline on every call, reading the default views. */
@@ -108,12 +205,23 @@ public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable 
 
   @Override
   public Optional<UserFeatures> user(String userId) {
-    Map<String, Feature> row = fetch(userRefs, List.of(Map.of("user_id", userId))).get(0);
-    if (!present(row, userRefs)) {
+    Object key = userId;
+    if (numericUserIds) {
+      try {
+        key = Long.parseLong(userId.trim());
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+    Map<String, Feature> row = fetch(user.all, List.of(Map.of("user_id", key))).get(0);
+    if (!present(row, user.inputs)) {
       return Optional.empty();
     }
     return Optional.of(
-        new UserFeatures(longs(row.get(userRefs.get(0))), longs(row.get(userRefs.get(1)))));
+        new UserFeatures(
+            longs(user.input(row, "sparse", userView)),
+            longs(user.input(row, "seq", userView)),
+            user.attributes(row)));
   }
 
   @Override
@@ -131,14 +239,25 @@ public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable 
     for (int id : roomIds) {
       keys.add(Map.of("room_id", (long) id));
     }
-    List<Map<String, Feature>> rows = fetch(roomRefs, keys);
+    List<Map<String, Feature>> rows = fetch(room.all, keys);
     for (int i = 0; i < roomIds.size(); i++) {
       Map<String, Feature> row = rows.get(i);
-      if (present(row, roomRefs)) {
-        out.put(
-            roomIds.get(i),
-            new RoomFeatures(longs(row.get(roomRefs.get(0))), floats(row.get(roomRefs.get(1)))));
+      if (!present(row, room.inputs)) {
+        continue;
       }
+      Map<String, Object> attributes = room.attributes(row);
+      if (room.inputs.isEmpty() && attributes.isEmpty()) {
+        continue; // read by attributes only, and none is there
+      }
+      if (!room.attributes.isEmpty()) {
+        attributes.put("room_id", (long) roomIds.get(i));
+      }
+      out.put(
+          roomIds.get(i),
+          new RoomFeatures(
+              longs(room.input(row, "sparse", roomView)),
+              floats(room.input(row, "dense", roomView)),
+              attributes));
     }
     return out;
   }
@@ -168,6 +287,9 @@ public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable 
   }
 
   private static long[] longs(Feature f) {
+    if (f == null) {
+      return new long[0];
+    }
     List<?> l = (List<?>) f.value();
     long[] v = new long[l.size()];
     for (int i = 0; i < v.length; i++) {
@@ -177,6 +299,9 @@ public final class FeastOnlineFeatures implements OnlineFeatures, AutoCloseable 
   }
 
   private static float[] floats(Feature f) {
+    if (f == null) {
+      return new float[0];
+    }
     List<?> l = (List<?>) f.value();
     float[] v = new float[l.size()];
     for (int i = 0; i < v.length; i++) {
