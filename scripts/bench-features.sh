@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Feature-store benchmark (needs `scripts/test-env.sh up`: Redis and Feast Python):
 #  - GetOnlineFeatures p50/p99, 200 entities x 20 features on Redis over loopback: LiveRec's
-#    ServingService through FeastClient vs Feast Python's get_online_features on the same store;
+#    ServingService through FeastClient vs Feast Python's get_online_features on the same store,
+#    in interleaved rounds. The server runs in its own JVM as manifests/base/feature-server.yaml
+#    starts it; the breakdown (response as bytes, client parse alone, GetFeastServingInfo as the
+#    gRPC transport floor, Redis read alone, the in-process server) is measured in the same rounds;
+#    -Dbench.serverJvmArgs="-XX:StartFlightRecording=…" adds flags to the server JVM (profiling);
 #  - point-in-time join rows/s: LiveRec on DuckDB vs Feast's get_historical_features, same data.
 # Prints docs/BENCHMARKS.md rows (also written to feature-store/target/bench-features.md).
-# Sizes: -Dbench.users=20000 -Dbench.sourceRows=100000 -Dbench.samples=200000 -Dbench.iterations=1000
+# About 2.5-4 min on 2 shared cores once ~/.m2 is filled (build, data, ~2 min of bench); pass -o
+# to skip Maven's update checks. Sizes: -Dbench.users=20000 -Dbench.sourceRows=100000 -Dbench.samples=200000 -Dbench.iterations=1000
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

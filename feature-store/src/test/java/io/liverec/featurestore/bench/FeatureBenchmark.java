@@ -53,6 +53,35 @@ class FeatureBenchmark {
     return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * q)));
   }
 
+  private static final List<String> SERIES =
+      List.of("feastclient", "stub", "bytes", "parse", "redis", "info", "inprocess");
+
+  /** The response left as its wire bytes: no client-side parse. */
+  private static final io.grpc.MethodDescriptor.Marshaller<byte[]> BYTES =
+      new io.grpc.MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+
+  private static void parse(byte[] wire) {
+    try {
+      feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse.parseFrom(wire);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @TempDir Path dir;
 
   @Test
@@ -154,20 +183,27 @@ class FeatureBenchmark {
     }
     int per = Math.max(1, ITERATIONS / ROUNDS);
     int pyPer = Math.max(10, per / 3);
-    List<Double> liverecMs = new ArrayList<>();
-    List<Double> rawMs = new ArrayList<>();
-    List<Double> redisMs = new ArrayList<>();
+    Map<String, List<Double>> ms = new LinkedHashMap<>();
+    for (String k : SERIES) {
+      ms.put(k, new ArrayList<>());
+    }
     List<Double> pyMs = new ArrayList<>();
-    try (FeatureServer server = FeatureServer.start(repo, "127.0.0.1", 0);
+    // the feature server as production runs it: its own JVM, FeatureServer's main, the manifest's
+    // flags (manifests/base/feature-server.yaml); the in-process server (sharing this JVM's cores
+    // and gRPC event loop with the client) is measured too, as the earlier bench ran it
+    byte[][] wire = new byte[1][];
+    ServerProcess proc = ServerProcess.start(repo, dir);
+    try (proc;
+        FeatureServer inProcess = FeatureServer.start(repo, "127.0.0.1", 0);
         OnlineStore redisStore = OnlineStores.open(registry.repo().online())) {
-      FeastClient client = FeastClient.create("127.0.0.1", server.port());
+      FeastClient client = FeastClient.create("127.0.0.1", proc.port());
+      FeastClient clientInProcess = FeastClient.create("127.0.0.1", inProcess.port());
       List<Row> rows = new ArrayList<>();
       users.forEach(u -> rows.add(Row.create().set("user_id", u)));
-      // breakdown: the raw gRPC stub (no SDK row building) and the Redis read alone
+      // breakdown: the generated stub (client parses the response, no SDK rows), the response as
+      // bytes (no client parse: transport + server), the client's parse alone, the Redis read alone
       var channel =
-          io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
-              .usePlaintext()
-              .build();
+          io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", proc.port()).usePlaintext().build();
       var stub = feast.proto.serving.ServingServiceGrpc.newBlockingStub(channel);
       var rv = feast.proto.types.ValueProto.RepeatedValue.newBuilder();
       users.forEach(u -> rv.addVal(feast.proto.types.ValueProto.Value.newBuilder().setInt64Val(u)));
@@ -177,6 +213,11 @@ class FeatureBenchmark {
                   feast.proto.serving.ServingAPIProto.FeatureList.newBuilder().addAllVal(refs))
               .putEntities("user_id", rv.build())
               .build();
+      io.grpc.MethodDescriptor<feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest, byte[]>
+          asBytes =
+              feast.proto.serving.ServingServiceGrpc.getGetOnlineFeaturesMethod().toBuilder(
+                      io.grpc.protobuf.ProtoUtils.marshaller(request), BYTES)
+                  .build();
       List<byte[]> keys = new ArrayList<>();
       users.forEach(
           u ->
@@ -188,52 +229,81 @@ class FeatureBenchmark {
                               .setInt64Val(u)
                               .build()))));
       List<String> names = spec.features.stream().map(x -> x.name).toList();
-      for (int i = 0; i < 200; i++) {
-        client.getOnlineFeatures(refs, rows);
-        stub.getOnlineFeatures(request);
-        redisStore.read(project, "user_features", keys, names);
+      Map<String, Runnable> calls = new LinkedHashMap<>();
+      calls.put("feastclient", () -> client.getOnlineFeatures(refs, rows));
+      calls.put("stub", () -> stub.getOnlineFeatures(request));
+      calls.put(
+          "bytes",
+          () ->
+              wire[0] =
+                  io.grpc.stub.ClientCalls.blockingUnaryCall(
+                      channel, asBytes, io.grpc.CallOptions.DEFAULT, request));
+      calls.put("parse", () -> parse(wire[0]));
+      calls.put("redis", () -> redisStore.read(project, "user_features", keys, names));
+      // the transport floor: a unary call with an empty request and a one-string answer
+      var info =
+          feast.proto.serving.ServingAPIProto.GetFeastServingInfoRequest.getDefaultInstance();
+      calls.put("info", () -> stub.getFeastServingInfo(info));
+      calls.put("inprocess", () -> clientInProcess.getOnlineFeatures(refs, rows));
+      for (int i = 0; i < 300; i++) {
+        calls.values().forEach(Runnable::run);
       }
       for (int round = 0; round < ROUNDS; round++) {
-        for (int i = 0; i < per; i++) {
-          long t0 = System.nanoTime();
-          client.getOnlineFeatures(refs, rows);
-          liverecMs.add((System.nanoTime() - t0) / 1e6);
-        }
-        pyOut.println(pyPer);
-        for (JsonNode x : new ObjectMapper().readTree(pyIn.readLine())) {
-          pyMs.add(x.asDouble());
-        }
-        for (int i = 0; i < per; i++) {
-          long t0 = System.nanoTime();
-          stub.getOnlineFeatures(request);
-          rawMs.add((System.nanoTime() - t0) / 1e6);
-        }
-        for (int i = 0; i < per; i++) {
-          long t0 = System.nanoTime();
-          redisStore.read(project, "user_features", keys, names);
-          redisMs.add((System.nanoTime() - t0) / 1e6);
+        for (var c : calls.entrySet()) {
+          List<Double> out = ms.get(c.getKey());
+          for (int i = 0; i < per; i++) {
+            long t0 = System.nanoTime();
+            c.getValue().run();
+            out.add((System.nanoTime() - t0) / 1e6);
+          }
+          if (c.getKey().equals("feastclient")) {
+            pyOut.println(pyPer);
+            for (JsonNode x : new ObjectMapper().readTree(pyIn.readLine())) {
+              pyMs.add(x.asDouble());
+            }
+          }
         }
       }
       client.close();
+      clientInProcess.close();
       channel.shutdownNow();
     } finally {
       pyOut.close();
       py.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
       py.destroy();
     }
+    int responseBytes = wire[0].length;
+    List<Double> liverecMs = ms.get("feastclient");
     double[] liverec = {percentile(liverecMs, 0.5), percentile(liverecMs, 0.99)};
     double pyP50 = percentile(pyMs, 0.5);
     double pyP99 = percentile(pyMs, 0.99);
+    double bytesP50 = percentile(ms.get("bytes"), 0.5);
+    // what the Feast Java SDK does on the client (request building, response parse, Row objects):
+    // FeastClient minus the same call with the response left as bytes
+    double sdk = liverec[0] - bytesP50;
     String breakdown =
         String.format(
-            "breakdown p50: FeastClient %.2f ms, raw gRPC stub %.2f ms, Redis read alone %.2f ms;"
-                + " %d interleaved rounds (LiveRec %d calls, Feast Python %d calls)%n",
+            "response %d bytes; breakdown p50: FeastClient %.2f ms (in-process server, the earlier bench setup: %.2f"
+                + " ms), generated stub %.2f ms, response as bytes (transport + server, no client"
+                + " parse) %.2f ms, client parse alone %.2f ms, Redis read alone %.2f ms, GetFeastServingInfo"
+                + " round trip (the gRPC transport floor) %.2f ms; SDK"
+                + " client-side work (FeastClient - bytes) %.2f ms, so Feast Python / SDK floor"
+                + " = %.1f×; %d interleaved rounds (LiveRec %d calls, Feast Python %d calls);"
+                + " load average %s%n",
+            responseBytes,
             liverec[0],
-            percentile(rawMs, 0.5),
-            percentile(redisMs, 0.5),
+            percentile(ms.get("inprocess"), 0.5),
+            percentile(ms.get("stub"), 0.5),
+            bytesP50,
+            percentile(ms.get("parse"), 0.5),
+            percentile(ms.get("redis"), 0.5),
+            percentile(ms.get("info"), 0.5),
+            sdk,
+            pyP50 / sdk,
             ROUNDS,
             liverecMs.size(),
-            pyMs.size());
+            pyMs.size(),
+            Files.readString(Path.of("/proc/loadavg")).trim());
 
     // offline: point-in-time join of SAMPLES entity rows
     long t0 = System.nanoTime();
@@ -260,7 +330,8 @@ class FeatureBenchmark {
     String md =
         String.format(
             "| GetOnlineFeatures, 200 entities × 20 features, Redis on loopback: LiveRec's ServingService"
-                + " through FeastClient, p50 / p99 (%d calls) | Feast Python get_online_features on the same"
+                + " (its own JVM, started as the manifest starts it) through FeastClient, p50 / p99"
+                + " (%d calls) | Feast Python get_online_features on the same"
                 + " store, same run, in interleaved rounds: p50 %.2f ms, p99 %.2f ms | %.1f× (p50), %.1f× (p99) | p50 %.2f ms, p99"
                 + " %.2f ms | `scripts/bench-features.sh` | %s |%n"
                 + "| point-in-time join, %d entity rows × 20 features from %d source rows (ttl 1 d): LiveRec on"
