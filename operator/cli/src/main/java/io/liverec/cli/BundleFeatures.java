@@ -56,9 +56,10 @@ final class BundleFeatures {
   static Result materialize(Path bundle, Path repoDir, Instant asOf)
       throws IOException, SQLException {
     JsonNode cfg = JSON.readTree(bundle.resolve("gateway.json").toFile());
-    JsonNode online = cfg.path(ServingBundle.ONLINE_FEATURES);
-    List<String> userFeatures = names(online.path("user"), FeastOnlineFeatures.USER_INPUTS);
-    List<String> roomFeatures = names(online.path("room"), FeastOnlineFeatures.ROOM_INPUTS);
+    List<String> userFeatures =
+        ServingBundle.onlineFeatures(cfg, "user", FeastOnlineFeatures.USER_INPUTS);
+    List<String> roomFeatures =
+        ServingBundle.onlineFeatures(cfg, "room", FeastOnlineFeatures.ROOM_INPUTS);
     boolean numeric = ServingBundle.numericUserIds(cfg);
     Path tables = Files.createDirectories(repoDir.resolve("data"));
     Instant ts = asOf.truncatedTo(ChronoUnit.SECONDS);
@@ -105,15 +106,6 @@ final class BundleFeatures {
         registry.repo().online().toString(),
         u,
         r);
-  }
-
-  private static List<String> names(JsonNode list, List<String> fallback) {
-    if (!list.isArray()) {
-      return fallback;
-    }
-    List<String> out = new ArrayList<>();
-    list.forEach(n -> out.add(n.asText()));
-    return out;
   }
 
   /**

@@ -248,8 +248,8 @@ public final class ServeCommand implements Callable<Integer> {
       // the bundle names the features its models read: the tower's inputs, the ranker's raw columns
       remote =
           remote.reading(
-              texts(cfg.get(ServingBundle.ONLINE_FEATURES).path("user")),
-              texts(cfg.get(ServingBundle.ONLINE_FEATURES).path("room")),
+              ServingBundle.onlineFeatures(cfg, "user", List.of()),
+              ServingBundle.onlineFeatures(cfg, "room", List.of()),
               ServingBundle.numericUserIds(cfg));
     }
     InProcessOnlineFeatures bundled = remote == null ? new InProcessOnlineFeatures() : null;
@@ -307,12 +307,6 @@ public final class ServeCommand implements Callable<Integer> {
    * Connects and warms the channel up for a few seconds; a feature server that does not answer only
    * makes requests fall back (counted), it does not stop the gateway from starting.
    */
-  private static List<String> texts(JsonNode list) {
-    List<String> out = new ArrayList<>();
-    list.forEach(n -> out.add(n.asText()));
-    return out;
-  }
-
   private static FeastOnlineFeatures connect(String endpoint) {
     FeastOnlineFeatures f;
     try {

@@ -47,6 +47,20 @@ final class ServingBundle {
   /** In {@link #ONLINE_FEATURES}: the Feast type of the user key, STRING (default) or INT64. */
   static final String USER_ID_TYPE = "userIdType";
 
+  /**
+   * The features gateway.json's {@link #ONLINE_FEATURES} names for {@code view} ({@code user} or
+   * {@code room}), else {@code fallback}.
+   */
+  static List<String> onlineFeatures(JsonNode gatewayJson, String view, List<String> fallback) {
+    JsonNode list = gatewayJson.path(ONLINE_FEATURES).path(view);
+    if (!list.isArray()) {
+      return fallback;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    list.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
   /** True when gateway.json keys the user view by an INT64 {@code user_id}. */
   static boolean numericUserIds(JsonNode gatewayJson) {
     String t = gatewayJson.path(ONLINE_FEATURES).path(USER_ID_TYPE).asText("STRING");
