@@ -70,7 +70,10 @@ class ImageTarballsTest {
             List.of(),
             null,
             Map.of("NVIDIA_VISIBLE_DEVICES", "all"),
-            List.of(gpuNative, "/app/libs/tensorflow-core-native-1.1.0.jar"),
+            List.of(
+                gpuNative,
+                "/app/libs/tensorflow-core-native-1.1.0.jar",
+                "/app/libs/liverec-cli-" + VERSION + ".jar"),
             List.of(cpuNative)),
         new Spec(
             "liverec-gateway",
@@ -135,7 +138,8 @@ class ImageTarballsTest {
     assertThat(classpath).as("/app/jib-classpath-file").isNotBlank();
     List<String> missing = new ArrayList<>();
     for (String entry : classpath.trim().split(":")) {
-      if (img.resolve(entry) == null) {
+      // Jib lists /app/resources and /app/classes even when a module has none; the jars must exist
+      if (entry.endsWith(".jar") && img.resolve(entry) == null) {
         missing.add(entry);
       }
     }
@@ -182,6 +186,44 @@ class ImageTarballsTest {
     assertThat(img.containerConfig().path("ExposedPorts").has("8080/tcp")).isTrue();
   }
 
+  /**
+   * The Spark job: LiveRec's jars at the paths the SparkApplication names, Spark's jars from Maven
+   * Central in /opt/spark/jars, SparkSamplingMain as the entry point, Jib's /app layers dropped.
+   */
+  @Test
+  void sparkImageHoldsWhatTheSparkApplicationNames() throws Exception {
+    ImageTar img = image("pipelines/target/jib-spark.tar");
+    assertThat(img.layerDigests).isEqualTo(img.diffIds);
+    runtimeIsComplete(img);
+    List<String> entrypoint = img.list("Entrypoint");
+    assertThat(entrypoint.get(0)).isEqualTo("java");
+    assertThat(entrypoint).contains("-cp", "/opt/spark/jars/*:/opt/liverec/lib/*");
+    assertThat(entrypoint).anyMatch(a -> a.startsWith("--add-opens=java.base/sun.nio.ch"));
+    assertThat(entrypoint.get(entrypoint.size() - 1))
+        .isEqualTo("io.liverec.pipelines.sampling.SparkSamplingMain");
+    assertThat(img.resolve("/opt/spark/jars/spark-sql_2.13-4.2.0.jar")).isNotNull();
+    assertThat(img.resolve("/opt/spark/jars/spark-core_2.13-4.2.0.jar")).isNotNull();
+    assertThat(img.files.keySet()).noneMatch(p -> p.startsWith("/app/"));
+    assertThat(img.files.keySet())
+        .as("Spark jobs do not carry the trainer's native libraries")
+        .noneMatch(p -> p.contains("tensorflow") || p.contains("onnxruntime"));
+
+    JsonNode app =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(ROOT.resolve("manifests/spark/sampling-sparkapplication.yaml").toFile());
+    String image = app.path("spec").path("image").asText();
+    String repoTag = img.manifest.path("RepoTags").get(0).asText();
+    assertThat(image.substring(0, image.lastIndexOf(':')))
+        .isEqualTo(repoTag.substring(0, repoTag.lastIndexOf(':')));
+    List<String> local = new ArrayList<>();
+    local.add(app.path("spec").path("mainApplicationFile").asText());
+    app.path("spec").path("deps").path("jars").forEach(j -> local.add(j.asText()));
+    for (String uri : local) {
+      assertThat(uri).startsWith("local://");
+      assertThat(img.resolve(uri.substring("local://".length()))).as(uri).isNotNull();
+    }
+  }
+
   /** The images are the ones manifests/ deploys (same repositories, same version). */
   @Test
   void manifestsDeployTheseImages() throws Exception {
@@ -214,7 +256,8 @@ class ImageTarballsTest {
     ImageTar img = image("operator/cli/target/jib-trainer.tar");
     Assumptions.assumeTrue(
         "root".equals(System.getProperty("user.name"))
-            && Files.isExecutable(Path.of("/usr/bin/unshare")),
+            && Files.isExecutable(Path.of("/usr/bin/unshare"))
+            && Files.isExecutable(Path.of("/usr/sbin/chroot")),
         "chroot needs root and unshare(1); the image's structure is still checked above");
     Path dir = Files.createTempDirectory(ROOT.resolve("images/target"), "rootfs");
     Path rootfs = dir.resolve("rootfs");
@@ -229,10 +272,10 @@ class ImageTarballsTest {
       String command =
           "mount -t proc proc "
               + rootfs.resolve("proc")
-              + " && exec chroot --userspec=10001:10001 "
-              + rootfs
-              + " /usr/bin/env PATH="
+              + " && PATH="
               + img.env().get("PATH")
+              + " exec /usr/sbin/chroot --userspec=10001:10001 "
+              + rootfs
               + " "
               + String.join(" ", entry);
       String out = run(dir, "unshare", "--mount", "--pid", "--fork", "sh", "-c", command);

@@ -136,7 +136,8 @@ class ManifestsSchemaTest {
     if (group.equals("liverec.io")) {
       CustomResourceValidator.Result r = CustomResourceValidator.validate(doc);
       if (!r.violations().isEmpty()) {
-        throw new IllegalArgumentException(String.join("; ", r.violations()));
+        throw new IllegalArgumentException(
+            r.violations().stream().map(Object::toString).collect(Collectors.joining("; ")));
       }
       return;
     }
