@@ -8,7 +8,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-./mvnw -B -q install -DskipTests -Dspotless.check.skip=true -pl feature-store -am
-./mvnw -B test -pl feature-store -Dtest=FeatureBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@" \
+# Through the reactor (-am builds api and the parent from source): nothing is installed into ~/.m2.
+./mvnw -B test -pl feature-store -am -Dspotless.check.skip=true \
+  -Dtest=FeatureBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@" \
   | grep -E '^\| |Tests run|benchmark rows|breakdown|ERROR' || true
 cat feature-store/target/bench-features.md

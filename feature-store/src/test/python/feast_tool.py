@@ -6,6 +6,8 @@
   feast_tool.py materialize-incremental REPO END
   feast_tool.py historical REPO ENTITIES.parquet FEATURES OUT.parquet   get_historical_features
   feast_tool.py bench-online REPO REQUEST.json N  latency of get_online_features (ms: p50 p99)
+  feast_tool.py bench-rounds REPO REQUEST.json    the same in rounds: reads N per stdin line,
+                                                  answers that round's N latencies (ms) as JSON
   feast_tool.py descriptors MESSAGE...            field numbers and types of the installed protos
 """
 import base64
@@ -109,6 +111,23 @@ def cmd_bench_online(repo, request, n):
         ms.append((time.perf_counter() - t0) * 1000)
     ms.sort()
     print(json.dumps({"p50": ms[len(ms) // 2], "p99": ms[min(len(ms) - 1, int(len(ms) * 0.99))]}))
+
+
+def cmd_bench_rounds(repo, request):
+    """Rounds interleaved with the caller's own measurements, so both see the same machine load."""
+    req = json.load(open(request))
+    store = _store(repo)
+    rows = _entity_rows(req)
+    for _ in range(20):
+        store.get_online_features(features=req["features"], entity_rows=rows).proto
+    print("ready", flush=True)
+    for line in sys.stdin:
+        ms = []
+        for _ in range(int(line)):
+            t0 = time.perf_counter()
+            store.get_online_features(features=req["features"], entity_rows=rows).proto
+            ms.append((time.perf_counter() - t0) * 1000)
+        print(json.dumps(ms), flush=True)
 
 
 def cmd_descriptors(*names):

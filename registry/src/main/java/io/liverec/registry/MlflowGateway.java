@@ -384,6 +384,22 @@ public final class MlflowGateway implements AutoCloseable {
     retry.run("tag version", () -> client.sendPost("model-versions/set-tag", body.toString()));
   }
 
+  /** Tags of one registered model version. */
+  public Map<String, String> versionTags(String model, String version) {
+    String path =
+        "model-versions/get?name="
+            + URLEncoder.encode(model, StandardCharsets.UTF_8)
+            + "&version="
+            + URLEncoder.encode(version, StandardCharsets.UTF_8);
+    JsonNode mv =
+        retry
+            .call("get version " + version + " of " + model, () -> read(client.sendGet(path)))
+            .path("model_version");
+    Map<String, String> tags = new LinkedHashMap<>();
+    mv.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    return tags;
+  }
+
   /** Removes an alias; a missing alias is not an error. MLflow reads DELETE params from a body. */
   public void deleteAlias(String model, String alias) {
     String body = JSON.createObjectNode().put("name", model).put("alias", alias).toString();

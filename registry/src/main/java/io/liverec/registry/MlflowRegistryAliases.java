@@ -31,6 +31,13 @@ public final class MlflowRegistryAliases implements RegistryAliases {
     mlflow.setAlias(registeredModel, CHAMPION, v);
   }
 
+  /** One {@code model-versions/set-tag} per tag, in order (an outage fails the first unsent). */
+  @Override
+  public void tagVersion(String registeredModel, int version, java.util.Map<String, String> tags) {
+    String v = Integer.toString(version);
+    tags.forEach((k, value) -> mlflow.setVersionTag(registeredModel, v, k, value));
+  }
+
   @Override
   public void rolledBack(String registeredModel, int version, Integer restoreTo) {
     Optional<MlflowGateway.VersionInfo> current = mlflow.versionByAlias(registeredModel, CHAMPION);

@@ -21,6 +21,14 @@ public interface RegistryAliases {
    */
   void rolledBack(String registeredModel, int version, Integer restoreTo);
 
+  /**
+   * Writes {@code tags} (the rollout's record: one per step, then the decision and its reason) onto
+   * {@code version} of {@code registeredModel}. Setting a tag to the value it has changes nothing,
+   * so the call may be repeated. No registry: nothing is written.
+   */
+  default void tagVersion(
+      String registeredModel, int version, java.util.Map<String, String> tags) {}
+
   /** No registry: aliases are not kept anywhere. */
   RegistryAliases NONE =
       new RegistryAliases() {

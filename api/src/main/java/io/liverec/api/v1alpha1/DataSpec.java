@@ -58,7 +58,9 @@ public class DataSpec {
   /**
    * Engine of the point-in-time join with {@link #featureViews}: {@code duckdb} (embedded, the
    * default) or {@code spark} (the same SQL on Spark SQL; Spark must be on the trainer's class
-   * path, else the run fails naming this field). Both give every sample the same values.
+   * path, else the run fails naming this field). Both give every sample the same values. On a
+   * cluster, {@code spark} has the operator submit a SparkApplication that samples and joins before
+   * the trainer Job, which then trains on its output ({@link ResourcesSpec#spark}).
    */
   public Engine engine = Engine.DUCKDB;
 

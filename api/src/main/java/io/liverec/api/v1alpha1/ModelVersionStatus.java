@@ -55,6 +55,28 @@ public class ModelVersionStatus {
   /** Human-readable summary of the last transition. */
   public String message;
 
+  /**
+   * The rollout's record, one entry per canary step it entered, oldest first: the step's weight,
+   * when it started and ended, how many analysis runs it took and the statistics of its last one,
+   * and how it ended. Unlike {@link #analysisRuns} nothing is dropped (a rollout has few steps).
+   */
+  public List<StepRecord> steps = new ArrayList<>();
+
+  /**
+   * The terminal decision's reason ({@code <Reason>: <message>}), once Promoted/RolledBack/Failed.
+   */
+  public String decisionReason;
+
+  /**
+   * State of the rollout's record as tags on the registered model version: {@code Synced}, or
+   * {@code Pending} while the registry (MLflow) could not be written and the operator retries;
+   * unset when the source is not a registered model.
+   */
+  public String registryTrail;
+
+  /** How many of the record's tags (ended steps in order, then the decision) the registry has. */
+  public Integer registryTrailTags = 0;
+
   /** One analysis run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class AnalysisRun {
@@ -70,5 +92,34 @@ public class ModelVersionStatus {
 
     public Map<String, Double> metrics = new LinkedHashMap<>();
     public String message;
+  }
+
+  /** One canary step of the rollout's record. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class StepRecord {
+    public Integer step;
+
+    /** The canary's share of traffic (percent) during the step. */
+    public Integer weight;
+
+    public String startedAt;
+
+    /** Unset while the step runs. */
+    public String endedAt;
+
+    /** Analysis runs at this step, and how many of them failed or were inconclusive. */
+    public Integer runs = 0;
+
+    public Integer failedRuns = 0;
+    public Integer inconclusiveRuns = 0;
+
+    /** The last run's result and statistics (n per arm, rates, lift, Λ, p-value, SLOs). */
+    public String lastResult;
+
+    public Map<String, Double> metrics = new LinkedHashMap<>();
+    public String message;
+
+    /** How the step ended: Passed (next step), Promoted, RolledBack, Aborted, Restarted. */
+    public String outcome;
   }
 }

@@ -20,6 +20,12 @@ public final class Patterns {
   /** A Kubernetes memory quantity: {@code 512Mi}, {@code 4Gi}, {@code 1G}. */
   public static final String MEMORY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$";
 
+  /**
+   * A Spark memory size with its unit: {@code 512m}, {@code 4g} (Spark's notation, not
+   * Kubernetes').
+   */
+  public static final String SPARK_MEMORY = "^[1-9][0-9]*[kmgtKMGT]$";
+
   /** A duration such as {@code 90s}, {@code 10m}, {@code 1h30m}, {@code 7d}. */
   public static final String DURATION = "^([0-9]+(ms|s|m|h|d))+$";
 

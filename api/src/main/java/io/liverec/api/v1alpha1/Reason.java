@@ -19,6 +19,12 @@ public enum Reason {
   TrackingSynced,
   TrackingPending,
   ResultMissing,
+  // TrainingRun with data.engine spark: the SparkApplication before the Job
+  SparkApplicationCreated,
+  SparkApplicationRunning,
+  SparkApplicationCompleted,
+  SparkApplicationFailed,
+  SparkUnavailable,
   // scheduled TrainingRun
   Scheduled,
   ScheduleSuspended,
@@ -46,6 +52,8 @@ public enum Reason {
   Promoted,
   ChampionAliasSet,
   ChampionAliasPending,
+  RolloutRecorded,
+  RolloutRecordPending,
   RolledBack,
   RolloutPaused,
   RolloutResumed,

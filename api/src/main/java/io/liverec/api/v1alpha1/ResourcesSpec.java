@@ -5,7 +5,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
-/** Resources of the trainer Job on a cluster (ignored embedded). */
+/** Resources of the trainer Job (and of its Spark stage) on a cluster (ignored embedded). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResourcesSpec {
   /** CPU request and limit as a Kubernetes quantity, e.g. {@code 2} or {@code 500m}. */
@@ -29,4 +29,10 @@ public class ResourcesSpec {
   /** Job deadline in seconds (activeDeadlineSeconds); null = none. */
   @Min(1)
   public Long deadlineSeconds;
+
+  /**
+   * Driver and executors of the SparkApplication that samples and joins first when {@code
+   * data.engine} is {@code spark}; its retries are {@link #backoffLimit}.
+   */
+  public SparkResources spark = new SparkResources();
 }

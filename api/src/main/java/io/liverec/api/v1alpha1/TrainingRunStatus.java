@@ -18,6 +18,15 @@ public class TrainingRunStatus {
   public Long observedGeneration;
   public List<Condition> conditions = new ArrayList<>();
   public String jobName;
+
+  /**
+   * With {@code spec.data.engine: spark}: the SparkApplication that samples and joins before the
+   * trainer Job, and its last state seen ({@code SUBMITTED}, {@code RUNNING}, {@code COMPLETED},
+   * {@code FAILED}, …, as the Spark operator reports it).
+   */
+  public String sparkApplication;
+
+  public String sparkState;
   public String mlflowRunId;
 
   /** Registered model version created for this run, if it passed its gates. */

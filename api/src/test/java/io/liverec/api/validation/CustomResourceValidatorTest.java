@@ -105,6 +105,26 @@ class CustomResourceValidatorTest {
             "spec.resources.memory",
             "pattern"),
         bad(
+            "TrainingRun with a Kubernetes quantity as Spark executor memory",
+            TRAINING_RUN,
+            cr ->
+                obj(cr, "spec", "resources")
+                    .putObject("spark")
+                    .putObject("executor")
+                    .put("memory", "4Gi"),
+            "spec.resources.spark.executor.memory",
+            "pattern"),
+        bad(
+            "TrainingRun with no Spark executors",
+            TRAINING_RUN,
+            cr ->
+                obj(cr, "spec", "resources")
+                    .putObject("spark")
+                    .putObject("executor")
+                    .put("instances", 0),
+            "spec.resources.spark.executor.instances",
+            "minimum"),
+        bad(
             "TrainingRun asking for 64 GPUs",
             TRAINING_RUN,
             cr -> obj(cr, "spec", "resources").put("gpu", 64),

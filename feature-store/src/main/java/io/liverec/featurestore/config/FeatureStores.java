@@ -26,6 +26,23 @@ public final class FeatureStores {
   public static final String ENV_REGISTRY = "LIVEREC_FEATURE_REGISTRY";
   public static final String ENV_REGISTRY_DIR = "LIVEREC_FEATURE_REGISTRY_DIR";
 
+  /**
+   * The embedded runs' one registry: the Feast repository {@code feast/} beside the event log in
+   * the output directory ({@code liverec-out/feast} with the defaults), where {@code liverec
+   * simulate} registers the views it declares, {@code liverec run -f featureview.yaml} registers,
+   * {@code liverec materialize} records intervals, training resolves {@code spec.data.featureViews}
+   * and the feature server serves from, when no registry is configured.
+   */
+  public static final String EMBEDDED_REPO = "liverec-out/feast";
+
+  /**
+   * The embedded repository for an event log (or a samples directory): {@code feast/} beside it.
+   */
+  public static Path embeddedRepo(Path eventLog) {
+    Path parent = eventLog.toAbsolutePath().normalize().getParent();
+    return (parent == null ? eventLog.toAbsolutePath() : parent).resolve("feast");
+  }
+
   private FeatureStores() {}
 
   public static FeatureRegistry registry(Map<String, String> env, Optional<Path> dir) {

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * followed by the project name; a field per feature named by the 4 little-endian bytes of
  * murmur3-32 of {@code "<view>:<feature>"} holding the serialized Value, and {@code _ts:<view>}
  * holding the event time as a serialized {@code google.protobuf.Timestamp}. As in Feast, a row is
- * written only when it is newer than what is stored.
+ * written only when it is newer than what is stored. Writes go through Jedis; reads through {@link
+ * RedisHashReads} (one RESP write of all the HMGETs, replies parsed into arrays).
  */
 public final class RedisOnlineStore implements OnlineStore {
   private final String endpoint;
   private final RedisClient client;
+  private final RedisHashReads reads;
 
   private final java.util.concurrent.ConcurrentHashMap<String, byte[]> fields =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -34,6 +37,7 @@ public final class RedisOnlineStore implements OnlineStore {
   public RedisOnlineStore(String host, int port) {
     this.endpoint = host + ":" + port;
     this.client = RedisClient.create(host, port);
+    this.reads = new RedisHashReads(host, port);
   }
 
   public static byte[] redisKey(byte[] entityKey, String project) {
@@ -111,43 +115,44 @@ public final class RedisOnlineStore implements OnlineStore {
       fields[i] = this.fields.computeIfAbsent(view + ":" + f, k -> field(view, f));
     }
     fields[features.size()] = tsField(view);
-    try (Pipeline p = client.pipelined()) {
-      List<Response<List<byte[]>>> rs = new ArrayList<>(keys.size());
-      for (byte[] k : keys) {
-        rs.add(p.hmget(redisKey(k, project), fields));
-      }
-      p.sync();
-      // one feature -> position index for all entities of the read
-      Map<String, Integer> index = new HashMap<>(features.size() * 2);
-      for (int i = 0; i < features.size(); i++) {
-        index.putIfAbsent(features.get(i), i);
-      }
-      List<Stored> out = new ArrayList<>(keys.size());
-      for (Response<List<byte[]>> r : rs) {
-        List<byte[]> vals = r.get();
-        byte[] tsBytes = vals.get(features.size());
-        byte[][] row = new byte[features.size()][];
-        boolean any = false;
-        for (int i = 0; i < row.length; i++) {
-          row[i] = vals.get(i);
-          any |= row[i] != null;
-        }
-        if (tsBytes == null && !any) {
-          out.add(null);
-          continue;
-        }
-        IndexedValues m = new IndexedValues(index, row);
-        Timestamp t = tsBytes == null ? Timestamp.getDefaultInstance() : parseTimestamp(tsBytes);
-        out.add(new Stored(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()), m));
-      }
-      return out;
-    } catch (JedisException e) {
+    byte[][] redisKeys = new byte[keys.size()][];
+    for (int i = 0; i < redisKeys.length; i++) {
+      redisKeys[i] = redisKey(keys.get(i), project);
+    }
+    byte[][][] rs;
+    try {
+      rs = reads.hmget(redisKeys, fields);
+    } catch (java.io.IOException e) {
       throw LiverecException.unreachable("Redis at " + endpoint + ": " + e.getMessage(), e);
     }
+    // one feature -> position index for all entities of the read
+    Map<String, Integer> index = new HashMap<>(features.size() * 2);
+    for (int i = 0; i < features.size(); i++) {
+      index.putIfAbsent(features.get(i), i);
+    }
+    List<Stored> out = new ArrayList<>(keys.size());
+    for (byte[][] vals : rs) {
+      byte[] tsBytes = vals[features.size()];
+      byte[][] row = Arrays.copyOf(vals, features.size());
+      boolean any = false;
+      for (byte[] v : row) {
+        any |= v != null;
+      }
+      if (tsBytes == null && !any) {
+        out.add(null);
+        continue;
+      }
+      Timestamp t = tsBytes == null ? Timestamp.getDefaultInstance() : parseTimestamp(tsBytes);
+      out.add(
+          new Stored(
+              Instant.ofEpochSecond(t.getSeconds(), t.getNanos()), new IndexedValues(index, row)));
+    }
+    return out;
   }
 
   @Override
   public void close() {
+    reads.close();
     client.close();
   }
 }

@@ -3,12 +3,15 @@ package io.liverec.featurestore.server;
 import feast.proto.serving.ServingAPIProto.GetFeastServingInfoRequest;
 import feast.proto.serving.ServingAPIProto.GetFeastServingInfoResponse;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest;
-import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
 import feast.proto.serving.ServingServiceGrpc;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.liverec.featurestore.feast.FeastRepo;
 import io.liverec.featurestore.feast.OnlineStores;
@@ -59,7 +62,7 @@ public final class FeatureServer implements AutoCloseable {
         new OnlineServing(registry, store, repo.repo().project(), Clock.systemUTC());
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .addService(new Service(serving))
+            .addService(service(serving))
             // requests are short and never block on locks: run them on the transport threads
             .directExecutor()
             .build()
@@ -109,38 +112,56 @@ public final class FeatureServer implements AutoCloseable {
     s.server.awaitTermination();
   }
 
-  private static final class Service extends ServingServiceGrpc.ServingServiceImplBase {
-    private final OnlineServing serving;
+  /**
+   * The ServingService with GetOnlineFeatures answered as pre-serialized wire bytes: the same
+   * method name and request type as Feast's generated service, a byte-array response marshaller
+   * (see {@link ResponseWire}).
+   */
+  private static ServerServiceDefinition service(OnlineServing serving) {
+    MethodDescriptor<GetOnlineFeaturesRequest, byte[]> online =
+        ServingServiceGrpc.getGetOnlineFeaturesMethod().toBuilder(
+                ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance()),
+                WireBytes.MARSHALLER)
+            .build();
+    return ServerServiceDefinition.builder(ServingServiceGrpc.SERVICE_NAME)
+        .addMethod(
+            ServingServiceGrpc.getGetFeastServingInfoMethod(),
+            ServerCalls.asyncUnaryCall(FeatureServer::servingInfo))
+        .addMethod(
+            online,
+            ServerCalls.asyncUnaryCall(
+                (GetOnlineFeaturesRequest request, StreamObserver<byte[]> out) ->
+                    onlineFeatures(serving, request, out)))
+        .build();
+  }
 
-    Service(OnlineServing serving) {
-      this.serving = serving;
-    }
+  private static void servingInfo(
+      GetFeastServingInfoRequest request, StreamObserver<GetFeastServingInfoResponse> out) {
+    String v = FeatureServer.class.getPackage().getImplementationVersion();
+    out.onNext(
+        GetFeastServingInfoResponse.newBuilder()
+            .setVersion("liverec-feature-server " + (v == null ? "dev" : v))
+            .build());
+    out.onCompleted();
+  }
 
-    @Override
-    public void getFeastServingInfo(
-        GetFeastServingInfoRequest request, StreamObserver<GetFeastServingInfoResponse> out) {
-      String v = FeatureServer.class.getPackage().getImplementationVersion();
-      out.onNext(
-          GetFeastServingInfoResponse.newBuilder()
-              .setVersion("liverec-feature-server " + (v == null ? "dev" : v))
-              .build());
-      out.onCompleted();
+  private static void onlineFeatures(
+      OnlineServing serving, GetOnlineFeaturesRequest request, StreamObserver<byte[]> out) {
+    byte[] answer;
+    try {
+      answer = serving.answer(request);
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
+      return;
+    } catch (io.liverec.api.errors.LiverecException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "GetOnlineFeatures failed", e);
+      out.onError(Status.INTERNAL.withDescription(String.valueOf(e)).asRuntimeException());
+      return;
     }
-
-    @Override
-    public void getOnlineFeatures(
-        GetOnlineFeaturesRequest request, StreamObserver<GetOnlineFeaturesResponse> out) {
-      try {
-        out.onNext(serving.get(request));
-        out.onCompleted();
-      } catch (StatusRuntimeException e) {
-        out.onError(e);
-      } catch (io.liverec.api.errors.LiverecException e) {
-        out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "GetOnlineFeatures failed", e);
-        out.onError(Status.INTERNAL.withDescription(String.valueOf(e)).asRuntimeException());
-      }
-    }
+    out.onNext(answer);
+    out.onCompleted();
   }
 }

@@ -1,12 +1,8 @@
 package io.liverec.featurestore.server;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import feast.proto.serving.ServingAPIProto.FeatureList;
 import feast.proto.serving.ServingAPIProto.FieldStatus;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest;
-import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
-import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponseMetadata;
 import feast.proto.types.ValueProto.RepeatedValue;
 import feast.proto.types.ValueProto.Value;
 import feast.proto.types.ValueProto.ValueType;
@@ -52,7 +48,8 @@ final class OnlineServing {
     return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
   }
 
-  GetOnlineFeaturesResponse get(GetOnlineFeaturesRequest req) {
+  /** The response's wire bytes (see {@link ResponseWire}). */
+  byte[] answer(GetOnlineFeaturesRequest req) {
     if (req.getKindCase() == GetOnlineFeaturesRequest.KindCase.FEATURE_SERVICE) {
       throw Status.UNIMPLEMENTED
           .withDescription("feature services are not served; request features as view:feature")
@@ -117,81 +114,69 @@ final class OnlineServing {
       byView.computeIfAbsent(view, k -> new ArrayList<>()).add(i);
       featureOf.add(feature);
     }
-    GetOnlineFeaturesResponse.FeatureVector.Builder[] vectors =
-        new GetOnlineFeaturesResponse.FeatureVector.Builder[refs.size()];
+    ResponseWire.Column[] columns = new ResponseWire.Column[refs.size()];
     long now = clock.instant().getEpochSecond();
     for (Map.Entry<String, List<Integer>> e : byView.entrySet()) {
       Catalog.View v = catalog.views().get(e.getKey());
       List<byte[]> keys = keys(v, req.getEntitiesMap(), rows);
       List<String> features = e.getValue().stream().map(featureOf::get).distinct().toList();
       List<OnlineStore.Stored> stored = store.read(project, v.name(), keys, features);
-      // one Timestamp per stored entity, shared by its features' cells
-      Timestamp[] times = new Timestamp[rows];
+      // one serialized Timestamp per stored entity, shared by its features' cells
+      byte[][] times = new byte[rows][];
+      long[] seconds = new long[rows];
       for (int r = 0; r < rows; r++) {
         OnlineStore.Stored s = stored.get(r);
-        times[r] =
-            s == null
-                ? Timestamp.getDefaultInstance()
-                : Timestamp.newBuilder()
-                    .setSeconds(s.eventTs().getEpochSecond())
-                    .setNanos(s.eventTs().getNano())
-                    .build();
+        if (s != null) {
+          seconds[r] = s.eventTs().getEpochSecond();
+          times[r] =
+              Timestamp.newBuilder()
+                  .setSeconds(seconds[r])
+                  .setNanos(s.eventTs().getNano())
+                  .build()
+                  .toByteArray();
+        }
       }
       for (int col : e.getValue()) {
         String feature = featureOf.get(col);
-        GetOnlineFeaturesResponse.FeatureVector.Builder vec =
-            GetOnlineFeaturesResponse.FeatureVector.newBuilder();
+        ResponseWire.Column c = new ResponseWire.Column(rows);
         for (int r = 0; r < rows; r++) {
-          fill(vec, stored.get(r), times[r], feature, v.ttlSeconds(), now);
+          OnlineStore.Stored s = stored.get(r);
+          fill(c, r, s == null ? null : s.values().get(feature), times[r], seconds[r], v, now);
         }
-        vectors[col] = vec;
+        columns[col] = c;
       }
     }
-    GetOnlineFeaturesResponse.Builder out = GetOnlineFeaturesResponse.newBuilder();
-    FeatureList.Builder names = FeatureList.newBuilder();
-    for (int i = 0; i < refs.size(); i++) {
-      names.addVal(req.getFullFeatureNames() ? refs.get(i).replaceFirst(":", "__") : refs.get(i));
-      out.addResults(vectors[i]);
+    List<String> names = new ArrayList<>(refs.size());
+    for (String ref : refs) {
+      names.add(req.getFullFeatureNames() ? ref.replaceFirst(":", "__") : ref);
     }
-    return out.setMetadata(GetOnlineFeaturesResponseMetadata.newBuilder().setFeatureNames(names))
-        .setStatus(true)
-        .build();
+    return ResponseWire.write(names, columns);
   }
 
   private void fill(
-      GetOnlineFeaturesResponse.FeatureVector.Builder vec,
-      OnlineStore.Stored s,
-      Timestamp ts,
-      String feature,
-      long ttl,
+      ResponseWire.Column c,
+      int r,
+      byte[] raw,
+      byte[] time,
+      long seconds,
+      Catalog.View v,
       long now) {
-    byte[] raw = s == null ? null : s.values().get(feature);
     if (raw == null) {
-      vec.addValues(Value.getDefaultInstance())
-          .addStatuses(FieldStatus.NOT_FOUND)
-          .addEventTimestamps(Timestamp.getDefaultInstance());
+      c.statuses()[r] = (byte) FieldStatus.NOT_FOUND_VALUE; // empty value and time
       return;
     }
-    Value value;
-    try {
-      value = Value.parseFrom(raw);
-    } catch (InvalidProtocolBufferException ex) {
+    FieldStatus status = ResponseWire.classify(raw);
+    c.times()[r] = time;
+    if (status == FieldStatus.INVALID) {
       corruptValues.incrementAndGet();
-      vec.addValues(Value.getDefaultInstance())
-          .addStatuses(FieldStatus.INVALID)
-          .addEventTimestamps(ts);
+      c.statuses()[r] = (byte) FieldStatus.INVALID_VALUE; // empty value
       return;
     }
-    FieldStatus status;
-    if (value.getValCase() == Value.ValCase.VAL_NOT_SET
-        || value.getValCase() == Value.ValCase.NULL_VAL) {
-      status = FieldStatus.NULL_VALUE;
-    } else if (ttl > 0 && now - ts.getSeconds() > ttl) {
+    if (status == FieldStatus.PRESENT && v.ttlSeconds() > 0 && now - seconds > v.ttlSeconds()) {
       status = FieldStatus.OUTSIDE_MAX_AGE;
-    } else {
-      status = FieldStatus.PRESENT;
     }
-    vec.addValues(value).addStatuses(status).addEventTimestamps(ts);
+    c.values()[r] = raw;
+    c.statuses()[r] = (byte) status.getNumber();
   }
 
   private static List<byte[]> keys(Catalog.View v, Map<String, RepeatedValue> entities, int rows) {

@@ -26,7 +26,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,13 @@ class FeatureBenchmark {
   private static final int ENTITIES = 200;
   private static final int FEATURES = 20;
   private static final int ITERATIONS = Integer.getInteger("bench.iterations", 1_000);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 10);
+
+  private static double percentile(List<Double> ms, double q) {
+    List<Double> sorted = new ArrayList<>(ms);
+    java.util.Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * q)));
+  }
 
   @TempDir Path dir;
 
@@ -116,24 +122,47 @@ class FeatureBenchmark {
     for (int i = 0; i < ENTITIES; i++) {
       users.add((long) ((i * 97) % USERS));
     }
-    double[] liverec;
-    String breakdown;
-    try (FeatureServer server = FeatureServer.start(repo, "127.0.0.1", 0)) {
+    Map<String, Object> req = new LinkedHashMap<>();
+    req.put("features", refs);
+    req.put("entities", Map.of("user_id", users));
+    Path reqFile = dir.resolve("request.json");
+    new ObjectMapper().writeValue(reqFile.toFile(), req);
+    // Feast Python as a long-lived process answering rounds, interleaved with LiveRec's rounds so
+    // both are measured under the same machine load (this machine is shared)
+    Process py =
+        new ProcessBuilder(
+                FeastPython.python().toString(),
+                FeastPython.script().toString(),
+                "bench-rounds",
+                repo.toString(),
+                reqFile.toString())
+            .redirectError(dir.resolve("bench-rounds.err").toFile())
+            .start();
+    var pyIn =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                py.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    var pyOut =
+        new java.io.PrintWriter(
+            new java.io.OutputStreamWriter(
+                py.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8),
+            true);
+    if (!"ready".equals(pyIn.readLine())) {
+      throw new IllegalStateException(
+          "feast_tool bench-rounds did not start: "
+              + Files.readString(dir.resolve("bench-rounds.err")));
+    }
+    int per = Math.max(1, ITERATIONS / ROUNDS);
+    int pyPer = Math.max(10, per / 3);
+    List<Double> liverecMs = new ArrayList<>();
+    List<Double> rawMs = new ArrayList<>();
+    List<Double> redisMs = new ArrayList<>();
+    List<Double> pyMs = new ArrayList<>();
+    try (FeatureServer server = FeatureServer.start(repo, "127.0.0.1", 0);
+        OnlineStore redisStore = OnlineStores.open(registry.repo().online())) {
       FeastClient client = FeastClient.create("127.0.0.1", server.port());
       List<Row> rows = new ArrayList<>();
       users.forEach(u -> rows.add(Row.create().set("user_id", u)));
-      for (int i = 0; i < 200; i++) {
-        client.getOnlineFeatures(refs, rows);
-      }
-      double[] ms = new double[ITERATIONS];
-      for (int i = 0; i < ITERATIONS; i++) {
-        long t0 = System.nanoTime();
-        client.getOnlineFeatures(refs, rows);
-        ms[i] = (System.nanoTime() - t0) / 1e6;
-      }
-      client.close();
-      Arrays.sort(ms);
-      liverec = new double[] {ms[ITERATIONS / 2], ms[(int) (ITERATIONS * 0.99)]};
       // breakdown: the raw gRPC stub (no SDK row building) and the Redis read alone
       var channel =
           io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
@@ -148,14 +177,6 @@ class FeatureBenchmark {
                   feast.proto.serving.ServingAPIProto.FeatureList.newBuilder().addAllVal(refs))
               .putEntities("user_id", rv.build())
               .build();
-      double[] raw = new double[ITERATIONS];
-      for (int i = 0; i < ITERATIONS; i++) {
-        long t0 = System.nanoTime();
-        stub.getOnlineFeatures(request);
-        raw[i] = (System.nanoTime() - t0) / 1e6;
-      }
-      channel.shutdownNow();
-      Arrays.sort(raw);
       List<byte[]> keys = new ArrayList<>();
       users.forEach(
           u ->
@@ -167,35 +188,52 @@ class FeatureBenchmark {
                               .setInt64Val(u)
                               .build()))));
       List<String> names = spec.features.stream().map(x -> x.name).toList();
-      double[] redis = new double[ITERATIONS];
-      try (OnlineStore store = OnlineStores.open(registry.repo().online())) {
-        for (int i = 0; i < ITERATIONS; i++) {
+      for (int i = 0; i < 200; i++) {
+        client.getOnlineFeatures(refs, rows);
+        stub.getOnlineFeatures(request);
+        redisStore.read(project, "user_features", keys, names);
+      }
+      for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < per; i++) {
           long t0 = System.nanoTime();
-          store.read(project, "user_features", keys, names);
-          redis[i] = (System.nanoTime() - t0) / 1e6;
+          client.getOnlineFeatures(refs, rows);
+          liverecMs.add((System.nanoTime() - t0) / 1e6);
+        }
+        pyOut.println(pyPer);
+        for (JsonNode x : new ObjectMapper().readTree(pyIn.readLine())) {
+          pyMs.add(x.asDouble());
+        }
+        for (int i = 0; i < per; i++) {
+          long t0 = System.nanoTime();
+          stub.getOnlineFeatures(request);
+          rawMs.add((System.nanoTime() - t0) / 1e6);
+        }
+        for (int i = 0; i < per; i++) {
+          long t0 = System.nanoTime();
+          redisStore.read(project, "user_features", keys, names);
+          redisMs.add((System.nanoTime() - t0) / 1e6);
         }
       }
-      Arrays.sort(redis);
-      breakdown =
-          String.format(
-              "breakdown p50: FeastClient %.2f ms, raw gRPC stub %.2f ms, Redis read alone %.2f ms%n",
-              ms[ITERATIONS / 2], raw[ITERATIONS / 2], redis[ITERATIONS / 2]);
+      client.close();
+      channel.shutdownNow();
+    } finally {
+      pyOut.close();
+      py.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      py.destroy();
     }
-    Map<String, Object> req = new LinkedHashMap<>();
-    req.put("features", refs);
-    req.put("entities", Map.of("user_id", users));
-    Path reqFile = dir.resolve("request.json");
-    new ObjectMapper().writeValue(reqFile.toFile(), req);
-    JsonNode py =
-        new ObjectMapper()
-            .readTree(
-                FeastPython.tool(
-                    "bench-online",
-                    repo.toString(),
-                    reqFile.toString(),
-                    Integer.toString(Math.max(100, ITERATIONS / 3))));
-    double pyP50 = py.get("p50").asDouble();
-    double pyP99 = py.get("p99").asDouble();
+    double[] liverec = {percentile(liverecMs, 0.5), percentile(liverecMs, 0.99)};
+    double pyP50 = percentile(pyMs, 0.5);
+    double pyP99 = percentile(pyMs, 0.99);
+    String breakdown =
+        String.format(
+            "breakdown p50: FeastClient %.2f ms, raw gRPC stub %.2f ms, Redis read alone %.2f ms;"
+                + " %d interleaved rounds (LiveRec %d calls, Feast Python %d calls)%n",
+            liverec[0],
+            percentile(rawMs, 0.5),
+            percentile(redisMs, 0.5),
+            ROUNDS,
+            liverecMs.size(),
+            pyMs.size());
 
     // offline: point-in-time join of SAMPLES entity rows
     long t0 = System.nanoTime();
@@ -223,12 +261,12 @@ class FeatureBenchmark {
         String.format(
             "| GetOnlineFeatures, 200 entities × 20 features, Redis on loopback: LiveRec's ServingService"
                 + " through FeastClient, p50 / p99 (%d calls) | Feast Python get_online_features on the same"
-                + " store, same run: p50 %.2f ms, p99 %.2f ms | %.1f× (p50), %.1f× (p99) | p50 %.2f ms, p99"
+                + " store, same run, in interleaved rounds: p50 %.2f ms, p99 %.2f ms | %.1f× (p50), %.1f× (p99) | p50 %.2f ms, p99"
                 + " %.2f ms | `scripts/bench-features.sh` | %s |%n"
                 + "| point-in-time join, %d entity rows × 20 features from %d source rows (ttl 1 d): LiveRec on"
                 + " DuckDB embedded | Feast get_historical_features (DuckDB offline store), same data: %.0f"
                 + " rows/s (%.2f s) | %.1f× | %.0f rows/s (%.2f s) | `scripts/bench-features.sh` | %s |%n",
-            ITERATIONS,
+            liverecMs.size(),
             pyP50,
             pyP99,
             pyP50 / liverec[0],

@@ -65,7 +65,8 @@ public class MaterializeCommand implements Callable<Integer> {
       names = "--repo",
       description =
           "Feast repository (registry.db, feature_store.yaml); default $LIVEREC_FEAST_REPO or ${DEFAULT-VALUE}.",
-      defaultValue = "liverec-out/feast")
+      // the embedded runs' one registry, shared with simulate, run -f and training
+      defaultValue = FeatureStores.EMBEDDED_REPO)
   Path repo;
 
   @Option(

@@ -68,8 +68,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--registry-dir",
-      defaultValue = "liverec-out/registry",
-      description = "local feature registry directory (default: ${DEFAULT-VALUE})")
+      defaultValue = io.liverec.featurestore.config.FeatureStores.EMBEDDED_REPO,
+      description =
+          "feature registry directory: a Feast repository unless $LIVEREC_FEATURE_REGISTRY says"
+              + " otherwise (default: ${DEFAULT-VALUE}, the one `simulate`, `materialize` and"
+              + " training use)")
   Path registryDir;
 
   @Option(
@@ -181,9 +184,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private int register(FeatureView view, PrintWriter out) {
+    // embedded, the one registry is a Feast repository (LIVEREC_FEATURE_REGISTRY=file: JSON files)
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.putIfAbsent(io.liverec.featurestore.config.FeatureStores.ENV_REGISTRY, "feast");
     FeatureRegistry registry =
-        io.liverec.featurestore.config.FeatureStores.registry(
-            System.getenv(), Optional.of(registryDir));
+        io.liverec.featurestore.config.FeatureStores.registry(env, Optional.of(registryDir));
     String ns = Optional.ofNullable(view.getMetadata().getNamespace()).orElse("default");
     FeatureRegistry.Entry e = registry.register(ns, view.getMetadata().getName(), view.getSpec());
     out.println(

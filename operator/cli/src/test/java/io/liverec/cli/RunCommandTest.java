@@ -40,7 +40,9 @@ class RunCommandTest {
             registry.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("registered FeatureView liverec/user-profile as version 1");
-    assertThat(registry.resolve("liverec__user-profile.json")).exists();
+    // a Feast repository: the one materialize and the feature server read
+    assertThat(registry.resolve("registry.db")).exists();
+    assertThat(registry.resolve("feature_store.yaml")).exists();
     // same definition again: same version
     r =
         run(

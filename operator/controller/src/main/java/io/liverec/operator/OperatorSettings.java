@@ -29,6 +29,24 @@ public interface OperatorSettings {
   @WithDefault("60s")
   java.time.Duration schedulePoll();
 
+  /**
+   * Image of the SparkApplications that sample and join first for TrainingRuns with {@code
+   * spec.data.engine: spark} (Spark plus LiveRec's jars under {@code /opt/liverec/lib}).
+   */
+  @WithDefault("ghcr.io/liverec/liverec-spark:latest")
+  String sparkImage();
+
+  /** Service account of those applications' drivers (they create their executor pods). */
+  @WithDefault("liverec-spark")
+  String sparkServiceAccount();
+
+  /**
+   * How often a TrainingRun waiting for its SparkApplication looks at its state (SparkApplications
+   * are read, not watched: the operator must run where the Spark operator's CRD is absent).
+   */
+  @WithDefault("15s")
+  java.time.Duration sparkPoll();
+
   /** Image of the materialization CronJobs (the same CLI image by default). */
   @WithDefault("ghcr.io/liverec/liverec-trainer:latest")
   String materializerImage();

@@ -6,7 +6,10 @@ import io.liverec.featurestore.FeatureRegistry;
 import io.liverec.featurestore.FeatureViewFiles;
 import io.liverec.featurestore.InMemoryFeatureRegistry;
 import io.liverec.featurestore.config.FeatureStores;
+import io.liverec.featurestore.feast.FeastFeatureRegistry;
+import io.liverec.featurestore.feast.FeastRepo;
 import io.liverec.featurestore.offline.PointInTimeSql;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +35,46 @@ public final class TrainingFeatureViews {
     return FeatureStores.configured(env).orElseGet(() -> embedded(log, namespace));
   }
 
-  /** An in-memory registry holding the FeatureViews declared under {@code log/features/}. */
+  /**
+   * An in-memory registry holding the views of the embedded Feast repository beside the log ({@link
+   * FeatureStores#embeddedRepo}, when it exists: what {@code liverec simulate} and {@code liverec
+   * run -f featureview.yaml} registered there) and the FeatureViews declared under {@code
+   * log/features/}, which win on a name both hold.
+   */
   public static FeatureRegistry embedded(Path log, String namespace) {
     FeatureRegistry r = new InMemoryFeatureRegistry();
     if (log == null) {
       return r;
     }
+    Path repo = FeatureStores.embeddedRepo(log);
+    if (Files.isRegularFile(repo.resolve("registry.db"))
+        && Files.isRegularFile(repo.resolve("feature_store.yaml"))) {
+      for (FeatureRegistry.Entry e : new FeastFeatureRegistry(FeastRepo.load(repo).repo()).list()) {
+        r.register(e.namespace(), e.name(), e.spec());
+      }
+    }
     for (FeatureView fv : FeatureViewFiles.readAll(FeatureSnapshots.dir(log))) {
       r.register(ns(namespace), fv.getMetadata().getName(), fv.getSpec());
+    }
+    return r;
+  }
+
+  /**
+   * Registers the FeatureViews {@code log} declares ({@code <log>/features/*.yaml}) in the registry
+   * {@code env} configures, else in the embedded Feast repository beside the log ({@link
+   * FeatureStores#embeddedRepo}), so {@code liverec materialize} and the feature server find them
+   * without flags; returns that registry (nothing is written when the log declares no view).
+   */
+  public static FeatureRegistry registerDeclared(Map<String, String> env, Path log) {
+    List<FeatureView> declared = FeatureViewFiles.readAll(FeatureSnapshots.dir(log));
+    FeatureRegistry r =
+        FeatureStores.configured(env)
+            .orElseGet(
+                () ->
+                    new FeastFeatureRegistry(
+                        FeastRepo.fromEnvironment(env, FeatureStores.embeddedRepo(log))));
+    for (FeatureView fv : declared) {
+      r.register(ns(null), fv.getMetadata().getName(), fv.getSpec());
     }
     return r;
   }

@@ -130,6 +130,13 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     System.out.println(report.toMarkdown());
     System.out.println("event log: " + out.toAbsolutePath());
+    // the embedded runs' one registry (liverec-out/feast beside liverec-out/events by default)
+    var registry =
+        io.liverec.pipelines.featureviews.TrainingFeatureViews.registerDeclared(
+            System.getenv(), out);
+    System.out.println(
+        "feature views registered in "
+            + io.liverec.featurestore.config.FeatureStores.describe(registry));
     return 0;
   }
 }

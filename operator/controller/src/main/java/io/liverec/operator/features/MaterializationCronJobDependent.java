@@ -28,7 +28,12 @@ class MaterializationCronJobDependent
   @Override
   protected CronJob desired(FeatureView view, Context<FeatureView> ctx) {
     return MaterializationJobs.cronJob(
-        view, settings.materializerImage(), settings.trainerServiceAccount());
+        view,
+        settings.materializerImage(),
+        settings.trainerServiceAccount(),
+        // the same registry (variables and claim) the operator writes and trainers read
+        io.liverec.operator.model.TrainerFeatureRegistry.of(
+            System.getenv(), settings.featureRegistryClaim().orElse(null)));
   }
 
   @Override

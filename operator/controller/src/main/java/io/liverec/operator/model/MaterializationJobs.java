@@ -2,6 +2,7 @@ package io.liverec.operator.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.liverec.api.v1alpha1.FeatureView;
@@ -20,8 +21,18 @@ public final class MaterializationJobs {
     return Names.child(view, "-materialize");
   }
 
-  /** The CronJob; the container gets the view as JSON in {@code LIVEREC_FEATUREVIEW}. */
+  /** The CronJob without a configured registry (see the four-argument form). */
   public static CronJob cronJob(FeatureView view, String image, String serviceAccount) {
+    return cronJob(view, image, serviceAccount, TrainerFeatureRegistry.NONE);
+  }
+
+  /**
+   * The CronJob; the container gets the view as JSON in {@code LIVEREC_FEATUREVIEW} and the
+   * registry the operator writes ({@code registry}: its variables and claim, as trainer pods get
+   * them), so {@code liverec materialize} records its intervals in that one registry.
+   */
+  public static CronJob cronJob(
+      FeatureView view, String image, String serviceAccount, TrainerFeatureRegistry registry) {
     String name = view.getMetadata().getName();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(LABEL_VIEW, name);
@@ -66,9 +77,14 @@ public final class MaterializationJobs {
                     .withName("LIVEREC_FEATUREVIEW")
                     .withValue(spec)
                     .endEnv()
+                    .addAllToEnv(
+                        registry.env().entrySet().stream()
+                            .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
+                            .toList())
+                    .addAllToVolumeMounts(registry.volumeMounts())
                     .build(),
                 List.of(),
-                List.of()))
+                registry.plusVolume(List.of())))
         .endSpec()
         .endJobTemplate()
         .endSpec()

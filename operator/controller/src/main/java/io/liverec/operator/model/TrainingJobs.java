@@ -103,6 +103,15 @@ public final class TrainingJobs {
   /** Where trainer pods keep their run directories (and unsynced MLflow journals). */
   public static final String RUNS_DIR = "/var/lib/liverec/runs";
 
+  /**
+   * The trainer's {@code --work-dir}: {@code RUNS_DIR/<namespace>/<job>}; the run directory is
+   * {@code <name>} under it (where a Spark stage leaves the samples the trainer reads).
+   */
+  public static String workDir(TrainingRun run) {
+    String job = jobName(run.getMetadata().getName(), generation(run));
+    return RUNS_DIR + "/" + run.getMetadata().getNamespace() + "/" + job;
+  }
+
   /** The trainer Job of the run's current generation, without tracking or persistent runs. */
   public static Job job(TrainingRun run, String image, String serviceAccount) {
     return job(run, image, serviceAccount, null, null, TrainerFeatureRegistry.NONE);
@@ -170,11 +179,7 @@ public final class TrainingJobs {
                         "--result",
                         TrainingResult.TERMINATION_MESSAGE_PATH,
                         "--work-dir",
-                        RUNS_DIR
-                            + "/"
-                            + run.getMetadata().getNamespace()
-                            + "/"
-                            + jobName(name, gen))
+                        workDir(run))
                     .withTerminationMessagePath(TrainingResult.TERMINATION_MESSAGE_PATH)
                     .withTerminationMessagePolicy("File")
                     .withResources(

@@ -36,7 +36,8 @@ import java.util.Optional;
  * nothing and the last good generation's Job keeps being tracked. A run with {@code spec.schedule}
  * is a template: {@link TrainingScheduler} creates its dated children, which are ordinary runs; one
  * with {@code spec.deploy} that passes its gates gets its ModelVersion ({@link
- * ModelVersionDeployer}).
+ * ModelVersionDeployer}). One with {@code spec.data.engine: spark} first has its generation's
+ * SparkApplication sample and join ({@link SparkStage}); its Job is created once that completed.
  */
 @ControllerConfiguration(name = "trainingrun")
 public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<TrainingRun> {
@@ -44,6 +45,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   static final Duration RESULT_POLL = Duration.ofSeconds(5);
 
   private final TrainingRunChildren children;
+  private final SparkStage spark;
   private final TrainingScheduler scheduler;
   private final ModelVersionDeployer deployer;
   private final EventRecorder events;
@@ -57,6 +59,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       ReconcileMetrics metrics,
       Clock clock) {
     this.children = new TrainingRunChildren(client, settings);
+    this.spark = new SparkStage(client, settings);
     this.scheduler = new TrainingScheduler(client, events, settings.schedulePoll());
     this.deployer = new ModelVersionDeployer(client);
     this.events = events;
@@ -96,6 +99,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
       for (Job old : children.deleteSuperseded(observed, gen)) {
         events.emit(run, TrainingProgress.supersededNotice(old));
       }
+      // engine spark: the generation's SparkApplication samples and joins before its Job exists
+      if (SparkStage.applies(run) && !has(observed, jobName)) {
+        SparkStage.Outcome sparked = spark.reconcile(run, before, st, gen, now);
+        sparked.notices().forEach(n -> events.emit(run, n));
+        if (!sparked.proceed()) {
+          return Statuses.patchIfChanged(run, before, st, sparked.requeue());
+        }
+      }
       if (children.reconcile(run, ctx)) {
         events.emit(run, TrainingProgress.createdNotice(jobName, gen));
         TrainingProgress.restart(st, jobName);
@@ -118,6 +129,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun>, Cleaner<T
   @Override
   public DeleteControl cleanup(TrainingRun run, Context<TrainingRun> ctx) {
     children.deleteAll(run);
+    spark.deleteAll(run);
     return DeleteControl.defaultDelete();
+  }
+
+  private static boolean has(List<Job> observed, String jobName) {
+    return observed.stream().anyMatch(j -> jobName.equals(j.getMetadata().getName()));
   }
 }

@@ -147,6 +147,38 @@ class ManifestsRenderTest {
         .singleElement()
         .satisfies(e -> assertThat(e.getValue()).isEqualTo(endpoint));
 
+    // one feature registry: the operator writes FeatureViews into the Feast repository it names,
+    // on the claim it also gives trainer pods and CronJobs (feature-registry-claim) at that path;
+    // the feature server reads the same repository from a claim of that name
+    Map<String, String> operatorEnv = envOf(container);
+    assertThat(operatorEnv).containsEntry("LIVEREC_FEATURE_REGISTRY", "feast");
+    String repo = operatorEnv.get("LIVEREC_FEAST_REPO");
+    String claim = operatorEnv.get("LIVEREC_OPERATOR_FEATURE_REGISTRY_CLAIM");
+    assertThat(repo).startsWith("/");
+    assertThat(claimMountedAt(deployment, repo)).isEqualTo(claim);
+    assertThat(
+            io.liverec.operator.model.TrainerFeatureRegistry.of(operatorEnv, claim)
+                .env()
+                .get("LIVEREC_FEAST_REPO"))
+        .as("trainer pods get the repository the operator writes")
+        .isEqualTo(repo);
+    Map<String, String> serverEnv = envOf(fc);
+    assertThat(serverEnv).containsEntry("LIVEREC_FEAST_REPO", repo);
+    assertThat(serverEnv.get("LIVEREC_FEAST_PROJECT"))
+        .isEqualTo(operatorEnv.get("LIVEREC_FEAST_PROJECT"));
+    assertThat(claimMountedAt(features, repo)).isEqualTo(claim);
+    assertThat(byKind.get("PersistentVolumeClaim"))
+        .filteredOn(d -> d.path("metadata").path("name").asText().equals(claim))
+        .allSatisfy(
+            d ->
+                assertThat(d.path("spec").path("accessModes").toString()).contains("ReadWriteMany"))
+        .extracting(d -> d.path("metadata").path("namespace").asText())
+        .as("the claim exists where the operator and where its workloads run")
+        .contains(deployment.getMetadata().getNamespace(), features.getMetadata().getNamespace());
+    assertThat(operatorEnv)
+        .as("no second (file) registry beside the Feast one")
+        .doesNotContainKey("LIVEREC_OPERATOR_REGISTRY_DIR");
+
     // the gateway watches the ModelVersions of its namespace with its own read-only account
     var gpod = gateway.getSpec().getTemplate().getSpec();
     assertThat(gpod.getServiceAccountName()).isEqualTo("liverec-gateway");
@@ -243,7 +275,10 @@ class ManifestsRenderTest {
       {"", "configmaps", "create"},
       {"", "configmaps", "watch"},
       {"", "pods", "list"},
-      {"", "events", "create"}
+      {"", "events", "create"},
+      {"sparkoperator.k8s.io", "sparkapplications", "create"}, // engine spark: sampling first
+      {"sparkoperator.k8s.io", "sparkapplications", "get"},
+      {"sparkoperator.k8s.io", "sparkapplications", "deletecollection"}
     };
     for (String[] n : needed) {
       assertThat(rules)
@@ -376,6 +411,12 @@ class ManifestsRenderTest {
     assertThat(operatorClaim).isEqualTo(tritonClaim);
     assertThat(operator.getSpec().getTemplate().getSpec().getSecurityContext().getFsGroup())
         .isEqualTo(operator.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser());
+  }
+
+  private static Map<String, String> envOf(io.fabric8.kubernetes.api.model.Container c) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
   }
 
   private static String claimMountedAt(Deployment d, String path) {

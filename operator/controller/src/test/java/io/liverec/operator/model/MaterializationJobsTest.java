@@ -35,6 +35,49 @@ class MaterializationJobsTest {
   }
 
   @Test
+  void materializationPodsGetTheOperatorsRegistryAndItsClaim() {
+    TrainerFeatureRegistry registry =
+        TrainerFeatureRegistry.of(
+            java.util.Map.of(
+                "LIVEREC_FEATURE_REGISTRY", "feast",
+                "LIVEREC_FEAST_REPO", "/var/lib/liverec/feast",
+                "HOME", "/home/op"),
+            "liverec-feast");
+    var pod =
+        MaterializationJobs.cronJob(Fixtures.featureView("ns", "v"), "img:1", "sa", registry)
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var c = pod.getContainers().get(0);
+    assertThat(c.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains("LIVEREC_FEATURE_REGISTRY=feast", "LIVEREC_FEAST_REPO=/var/lib/liverec/feast")
+        .noneMatch(e -> e.startsWith("HOME="));
+    assertThat(c.getVolumeMounts())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/liverec/feast"));
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getName()).isEqualTo(c.getVolumeMounts().get(0).getName());
+              assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("liverec-feast");
+            });
+    // without a configured registry: no variables beyond the view, no volume
+    var plain =
+        MaterializationJobs.cronJob(Fixtures.featureView("ns", "v"), "img:1", "sa")
+            .getSpec()
+            .getJobTemplate()
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(plain.getContainers().get(0).getEnv()).hasSize(1);
+    assertThat(plain.getVolumes()).isEmpty();
+  }
+
+  @Test
   void materializationPodsRunRestrictedLikeTrainerPods() {
     var pod =
         MaterializationJobs.cronJob(Fixtures.featureView("ns", "v"), "img:1", "sa")

@@ -62,6 +62,10 @@ public final class RankerBenchmark {
     ortSpinning = Boolean.parseBoolean(opts.getOrDefault("ortSpinning", "false"));
     ortProfile = opts.get("ortProfile");
     sparseUpdates = Boolean.parseBoolean(opts.getOrDefault("sparse", "true"));
+    if (opts.containsKey("vocabs")) {
+      vocabLadder(opts.get("vocabs"), fields, batch, steps, warmup);
+      return;
+    }
 
     List<FeatureSchema.SparseField> sparse = new ArrayList<>();
     for (int f = 0; f < fields; f++) {
@@ -115,6 +119,102 @@ public final class RankerBenchmark {
       m.multitask.balancing = "none";
       m.multitask.gradientSurgery = "pcgrad";
       trainThroughput("+pcgrad (no gradnorm)", m, schema, batches, steps, warmup);
+    }
+  }
+
+  /**
+   * Training step time of DeepFM+ESMM against the embedding table size, one JVM, rounds interleaved
+   * (the faster round of each counts): {@code vocabs=small,large} ids per field, {@code fields}
+   * fields. Two batch sets: ids spread uniformly over each table (the larger table's batches touch
+   * more distinct rows, far apart in memory) and the same ids, drawn from the small range, fed to
+   * both tables (only the table size differs: any per-step work over the whole table shows here).
+   */
+  private static void vocabLadder(String vocabs, int fields, int batch, int steps, int warmup) {
+    String[] v = vocabs.split(",");
+    long small = Long.parseLong(v[0].trim());
+    long large = Long.parseLong(v[1].trim());
+    FeatureSchema smallSchema = schema(fields, small);
+    FeatureSchema largeSchema = schema(fields, large);
+    List<Batch> smallBatches = batches(smallSchema, batch, 42);
+    List<Batch> largeBatches = batches(largeSchema, batch, 42);
+    ModelSpec deepFm = spec();
+    deepFm.interactions = new ArrayList<>(List.of("fm"));
+    System.out.printf(
+        "DeepFM+ESMM, %d fields: %,d rows vs %,d rows; batch %d; %d steps after %d warm-up;"
+            + " embedding updates %s%n",
+        fields,
+        fields * small,
+        fields * large,
+        batch,
+        steps,
+        warmup,
+        sparseUpdates ? "sparse (lazy Adam)" : "dense");
+    double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+    String[] labels = {
+      "small table, its own ids", "large table, ids spread over it", "large table, the small ids"
+    };
+    for (int round = 1; round <= 2; round++) {
+      double[] ms = {
+        stepMs(deepFm, smallSchema, smallBatches, steps, warmup),
+        stepMs(deepFm, largeSchema, largeBatches, steps, warmup),
+        stepMs(deepFm, largeSchema, smallBatches, steps, warmup)
+      };
+      for (int i = 0; i < 3; i++) {
+        best[i] = Math.min(best[i], ms[i]);
+        System.out.printf("round %d %-32s %7.2f ms/step%n", round, labels[i], ms[i]);
+      }
+      System.out.printf("round %d load average %s%n", round, loadAverage());
+    }
+    System.out.printf(
+        "RESULT step time %,d -> %,d rows: ids spread %.2f -> %.2f ms (%.2fx); same ids %.2f ms"
+            + " (%.2fx: the table size alone)%n",
+        fields * small,
+        fields * large,
+        best[0],
+        best[1],
+        best[1] / best[0],
+        best[2],
+        best[2] / best[0]);
+  }
+
+  private static FeatureSchema schema(int fields, long vocab) {
+    List<FeatureSchema.SparseField> sparse = new ArrayList<>();
+    for (int f = 0; f < fields; f++) {
+      sparse.add(new FeatureSchema.SparseField("f" + f, vocab));
+    }
+    return new FeatureSchema(
+        sparse, List.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"), 20, 5000, 32);
+  }
+
+  private static List<Batch> batches(FeatureSchema schema, int batch, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Batch> batches = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      batches.add(batch(schema, random, batch));
+    }
+    return batches;
+  }
+
+  private static double stepMs(
+      ModelSpec spec, FeatureSchema schema, List<Batch> batches, int steps, int warmup) {
+    RankerConfig config = RankerConfig.of(spec, new TrainingSpec(), schema);
+    try (TfRanker ranker = new TfRanker(config, sparseUpdates)) {
+      for (int i = 0; i < warmup; i++) {
+        ranker.trainStep(batches.get(i % batches.size()));
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < steps; i++) {
+        ranker.trainStep(batches.get(i % batches.size()));
+      }
+      return (System.nanoTime() - t0) / 1e6 / steps;
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "?";
     }
   }
 

@@ -188,6 +188,7 @@ public final class OutcomeAnalysis implements CanaryAnalysis {
     double lift = canary.rate() - control.rate();
     observed.put(c.name, lift);
     observed.put(c.name + ".pValue", test.pValue());
+    observed.put(c.name + ".lambda", test.lambda());
     observed.put(c.name + ".canaryRate", canary.rate());
     observed.put(c.name + ".controlRate", control.rate());
     observed.put(c.name + ".canaryImpressions", (double) canary.impressions());

@@ -31,7 +31,8 @@ import java.util.Optional;
  * canary) reads and mutates the same ModelVersionStatus and reports through the same transition
  * list, and the condition bookkeeping must see every phase. The seams are the registry alias sync
  * (syncAlias) and the condition/transition bookkeeping (record, move, updateConditions); they stay
- * here while they are private to this machine and have no second user.
+ * here while they are private to this machine and have no second user. The rollout's record
+ * (status.steps and its copy as registry tags) is {@link RolloutRecord}.
  */
 public final class Rollout {
   public static final String PENDING = "Pending";
@@ -114,6 +115,9 @@ public final class Rollout {
                     });
     if (isTerminal(st.phase) && requeue.isEmpty()) {
       requeue = syncAlias(spec, st, out);
+    }
+    if (!syncRecord(spec, st, out) && requeue.isEmpty()) {
+      requeue = Optional.of(ALIAS_RETRY);
     }
     st.observedGeneration = generation;
     updateConditions(st, generation, now);
@@ -243,6 +247,22 @@ public final class Rollout {
       }
       return Optional.of(ALIAS_RETRY);
     }
+  }
+
+  /**
+   * Copies the rollout's record onto the registered model version (a {@code models:/name/N} source)
+   * as tags; false when the registry failed and it must be retried. Never changes the phase.
+   */
+  private boolean syncRecord(ModelVersionSpec spec, ModelVersionStatus st, List<Transition> out) {
+    java.util.regex.Matcher m =
+        spec.source == null || spec.source.mlflow == null
+            ? null
+            : REGISTERED.matcher(spec.source.mlflow);
+    if (m == null || !m.matches()) {
+      st.registryTrail = null;
+      return true;
+    }
+    return RolloutRecord.sync(st, m.group(1), Integer.parseInt(m.group(2)), aliases, out);
   }
 
   /** Undoes what the rollout holds when the resource is deleted (a promoted version stays). */
@@ -430,6 +450,7 @@ public final class Rollout {
     st.stepStartedAt = now.toString();
     st.lastAnalysisAt = null;
     st.message = "canary step " + step + ": " + weight + "% of traffic";
+    RolloutRecord.stepStarted(st, step, weight, now);
     out.add(new Transition(from, CANARY, Reason.CanaryStepStarted, st.message, false));
   }
 
@@ -457,6 +478,7 @@ public final class Rollout {
     run.metrics.putAll(r.observed());
     run.message = r.message();
     st.analysisRuns.add(run);
+    RolloutRecord.run(st, run);
     while (st.analysisRuns.size() > KEPT_ANALYSIS_RUNS) {
       st.analysisRuns.remove(0);
     }
@@ -475,6 +497,7 @@ public final class Rollout {
     st.phase = to;
     st.stepStartedAt = now.toString();
     st.message = message;
+    RolloutRecord.moved(st, to, reason, message, now);
     out.add(new Transition(from, to, reason, message, warning));
   }
 
@@ -516,6 +539,19 @@ public final class Rollout {
           synced
               ? "the registry's champion alias agrees with the rollout"
               : "the model registry could not be updated; retrying (see the events)",
+          generation,
+          now);
+    }
+    if (st.registryTrail != null) {
+      boolean synced = "Synced".equals(st.registryTrail);
+      Conditions.set(
+          st.conditions,
+          RolloutRecord.CONDITION,
+          synced,
+          synced ? Reason.RolloutRecorded : Reason.RolloutRecordPending,
+          synced
+              ? "the registered model version's tags hold the rollout's record so far"
+              : "the rollout's record could not be written to the model registry; retrying",
           generation,
           now);
     }

@@ -173,7 +173,8 @@ class RolloutTest {
     ModelVersionStatus st = new ModelVersionStatus();
     drive(spec, st, 3); // inconclusive so far: only a person may promote now
     spec.rollout.control = ModelVersionSpec.Control.PROMOTE;
-    assertThat(tick(spec, st, 1)).containsExactly(Reason.PromotedManually, Reason.ChampionAliasSet);
+    assertThat(tick(spec, st, 1))
+        .containsExactly(Reason.PromotedManually, Reason.ChampionAliasSet, Reason.RolloutRecorded);
     assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
     assertThat(st.trafficWeight).isEqualTo(100);
     assertThat(router.stable("ranker")).hasValue(7);
