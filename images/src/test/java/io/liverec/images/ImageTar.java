@@ -3,12 +3,12 @@ package io.liverec.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,7 +89,9 @@ final class ImageTar {
           raw.reset();
           InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
           MessageDigest sha = sha256();
-          DigestInputStream digest = new DigestInputStream(in, sha);
+          // every byte of the layer through the digest: the entry bodies nobody reads are
+          // skipped, and DigestInputStream's skip() would pass them by undigested
+          DigestingInput digest = new DigestingInput(in, sha);
           Map<String, Entry> entries = new LinkedHashMap<>();
           readEntries(
               new BufferedInputStream(digest, 1 << 16),
@@ -326,6 +328,57 @@ final class ImageTar {
     }
     String s = string(b, off, len).trim();
     return s.isEmpty() ? 0 : Long.parseLong(s, 8);
+  }
+
+  /**
+   * Digests every byte that passes, skipped ones included: {@link java.security.DigestInputStream}
+   * inherits {@code skip} from FilterInputStream, which skips the underlying stream without
+   * digesting, so a layer whose large files are skipped got the digest of a fraction of its bytes.
+   */
+  private static final class DigestingInput extends FilterInputStream {
+    private final MessageDigest digest;
+    private final byte[] scratch = new byte[1 << 16];
+
+    DigestingInput(InputStream in, MessageDigest digest) {
+      super(in);
+      this.digest = digest;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = in.read();
+      if (c >= 0) {
+        digest.update((byte) c);
+      }
+      return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        digest.update(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long done = 0;
+      while (done < n) {
+        int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 
   /** The body of one entry; what the consumer does not read is skipped. */
