@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: starts the real servers the integration tests need, then runs the whole build
-# (compile, format check, unit and integration tests). Extra arguments go to Maven.
+# (compile, format check, unit and integration tests, the container images). Extra arguments go to Maven.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,4 +21,9 @@ set +a
 cleanup() { if [ "$started_here" = 1 ] && [ "${LIVEREC_KEEP_TEST_ENV:-0}" != 1 ]; then scripts/test-env.sh down; fi; }
 trap cleanup EXIT
 
-./mvnw -B verify "$@"
+# The images (Jib tarballs of operator, trainer, trainer-gpu, gateway, feature server, Spark job)
+# are built in the same reactor on the offline base the project assembles (no registry is
+# reachable) and opened by the images module's tests: about 3 minutes more under load (measured in
+# docs/BENCHMARKS.md; scripts/bench-images.sh), the base 1.6 more on a fresh clone only.
+scripts/image-base.sh >/dev/null
+./mvnw -B verify -Pimages "$@"

@@ -11,6 +11,13 @@ public interface OperatorSettings {
   @WithDefault("ghcr.io/liverec/liverec-trainer:latest")
   String trainerImage();
 
+  /**
+   * Image of the trainer Jobs of runs with {@code spec.resources.gpu > 0}: the same CLI on
+   * TensorFlow's CUDA native library (built by operator/trainer-gpu).
+   */
+  @WithDefault("ghcr.io/liverec/liverec-trainer-gpu:latest")
+  String trainerGpuImage();
+
   /** Service account the trainer pods run as. */
   @WithDefault("liverec-trainer")
   String trainerServiceAccount();

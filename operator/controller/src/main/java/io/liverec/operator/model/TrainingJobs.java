@@ -91,6 +91,15 @@ public final class TrainingJobs {
         .build();
   }
 
+  /**
+   * The trainer image for a run: the GPU variant (TensorFlow's CUDA native library) when the run
+   * asks for GPUs ({@code spec.resources.gpu > 0}), else the CPU image.
+   */
+  public static String trainerImage(TrainingRun run, String cpuImage, String gpuImage) {
+    ResourcesSpec res = run.getSpec().resources;
+    return res != null && res.gpu != null && res.gpu > 0 ? gpuImage : cpuImage;
+  }
+
   /** Where trainer pods keep their run directories (and unsynced MLflow journals). */
   public static final String RUNS_DIR = "/var/lib/liverec/runs";
 

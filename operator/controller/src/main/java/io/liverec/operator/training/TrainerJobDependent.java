@@ -20,7 +20,7 @@ class TrainerJobDependent extends CreateOnlyDependent<Job, TrainingRun> {
   protected Job desired(TrainingRun run, Context<TrainingRun> ctx) {
     return TrainingJobs.job(
         run,
-        settings.trainerImage(),
+        TrainingJobs.trainerImage(run, settings.trainerImage(), settings.trainerGpuImage()),
         settings.trainerServiceAccount(),
         settings.mlflowTrackingUri().orElse(null),
         settings.runsClaim().orElse(null),

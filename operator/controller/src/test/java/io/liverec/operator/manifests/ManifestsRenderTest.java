@@ -102,12 +102,22 @@ class ManifestsRenderTest {
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
 
-    // the feature server: trainer image, its own main class, gRPC port behind a Service
+    // the GPU trainer image is the same repository path and tag with -gpu
+    assertThat(container.getEnv())
+        .filteredOn(e -> e.getName().equals("LIVEREC_OPERATOR_TRAINER_GPU_IMAGE"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValue())
+                    .isEqualTo(trainerImage.replace("liverec-trainer:", "liverec-trainer-gpu:")));
+
+    // the feature server: its own image (main class FeatureServer), gRPC port behind a Service
     Deployment features = named(deployments, "liverec-feature-server");
     var fpod = features.getSpec().getTemplate().getSpec();
     var fc = fpod.getContainers().get(0);
-    assertThat(fc.getImage()).isEqualTo(trainerImage);
-    assertThat(fc.getCommand()).contains("io.liverec.featurestore.server.FeatureServer");
+    assertThat(fc.getImage())
+        .isEqualTo(trainerImage.replace("liverec-trainer:", "liverec-feature-server:"));
+    assertThat(fc.getCommand()).as("the image's entry point runs the server").isEmpty();
     assertThat(fc.getPorts().get(0).getContainerPort()).isEqualTo(16566);
     assertThat(fpod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(fc.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
@@ -129,7 +139,9 @@ class ManifestsRenderTest {
     }
     String endpoint = "liverec-feature-server:" + grpc;
     var gc = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(gc.getImage()).isEqualTo(trainerImage);
+    assertThat(gc.getImage())
+        .isEqualTo(trainerImage.replace("liverec-trainer:", "liverec-gateway:"));
+    assertThat(gc.getCommand()).as("the image's entry point is `liverec serve`").isEmpty();
     assertThat(gc.getEnv())
         .filteredOn(e -> e.getName().equals("LIVEREC_FEATURES_ENDPOINT"))
         .singleElement()

@@ -46,6 +46,26 @@ class TrainingJobsTest {
   }
 
   @Test
+  void runsAskingForGpusGetTheGpuTrainerImage() {
+    TrainingRun run = Fixtures.trainingRun("ns", "gpu-run");
+    run.getSpec().resources.gpu = 0;
+    assertThat(TrainingJobs.trainerImage(run, "trainer:1", "trainer-gpu:1")).isEqualTo("trainer:1");
+    run.getSpec().resources.gpu = null;
+    assertThat(TrainingJobs.trainerImage(run, "trainer:1", "trainer-gpu:1")).isEqualTo("trainer:1");
+    run.getSpec().resources = null;
+    assertThat(TrainingJobs.trainerImage(run, "trainer:1", "trainer-gpu:1")).isEqualTo("trainer:1");
+
+    run = Fixtures.trainingRun("ns", "gpu-run");
+    run.getSpec().resources.gpu = 2;
+    String image = TrainingJobs.trainerImage(run, "trainer:1", "trainer-gpu:1");
+    assertThat(image).isEqualTo("trainer-gpu:1");
+    var c = TrainingJobs.job(run, image, "sa").getSpec().getTemplate().getSpec().getContainers();
+    assertThat(c.get(0).getImage()).isEqualTo("trainer-gpu:1");
+    assertThat(c.get(0).getResources().getLimits().get(TrainingJobs.GPU).getAmount())
+        .isEqualTo("2");
+  }
+
+  @Test
   void trackingServerAndPersistentRunsReachTheTrainerPod() {
     TrainingRun run = Fixtures.trainingRun("ml", "tracked");
     run.getMetadata().setGeneration(2L);
