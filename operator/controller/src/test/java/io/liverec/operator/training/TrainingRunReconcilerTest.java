@@ -44,7 +44,8 @@ class TrainingRunReconcilerTest {
               assertThat(o.getController()).isTrue();
             });
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(container.getImage()).isEqualTo("example.org/liverec-trainer:test");
+    // the fixture asks for a GPU, so the Job runs the CUDA variant of the trainer image
+    assertThat(container.getImage()).isEqualTo("example.org/liverec-trainer-gpu:test");
     assertThat(container.getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("1"));
     assertThat(job.getSpec().getBackoffLimit()).isEqualTo(1);
