@@ -229,7 +229,13 @@ class SparkTrainingRunTest {
     client.resource(Fixtures.trainingRun(NS, "ducky")).create();
     await().atMost(WAIT).ignoreExceptions().until(() -> job("ducky-g1"), j -> j != null);
     assertThat(apps("ducky")).isEmpty();
-    assertThat(get("ducky").getStatus().sparkApplication).isNull();
+    // the Job is created before the status patch lands: wait for the status, then check it
+    TrainingRun ducky =
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(() -> get("ducky"), r -> r.getStatus() != null);
+    assertThat(ducky.getStatus().sparkApplication).isNull();
   }
 
   @Test
