@@ -283,6 +283,11 @@ public final class LiveRoomIndex implements AutoCloseable {
    * pending rooms.
    */
   public List<Hit> search(float[] query, int n) {
+    return search(query, n, params.efSearch());
+  }
+
+  /** As {@link #search(float[], int)} with another efSearch for the graph (the benchmark's sweep). */
+  public List<Hit> search(float[] query, int n, int efSearch) {
     if (query.length != dimension) {
       throw new IllegalArgumentException(
           "query has " + query.length + " dims, index has " + dimension);
@@ -298,7 +303,7 @@ public final class LiveRoomIndex implements AutoCloseable {
         }
       }
     } else {
-      Neighbors nb = s.graph().search(q, n, s::bit);
+      Neighbors nb = s.graph().search(q, n, efSearch, s::bit);
       for (int i = 0; i < nb.size(); i++) {
         Room r = s.byOrd()[nb.ids()[i]];
         hits.add(new Hit(r.id(), r.hostId(), nb.scores()[i]));
