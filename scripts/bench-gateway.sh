@@ -67,8 +67,12 @@ with open(sys.argv[1], "w") as f:
                             "body": base64.b64encode(body.encode()).decode()}) + "\n")
 PY
 attack() { # $1 = rate (0 = as fast as CONNECTIONS workers go), $2 = seconds
+  # paced: up to PACED_WORKERS in flight, so a slow gateway queues requests (open loop) instead of
+  # the load generator silently lowering the rate; saturated: CONNECTIONS workers, closed loop
+  local max="$CONNECTIONS"
+  [ "$1" != 0 ] && max="${PACED_WORKERS:-64}"
   "$VEGETA" attack -format=json -targets="$TARGETS" -rate="$1" -duration="${2}s" \
-    -workers="$CONNECTIONS" -max-workers="$CONNECTIONS" -keepalive=true | "$VEGETA" report -type=json
+    -workers="$CONNECTIONS" -max-workers="$max" -keepalive=true | "$VEGETA" report -type=json
 }
 summary() { # vegeta JSON report -> "qps p50 p99 success"
   python3 -c 'import json,sys; r=json.load(sys.stdin); l=r["latencies"]; print("%.1f %.3f %.3f %.4f" % (r["throughput"], l["50th"]/1e6, l["99th"]/1e6, r["success"]))'

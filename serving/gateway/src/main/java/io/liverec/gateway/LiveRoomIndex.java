@@ -34,12 +34,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LiveRoomIndex implements AutoCloseable {
   /**
-   * The serving efSearch. Measured with GatewayBench (100 000 rooms, 64-d, M=16, beamWidth 100,
-   * recall@200 of the filtered graph search against the exact scan over 200 user vectors,
-   * 2026-12-08): ef 200 → 0.84, ef 400 → see docs/BENCHMARKS.md, ef 800 → 0.97; 800 is the
-   * smallest measured setting with recall@200 ≥ 0.95.
+   * The serving efSearch. Measured by GatewayBench (scripts/bench-gateway.sh, 2026-12-08):
+   * 100 000 live rooms, 32-d (the demo's tower width), M=16, beamWidth 100; recall@200 of the
+   * filtered graph search against the exact scan over 200 users' tower vectors: ef 200 → 0.918, ef
+   * 400 → 0.983, ef 800 → 0.999. Per search (one thread, load average ≈ 7 on 2 cores): ef 200
+   * 3.6 ms, ef 800 10.1 ms p50 — the largest cost of a request. 400 is the smallest measured
+   * setting with recall@200 ≥ 0.95.
    */
-  public static final int SERVING_EF_SEARCH = 800;
+  public static final int SERVING_EF_SEARCH = 400;
 
   /** HNSW parameters for serving: the ANN benchmark's graph with {@link #SERVING_EF_SEARCH}. */
   public static final IndexParams SERVING_PARAMS =
