@@ -34,12 +34,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LiveRoomIndex implements AutoCloseable {
   /**
-   * The serving efSearch. Measured by GatewayBench (scripts/bench-gateway.sh, 2026-12-08):
-   * 100 000 live rooms, 32-d (the demo's tower width), M=16, beamWidth 100; recall@200 of the
-   * filtered graph search against the exact scan over 200 users' tower vectors: ef 200 → 0.918, ef
-   * 400 → 0.983, ef 800 → 0.999. Per search (one thread, load average ≈ 7 on 2 cores): ef 200
-   * 3.6 ms, ef 800 10.1 ms p50 — the largest cost of a request. 400 is the smallest measured
-   * setting with recall@200 ≥ 0.95.
+   * The serving efSearch. Measured by GatewayBench (scripts/bench-gateway.sh, 2026-12-08): 100 000
+   * live rooms, 32-d (the demo's tower width), M=16, beamWidth 100; recall@200 of the filtered
+   * graph search against the exact scan over 200 users' tower vectors: ef 200 → 0.918, ef 400 →
+   * 0.983, ef 800 → 0.999. Per search (one thread, load average ≈ 7 on 2 cores): ef 200 3.6 ms, ef
+   * 800 10.1 ms p50 — the largest cost of a request. 400 is the smallest measured setting with
+   * recall@200 ≥ 0.95.
    */
   public static final int SERVING_EF_SEARCH = 400;
 
@@ -96,11 +96,13 @@ public final class LiveRoomIndex implements AutoCloseable {
   private final int exactThreshold;
   private final Map<Integer, Room> rooms = new ConcurrentHashMap<>();
   private final Set<Integer> live = ConcurrentHashMap.newKeySet();
+
   /** Rooms known but not (or not in this version) in the current graph. */
   private final Map<Integer, Room> pending = new ConcurrentHashMap<>();
 
   private final Map<Integer, Double> popularity = new ConcurrentHashMap<>();
   private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
+
   /** Serialises room updates with the snapshot swap (searches never take it). */
   private final Object writes = new Object();
 
@@ -126,7 +128,8 @@ public final class LiveRoomIndex implements AutoCloseable {
    * @param exactThreshold live rooms up to which a search scans them exactly (0: always the graph,
    *     when there is one)
    */
-  public LiveRoomIndex(int dimension, IndexParams params, int rebuildThreshold, int exactThreshold) {
+  public LiveRoomIndex(
+      int dimension, IndexParams params, int rebuildThreshold, int exactThreshold) {
     if (exactThreshold < 0) {
       throw new IllegalArgumentException("exactThreshold must be >= 0, got " + exactThreshold);
     }
@@ -288,7 +291,9 @@ public final class LiveRoomIndex implements AutoCloseable {
     return search(query, n, params.efSearch());
   }
 
-  /** As {@link #search(float[], int)} with another efSearch for the graph (the benchmark's sweep). */
+  /**
+   * As {@link #search(float[], int)} with another efSearch for the graph (the benchmark's sweep).
+   */
   public List<Hit> search(float[] query, int n, int efSearch) {
     if (query.length != dimension) {
       throw new IllegalArgumentException(

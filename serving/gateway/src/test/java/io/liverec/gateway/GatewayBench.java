@@ -61,7 +61,8 @@ public final class GatewayBench {
         switch (models) {
           case "tiny" -> tiny(repo, rooms);
           case "production" -> production(repo, rooms);
-          default -> throw new IllegalArgumentException("models: production or tiny, got " + models);
+          default ->
+              throw new IllegalArgumentException("models: production or tiny, got " + models);
         };
     System.out.printf(
         "index built: %d rooms, %d-d, in %.1f s (setup incl. model export)%n",
@@ -82,7 +83,7 @@ public final class GatewayBench {
       userVectors[i] = userVector(s, "u" + (i * 7919) % USERS);
     }
     StringBuilder recall = new StringBuilder();
-    for (int ef : new int[] {200, 400, LiveRoomIndex.SERVING_EF_SEARCH}) {
+    for (int ef : new int[] {200, 400, 800}) {
       double hit = 0;
       for (float[] q : userVectors) {
         Set<Integer> exact = new HashSet<>();
@@ -94,7 +95,9 @@ public final class GatewayBench {
       recall.append(
           String.format(
               "  ef %d%s %.3f",
-              ef, ef == LiveRoomIndex.SERVING_EF_SEARCH ? " (serving)" : "", hit / (queries * recallN)));
+              ef,
+              ef == LiveRoomIndex.SERVING_EF_SEARCH ? " (serving)" : "",
+              hit / (queries * recallN)));
     }
     System.out.printf("recall@%d vs exact (%d user vectors):%s%n", recallN, queries, recall);
 
@@ -225,7 +228,8 @@ public final class GatewayBench {
                     null,
                     null);
             case DENSE -> new TransformSpec.Fitted(c.name(), null, null, 150.0, 400.0);
-            case HASH, SEQUENCE, VECTOR -> new TransformSpec.Fitted(c.name(), null, null, null, null);
+            case HASH, SEQUENCE, VECTOR ->
+                new TransformSpec.Fitted(c.name(), null, null, null, null);
           });
     }
     TransformSpec spec = new TransformSpec(columns, fitted, "synthetic (GatewayBench)", 0);
@@ -259,7 +263,8 @@ public final class GatewayBench {
             1,
             7L);
     try (TwoTowerModel model = new TwoTowerModel(tower)) {
-      UserTowerExport.export(tower, model.variableValues(), repo.resolve("user_tower/1/model.onnx"));
+      UserTowerExport.export(
+          tower, model.variableValues(), repo.resolve("user_tower/1/model.onnx"));
     }
     long rankerBytes = Files.size(repo.resolve("ranker/1/model.onnx"));
     long towerBytes = Files.size(repo.resolve("user_tower/1/model.onnx"));

@@ -45,11 +45,15 @@ class TransformedRankerInputsTest {
             case VOCAB -> {
               List<String> v = new ArrayList<>();
               for (int i = 0; i < 20; i++) {
-                v.add(c.name().equals("user_id") ? "u" + i : c.name().equals("gender") ? "g" + i : "" + i);
+                v.add(
+                    c.name().equals("user_id")
+                        ? "u" + i
+                        : c.name().equals("gender") ? "g" + i : "" + i);
               }
               yield new TransformSpec.Fitted(c.name(), v, null, null, null);
             }
-            case BUCKET -> new TransformSpec.Fitted(c.name(), null, new double[] {1, 10, 100}, null, null);
+            case BUCKET ->
+                new TransformSpec.Fitted(c.name(), null, new double[] {1, 10, 100}, null, null);
             case DENSE -> new TransformSpec.Fitted(c.name(), null, null, 5.0, 2.0);
             default -> new TransformSpec.Fitted(c.name(), null, null, null, null);
           });
@@ -118,6 +122,7 @@ class TransformedRankerInputsTest {
     assertThat(byName.get("multimodal").floats()).containsExactly(mm);
     // the override really differs from the user's value in row 7 (city "3" vs "5")
     int cityCol = 4;
-    assertThat(sparse[7 * s.numSparse() + cityCol]).isNotEqualTo(sparse[6 * s.numSparse() + cityCol]);
+    assertThat(sparse[7 * s.numSparse() + cityCol])
+        .isNotEqualTo(sparse[6 * s.numSparse() + cityCol]);
   }
 }

@@ -102,8 +102,8 @@ public final class LuceneHnswIndex extends GraphIndex {
   }
 
   /**
-   * A search's own cursor over the built graph: {@link OnHeapHnswGraph#seek} would move the
-   * graph's shared cursor, so concurrent searches would read each other's neighbours.
+   * A search's own cursor over the built graph: {@link OnHeapHnswGraph#seek} would move the graph's
+   * shared cursor, so concurrent searches would read each other's neighbours.
    */
   private static final class GraphView extends HnswGraph {
     private final OnHeapHnswGraph graph;
