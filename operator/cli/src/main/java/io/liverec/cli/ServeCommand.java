@@ -19,7 +19,6 @@ import io.liverec.gateway.TransformedRankerInputs;
 import io.liverec.gateway.UserFeatures;
 import io.liverec.gateway.VersionedRankerInputs;
 import io.liverec.pipelines.features.TransformSpec;
-import io.liverec.pipelines.recall.index.IndexParams;
 import io.liverec.serving.inference.InferenceBackend;
 import io.liverec.serving.onnx.OnnxRuntimeBackend;
 import java.io.BufferedReader;
@@ -262,7 +261,7 @@ public final class ServeCommand implements Callable<Integer> {
         JsonNode room = JSON.readTree(line);
         float[] e = floats(room.get("embedding"));
         if (index == null) {
-          index = new LiveRoomIndex(e.length, IndexParams.DEFAULT, 256);
+          index = new LiveRoomIndex(e.length, LiveRoomIndex.SERVING_PARAMS, 256);
         }
         int id = room.get("roomId").asInt();
         index.roomUp(

@@ -73,11 +73,44 @@ public final class FeatureTransform {
       long[] seq,
       float[] multimodal,
       FeatureCounters counters) {
+    transformRow(raw, sparse, dense, seq, multimodal, counters, null);
+  }
+
+  /** The raw column each feature reads, by feature position (for {@code only} masks). */
+  public List<String> sources() {
+    return columns.stream().map(FeatureColumn::source).toList();
+  }
+
+  /**
+   * As {@link #transformRow(Function, long[], float[], long[], float[], FeatureCounters)}, but only
+   * the features with {@code only[i]} set are written; the others' slots are left as they are. A
+   * caller transforming many rows that share some raw columns (serving: one user, many rooms)
+   * transforms the shared features once and copies them.
+   *
+   * @param only per feature position (see {@link #sources()}), or null for all
+   */
+  public void transformRow(
+      Function<String, Object> raw,
+      long[] sparse,
+      float[] dense,
+      long[] seq,
+      float[] multimodal,
+      FeatureCounters counters,
+      boolean[] only) {
     int s = 0;
     int d = 0;
     int m = 0;
     for (int i = 0; i < columns.size(); i++) {
       FeatureColumn c = columns.get(i);
+      if (only != null && !only[i]) {
+        switch (c.kind()) {
+          case HASH, VOCAB, BUCKET -> s++;
+          case DENSE -> d++;
+          case VECTOR -> m += c.length();
+          case SEQUENCE -> {}
+        }
+        continue;
+      }
       TransformSpec.Fitted f = spec.fitted().get(i);
       Object v = raw.apply(c.source());
       switch (c.kind()) {

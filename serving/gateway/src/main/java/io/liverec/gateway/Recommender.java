@@ -235,21 +235,32 @@ public final class Recommender implements AutoCloseable {
     }
     models.put("ranker", ranker.toString());
     List<RecommendResponse.Item> items = new ArrayList<>();
+    Map<Integer, Integer> row = new HashMap<>();
     for (int i = 0; i < rankable.size(); i++) {
       LiveRoomIndex.Hit h = rankable.get(i);
       double score = 1.0;
-      List<String> reasons = new ArrayList<>();
-      reasons.add(String.format("recall similarity %.4f", h.score()));
       for (Map.Entry<String, Double> w : config.taskWeights().entrySet()) {
-        double p = Math.max(tasks.get(w.getKey())[i], 1e-12);
-        score *= Math.pow(p, w.getValue());
-        reasons.add(String.format("%s %.4f^%.2f", w.getKey(), p, w.getValue()));
+        score *= Math.pow(Math.max(tasks.get(w.getKey())[i], 1e-12), w.getValue());
       }
-      items.add(new RecommendResponse.Item(h.roomId(), h.hostId(), score, reasons));
+      row.put(h.roomId(), i);
+      items.add(new RecommendResponse.Item(h.roomId(), h.hostId(), score, List.of()));
     }
     items.sort((a, b) -> Double.compare(b.score(), a.score()));
+    // the reasons only for the k rooms returned (formatting them for every candidate cost more
+    // than the fusion itself)
+    List<RecommendResponse.Item> top = new ArrayList<>();
+    for (RecommendResponse.Item it : diversify(items, k)) {
+      int i = row.get(it.roomId());
+      List<String> reasons = new ArrayList<>();
+      reasons.add(String.format("recall similarity %.4f", rankable.get(i).score()));
+      for (Map.Entry<String, Double> w : config.taskWeights().entrySet()) {
+        double p = Math.max(tasks.get(w.getKey())[i], 1e-12);
+        reasons.add(String.format("%s %.4f^%.2f", w.getKey(), p, w.getValue()));
+      }
+      top.add(new RecommendResponse.Item(it.roomId(), it.hostId(), it.score(), reasons));
+    }
     metrics.outcome(SERVED, ranker);
-    return new RecommendResponse(req.userId(), diversify(items, k), models, SERVED);
+    return new RecommendResponse(req.userId(), top, models, SERVED);
   }
 
   /** The recall candidates in recall order, counted as {@code outcome} of {@code ranker}. */
@@ -264,14 +275,19 @@ public final class Recommender implements AutoCloseable {
     metrics.outcome(outcome, ranker);
     List<RecommendResponse.Item> items = new ArrayList<>();
     for (LiveRoomIndex.Hit h : candidates) {
-      items.add(
-          new RecommendResponse.Item(
-              h.roomId(),
-              h.hostId(),
-              h.score(),
-              List.of(String.format("recall similarity %.4f", h.score()), why + ": recall order")));
+      items.add(new RecommendResponse.Item(h.roomId(), h.hostId(), h.score(), List.of()));
     }
-    return new RecommendResponse(userId, diversify(items, k), models, outcome);
+    List<RecommendResponse.Item> top = new ArrayList<>();
+    for (RecommendResponse.Item it : diversify(items, k)) {
+      top.add(
+          new RecommendResponse.Item(
+              it.roomId(),
+              it.hostId(),
+              it.score(),
+              List.of(
+                  String.format("recall similarity %.4f", it.score()), why + ": recall order")));
+    }
+    return new RecommendResponse(userId, top, models, outcome);
   }
 
   private float[] userVector(UserFeatures u) {
