@@ -3,11 +3,9 @@ package io.liverec.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.liverec.api.run.RegistryAliases;
 import io.liverec.api.v1alpha1.Gate;
 import io.liverec.api.v1alpha1.TrainingRun;
-import io.liverec.api.v1alpha1.TrainingRunSpec;
 import io.liverec.cli.report.CanaryFacts;
 import io.liverec.cli.report.DemoRun;
 import io.liverec.cli.report.HtmlReport;
@@ -16,7 +14,7 @@ import io.liverec.cli.report.SummaryText;
 import io.liverec.featurestore.config.FeatureStores;
 import io.liverec.featurestore.server.FeatureServer;
 import io.liverec.gateway.FeastOnlineFeatures;
-import io.liverec.pipelines.featureviews.FeatureSnapshots;
+import io.liverec.pipelines.pipeline.DemoSpecs;
 import io.liverec.pipelines.pipeline.TrackedTrainer;
 import io.liverec.pipelines.pipeline.Trainers;
 import io.liverec.pipelines.sampling.DuckDbSampler;
@@ -328,45 +326,17 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private TrainingRun demoRun(Path events) {
-    TrainingRun run = new TrainingRun();
-    run.setMetadata(new ObjectMetaBuilder().withName("demo-ranker").build());
-    TrainingRunSpec spec = new TrainingRunSpec();
-    spec.data.events = events.toAbsolutePath().toString();
-    // the simulator's time-varying user and room features, joined as of each impression
-    spec.data.featureViews =
-        new ArrayList<>(List.of(FeatureSnapshots.ROOM_REALTIME, FeatureSnapshots.USER_ACTIVITY));
-    spec.model.interactions = new ArrayList<>(List.of("fm"));
-    spec.model.embeddingDim = 8;
-    spec.model.hiddenUnits = new ArrayList<>(List.of(64, 32));
-    spec.training.epochs = 2;
-    spec.training.batchSize = 1024;
-    spec.training.learningRate = 0.005;
-    spec.training.seed = seed;
-    spec.tracking.experiment = "liverec-demo";
-    spec.tracking.registeredModel = "liverec-demo-ranker";
-    spec.gates = new ArrayList<>(List.of(new Gate("ctr_auc", 0.65, null)));
-    run.setSpec(spec);
+    TrainingRun run = DemoSpecs.ranker("demo-ranker", events, seed);
+    run.getSpec().tracking.experiment = "liverec-demo";
+    run.getSpec().tracking.registeredModel = "liverec-demo-ranker";
+    run.getSpec().gates = new ArrayList<>(List.of(new Gate("ctr_auc", 0.65, null)));
     return run;
   }
 
   private TrainingRun recallRun(Path events) {
-    TrainingRun run = new TrainingRun();
-    run.setMetadata(new ObjectMetaBuilder().withName("demo-recall").build());
-    TrainingRunSpec spec = new TrainingRunSpec();
-    spec.task = io.liverec.api.v1alpha1.Task.RECALL;
-    spec.data.events = events.toAbsolutePath().toString();
-    // the recall ablation's two-tower settings (TwoTowerSettings.DEFAULT, docs/ABLATIONS.md): the
-    // TrainingRun defaults (τ 0.05, lr 0.001, 2 layers, 2 epochs) lose to popularity here
-    spec.model.hiddenUnits = new ArrayList<>(List.of(64));
-    spec.model.recall.temperature = 0.2;
-    spec.training.learningRate = 0.003;
-    spec.training.epochs = 10;
-    spec.training.batchSize = 512;
-    spec.training.seed = seed;
-    spec.tracking.experiment = "liverec-demo";
-    spec.tracking.registeredModel = "liverec-demo-recall";
-    spec.gates = new ArrayList<>();
-    run.setSpec(spec);
+    TrainingRun run = DemoSpecs.recall("demo-recall", events, seed);
+    run.getSpec().tracking.experiment = "liverec-demo";
+    run.getSpec().tracking.registeredModel = "liverec-demo-recall";
     return run;
   }
 

@@ -1,11 +1,8 @@
 package io.liverec.pipelines.scaling.bench;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.liverec.api.v1alpha1.Gate;
-import io.liverec.api.v1alpha1.Task;
 import io.liverec.api.v1alpha1.TrainingRun;
-import io.liverec.api.v1alpha1.TrainingRunSpec;
-import io.liverec.pipelines.featureviews.FeatureSnapshots;
+import io.liverec.pipelines.pipeline.DemoSpecs;
 import io.liverec.pipelines.pipeline.TrainerOutput;
 import io.liverec.pipelines.recall.train.RecallTrainer;
 import io.liverec.pipelines.sampling.DuckDbSampler;
@@ -189,43 +186,18 @@ public final class ScalingBench {
     return new Size(scale, report.impressions(), sampled.kept(), stages);
   }
 
-  /** The demo's ranker run (DemoCommand), with the holdout given. */
+  /** The demo's ranker run (DemoSpecs, as DemoCommand trains it), with the holdout given. */
   static TrainingRun rankerRun(Path events, int holdoutDays, long seed) {
-    TrainingRun run = new TrainingRun();
-    run.setMetadata(new ObjectMetaBuilder().withName("bench-ranker").build());
-    TrainingRunSpec spec = new TrainingRunSpec();
-    spec.data.events = events.toAbsolutePath().toString();
-    spec.data.holdoutDays = holdoutDays;
-    spec.data.featureViews =
-        new ArrayList<>(List.of(FeatureSnapshots.ROOM_REALTIME, FeatureSnapshots.USER_ACTIVITY));
-    spec.model.interactions = new ArrayList<>(List.of("fm"));
-    spec.model.embeddingDim = 8;
-    spec.model.hiddenUnits = new ArrayList<>(List.of(64, 32));
-    spec.training.epochs = 2;
-    spec.training.batchSize = 1024;
-    spec.training.learningRate = 0.005;
-    spec.training.seed = seed;
-    spec.gates = new ArrayList<>(List.of(new Gate("ctr_auc", 0.5, null)));
-    run.setSpec(spec);
+    TrainingRun run = DemoSpecs.ranker("bench-ranker", events, seed);
+    run.getSpec().data.holdoutDays = holdoutDays;
+    run.getSpec().gates = new ArrayList<>(List.of(new Gate("ctr_auc", 0.5, null)));
     return run;
   }
 
-  /** The demo's two-tower run (DemoCommand), with the holdout given. */
+  /** The demo's two-tower run (DemoSpecs, as DemoCommand trains it), with the holdout given. */
   static TrainingRun recallRun(Path events, int holdoutDays, long seed) {
-    TrainingRun run = new TrainingRun();
-    run.setMetadata(new ObjectMetaBuilder().withName("bench-recall").build());
-    TrainingRunSpec spec = new TrainingRunSpec();
-    spec.task = Task.RECALL;
-    spec.data.events = events.toAbsolutePath().toString();
-    spec.data.holdoutDays = holdoutDays;
-    spec.model.hiddenUnits = new ArrayList<>(List.of(64));
-    spec.model.recall.temperature = 0.2;
-    spec.training.learningRate = 0.003;
-    spec.training.epochs = 10;
-    spec.training.batchSize = 512;
-    spec.training.seed = seed;
-    spec.gates = new ArrayList<>();
-    run.setSpec(spec);
+    TrainingRun run = DemoSpecs.recall("bench-recall", events, seed);
+    run.getSpec().data.holdoutDays = holdoutDays;
     return run;
   }
 
