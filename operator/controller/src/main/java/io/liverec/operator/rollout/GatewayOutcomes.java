@@ -29,9 +29,10 @@ import java.util.Map;
  * (each configured host resolved to all its addresses: a headless Service gives one per ready pod),
  * parsed into {@link CanaryReport}s and added up, since each replica counts only the feedback it
  * received. The per-user sums of the sequential test are merged by user (each replica sends its
- * users' own counts), since one user's requests may reach several replicas. All or nothing: one replica that does not answer, answers an error or answers something
- * unreadable makes the whole read fail ({@link Unavailable}); a partial sum would look like less
- * traffic and bias nothing in a visible way, so it is never used.
+ * users' own counts), since one user's requests may reach several replicas. All or nothing: one
+ * replica that does not answer, answers an error or answers something unreadable makes the whole
+ * read fail ({@link Unavailable}); a partial sum would look like less traffic and bias nothing in a
+ * visible way, so it is never used.
  *
  * <p>Why a pull of JSON rather than Prometheus: the sequential test needs per-user sums per weight
  * epoch (many numbers per arm, keyed by the weight they were served at) read at one instant; as
@@ -251,10 +252,10 @@ public final class GatewayOutcomes {
     }
 
     /**
-     * One replica's per-user sums as they are; several replicas' merged by user first: a user
-     * whose requests reached two replicas has n = a + b impressions, and (a+b)² is not a²+b², so
-     * adding the replicas' Σn², Σe² and Σn·e would understate the per-user variance and count the
-     * user twice.
+     * One replica's per-user sums as they are; several replicas' merged by user first: a user whose
+     * requests reached two replicas has n = a + b impressions, and (a+b)² is not a²+b², so adding
+     * the replicas' Σn², Σe² and Σn·e would understate the per-user variance and count the user
+     * twice.
      */
     @Override
     public UserMoments moments(String m, int v, Arm arm, String kind, int canaryBasisPoints) {

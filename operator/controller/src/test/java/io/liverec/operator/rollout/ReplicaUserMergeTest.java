@@ -114,8 +114,7 @@ class ReplicaUserMergeTest {
     // an older gateway: its report has the sums only
     ObjectMapper json = new ObjectMapper();
     byte[] body =
-        json.writeValueAsBytes(
-            new CanaryReport(b.outcomes().snapshot("ranker", 2), Map.of(), BP));
+        json.writeValueAsBytes(new CanaryReport(b.outcomes().snapshot("ranker", 2), Map.of(), BP));
     HttpServer old = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     old.createContext(
         "/v1/canary/outcomes",

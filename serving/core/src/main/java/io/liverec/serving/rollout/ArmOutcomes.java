@@ -102,8 +102,8 @@ public final class ArmOutcomes implements OutcomeCounts {
   /**
    * The same with each user's own counts per epoch and arm ({@link
    * OutcomeSnapshot.EpochArm#perUser}), what a gateway replica serves so that the operator can
-   * merge replicas by user: as large as the users of the current canary (about 60 bytes of JSON
-   * per user, arm and weight).
+   * merge replicas by user: as large as the users of the current canary (about 60 bytes of JSON per
+   * user, arm and weight).
    */
   public OutcomeSnapshot snapshotWithUsers(String model, int canaryVersion) {
     return snapshot(model, canaryVersion, true);

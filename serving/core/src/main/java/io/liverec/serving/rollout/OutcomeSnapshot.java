@@ -34,8 +34,8 @@ public record OutcomeSnapshot(
   /**
    * One arm in one weight epoch: its users and impression sums, per event kind the sums that
    * involve events and, when asked for ({@link ArmOutcomes#snapshotWithUsers}), each user's own
-   * counts: sums of squares from two gateway replicas do not add up for a user seen by both
-   * ((a+b)² ≠ a²+b²), so the operator merges replicas by user before squaring.
+   * counts: sums of squares from two gateway replicas do not add up for a user seen by both ((a+b)²
+   * ≠ a²+b²), so the operator merges replicas by user before squaring.
    *
    * @param perUser each user's counts in this epoch and arm; empty when not asked for (or when the
    *     per-user entries were dropped, see {@link ArmOutcomes}); complete when its size is {@code

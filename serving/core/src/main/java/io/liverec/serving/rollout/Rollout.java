@@ -76,10 +76,10 @@ public final class Rollout {
   }
 
   /**
-   * @param retireAfter the grace period after a promotion before the version that served until
-   *     then ({@code status.stableVersion}) is unloaded from the inference server (requests in
-   *     flight and gateways whose watch is behind still reach it meanwhile); empty = it stays
-   *     loaded (the embedded modes)
+   * @param retireAfter the grace period after a promotion before the version that served until then
+   *     ({@code status.stableVersion}) is unloaded from the inference server (requests in flight
+   *     and gateways whose watch is behind still reach it meanwhile); empty = it stays loaded (the
+   *     embedded modes)
    */
   public Rollout(
       ModelRepository repository,
@@ -224,8 +224,8 @@ public final class Rollout {
 
   /**
    * Once promoted, unloads the version that served before ({@code status.stableVersion}) when the
-   * grace period since the promotion has passed; records it in {@code status.retiredVersion}, so
-   * it happens once across operator restarts. Empty = nothing (more) to retire; else when to look
+   * grace period since the promotion has passed; records it in {@code status.retiredVersion}, so it
+   * happens once across operator restarts. Empty = nothing (more) to retire; else when to look
    * again. An unload the server refuses is retried, never changes the phase.
    */
   private Optional<Duration> retire(

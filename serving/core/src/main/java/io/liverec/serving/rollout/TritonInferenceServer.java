@@ -88,9 +88,9 @@ public final class TritonInferenceServer implements InferenceServerControl, Auto
 
   /**
    * One entry of Triton's repository index as a load state. Triton keeps a version it unloaded in
-   * the index as {@code UNAVAILABLE} with the reason {@value #UNLOADED}: that version is not
-   * loaded (retired, rolled back, withdrawn), not a failed load, so it reads {@code ABSENT}; any
-   * other {@code UNAVAILABLE} carries the load error. {@code UNLOADING} is on its way to absent.
+   * the index as {@code UNAVAILABLE} with the reason {@value #UNLOADED}: that version is not loaded
+   * (retired, rolled back, withdrawn), not a failed load, so it reads {@code ABSENT}; any other
+   * {@code UNAVAILABLE} carries the load error. {@code UNLOADING} is on its way to absent.
    */
   static LoadState state(RepositoryIndexResponse.ModelIndex m) {
     return switch (m.getState()) {

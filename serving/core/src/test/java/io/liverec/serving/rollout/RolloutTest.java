@@ -230,7 +230,9 @@ class RolloutTest {
     // the state is in status: another look (or another operator) does not unload again
     server.load("ranker", 6);
     o = retiring.reconcile(spec, st, 1, now.plus(Duration.ofHours(1)));
-    assertThat(o.transitions()).extracting(Rollout.Transition::reason).doesNotContain(Reason.Unloaded);
+    assertThat(o.transitions())
+        .extracting(Rollout.Transition::reason)
+        .doesNotContain(Reason.Unloaded);
     assertThat(server.state("ranker", 6)).isEqualTo(InferenceServerControl.LoadState.READY);
   }
 
