@@ -52,6 +52,13 @@ public class ModelVersionStatus {
    */
   public String registryAlias;
 
+  /**
+   * After a promotion: the version that served before ({@link #stableVersion}) once the operator
+   * unloaded it from the inference server, a grace period after the promotion (unset until then,
+   * and when nothing served before). In status, so a restarted operator does not unload twice.
+   */
+  public Integer retiredVersion;
+
   /** Human-readable summary of the last transition. */
   public String message;
 

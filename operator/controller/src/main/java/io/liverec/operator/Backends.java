@@ -199,7 +199,9 @@ public class Backends {
       InferenceServerControl server,
       TrafficRouter router,
       CanaryAnalysis analysis,
-      RegistryAliases aliases) {
-    return new Rollout(repo, server, router, analysis, aliases);
+      RegistryAliases aliases,
+      OperatorSettings settings) {
+    return new Rollout(
+        repo, server, router, analysis, aliases, java.util.Optional.of(settings.retireAfter()));
   }
 }

@@ -129,4 +129,12 @@ public interface OperatorSettings {
   /** Events (both arms together) before a sequential test may decide. */
   @WithDefault("200")
   long canaryBurnIn();
+
+  /**
+   * Grace period after a promotion before the version that served until then is unloaded from the
+   * inference server ({@code status.retiredVersion}): gateways whose watch is behind and requests
+   * in flight still reach it meanwhile.
+   */
+  @WithDefault("5m")
+  java.time.Duration retireAfter();
 }

@@ -63,7 +63,7 @@ final class CanaryOutcomes {
               }
             });
     return new CanaryReport(
-        recommender.outcomes().snapshot(model, version),
+        recommender.outcomes().snapshotWithUsers(model, version), // merged by user across replicas
         technical,
         servingBasisPoints(recommender.split(), ref));
   }

@@ -5,6 +5,7 @@ import io.liverec.serving.rollout.ArmOutcomes.Arm;
 import io.liverec.serving.rollout.ArmOutcomes.Counts;
 import io.liverec.serving.rollout.CanaryReport;
 import io.liverec.serving.rollout.OutcomeCounts;
+import io.liverec.serving.rollout.OutcomeSnapshot;
 import io.liverec.serving.rollout.stats.UserMoments;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +28,11 @@ import java.util.Map;
  * Reads a canary's outcomes from the gateways: {@code GET /v1/canary/outcomes} on every replica
  * (each configured host resolved to all its addresses: a headless Service gives one per ready pod),
  * parsed into {@link CanaryReport}s and added up, since each replica counts only the feedback it
- * received. All or nothing: one replica that does not answer, answers an error or answers something
- * unreadable makes the whole read fail ({@link Unavailable}); a partial sum would look like less
- * traffic and bias nothing in a visible way, so it is never used.
+ * received. The per-user sums of the sequential test are merged by user (each replica sends its
+ * users' own counts), since one user's requests may reach several replicas. All or nothing: one
+ * replica that does not answer, answers an error or answers something unreadable makes the whole
+ * read fail ({@link Unavailable}); a partial sum would look like less traffic and bias nothing in a
+ * visible way, so it is never used.
  *
  * <p>Why a pull of JSON rather than Prometheus: the sequential test needs per-user sums per weight
  * epoch (many numbers per arm, keyed by the weight they were served at) read at one instant; as
@@ -89,6 +93,27 @@ public final class GatewayOutcomes {
       for (URI replica : replicas(base)) {
         reports.add(fetch(replica, model, version));
         replicas.add(replica.getAuthority());
+      }
+    }
+    if (reports.size() > 1) {
+      for (int i = 0; i < reports.size(); i++) {
+        for (OutcomeSnapshot.EpochArm e : reports.get(i).outcomes().epochs()) {
+          if (e.perUser().size() != e.users()) {
+            throw new Unavailable(
+                "gateway "
+                    + replicas.get(i)
+                    + " sent "
+                    + e.perUser().size()
+                    + " per-user counts for the "
+                    + e.users()
+                    + " users of "
+                    + e.arm()
+                    + " at "
+                    + e.canaryBasisPoints()
+                    + " bp: replicas can only be merged by user",
+                null);
+          }
+        }
       }
     }
     return new Observation(model, version, reports, replicas);
@@ -220,32 +245,79 @@ public final class GatewayOutcomes {
 
     @Override
     public long users(String m, int v, Arm arm, int canaryBasisPoints) {
-      return reports.stream()
-          .mapToLong(r -> r.outcomes().users(m, v, arm, canaryBasisPoints))
-          .sum();
-    }
-
-    @Override
-    public UserMoments moments(String m, int v, Arm arm, String kind, int canaryBasisPoints) {
-      UserMoments sum = UserMoments.EMPTY;
-      for (CanaryReport r : reports) {
-        sum = plus(sum, r.outcomes().moments(m, v, arm, kind, canaryBasisPoints));
+      if (reports.size() == 1) {
+        return reports.get(0).outcomes().users(m, v, arm, canaryBasisPoints);
       }
-      return sum;
+      return byUser(m, v, arm, canaryBasisPoints).size();
     }
 
     /**
-     * Per-user sums add across replicas when each user's impressions and feedback reach one
-     * replica; a user split across replicas counts as two users (see docs/ARCHITECTURE.md).
+     * One replica's per-user sums as they are; several replicas' merged by user first: a user whose
+     * requests reached two replicas has n = a + b impressions, and (a+b)² is not a²+b², so adding
+     * the replicas' Σn², Σe² and Σn·e would understate the per-user variance and count the user
+     * twice.
      */
-    private static UserMoments plus(UserMoments a, UserMoments b) {
+    @Override
+    public UserMoments moments(String m, int v, Arm arm, String kind, int canaryBasisPoints) {
+      if (reports.size() == 1) {
+        return reports.get(0).outcomes().moments(m, v, arm, kind, canaryBasisPoints);
+      }
+      long impressions = 0;
+      long events = 0;
+      long impressionsSquared = 0;
+      long eventsSquared = 0;
+      long crossProducts = 0;
+      Map<String, Merged> users = byUser(m, v, arm, canaryBasisPoints);
+      for (Merged u : users.values()) {
+        long n = u.impressions;
+        long e = u.events.getOrDefault(kind, 0L);
+        impressions += n;
+        events += e;
+        impressionsSquared += n * n;
+        eventsSquared += e * e;
+        crossProducts += n * e;
+      }
       return new UserMoments(
-          a.users() + b.users(),
-          a.impressions() + b.impressions(),
-          a.events() + b.events(),
-          a.impressionsSquared() + b.impressionsSquared(),
-          a.eventsSquared() + b.eventsSquared(),
-          a.crossProducts() + b.crossProducts());
+          users.size(), impressions, events, impressionsSquared, eventsSquared, crossProducts);
+    }
+
+    /** One user's counts over every replica. */
+    private static final class Merged {
+      long impressions;
+      final Map<String, Long> events = new HashMap<>(2);
+    }
+
+    private record EpochKey(Arm arm, int basisPoints) {}
+
+    private final Map<EpochKey, Map<String, Merged>> merged = new HashMap<>();
+
+    /** The replicas' per-user counts of one epoch and arm, added up per user. */
+    private synchronized Map<String, Merged> byUser(String m, int v, Arm arm, int bp) {
+      if (!model.equals(m) || version != v) {
+        return Map.of();
+      }
+      return merged.computeIfAbsent(
+          new EpochKey(arm, bp),
+          k -> {
+            Map<String, Merged> out = new HashMap<>();
+            for (CanaryReport r : reports) {
+              OutcomeSnapshot s = r.outcomes();
+              if (!s.model().equals(m) || s.canaryVersion() != v) {
+                continue;
+              }
+              for (OutcomeSnapshot.EpochArm e : s.epochs()) {
+                if (e.arm() != arm || e.canaryBasisPoints() != bp) {
+                  continue;
+                }
+                for (OutcomeSnapshot.UserCounts u : e.perUser()) {
+                  Merged into = out.computeIfAbsent(u.user(), id -> new Merged());
+                  into.impressions += u.impressions();
+                  u.events().forEach((kind, c) -> into.events.merge(kind, c, Long::sum));
+                }
+              }
+            }
+            return out;
+          });
     }
 
     @Override

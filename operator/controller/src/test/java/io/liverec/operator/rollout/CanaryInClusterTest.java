@@ -160,7 +160,10 @@ class CanaryInClusterTest {
           .atMost(WAIT)
           .ignoreExceptions()
           .untilAsserted(
-              () -> assertThat(get("ranker-c-v2").getStatus().phase).isEqualTo("Promoted"));
+              () -> {
+                var st = get("ranker-c-v2").getStatus();
+                assertThat(st.phase).as(st.message).isEqualTo("Promoted");
+              });
     }
     assertThat(
             Fixtures.eventReasons(client, NS, "ranker-c-v2").stream().filter("LoadStarted"::equals))

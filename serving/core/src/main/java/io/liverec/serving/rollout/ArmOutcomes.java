@@ -96,10 +96,24 @@ public final class ArmOutcomes implements OutcomeCounts {
 
   /** A consistent, immutable copy of everything counted for {@code model}'s canary version. */
   public OutcomeSnapshot snapshot(String model, int canaryVersion) {
+    return snapshot(model, canaryVersion, false);
+  }
+
+  /**
+   * The same with each user's own counts per epoch and arm ({@link
+   * OutcomeSnapshot.EpochArm#perUser}), what a gateway replica serves so that the operator can
+   * merge replicas by user: as large as the users of the current canary (about 60 bytes of JSON per
+   * user, arm and weight).
+   */
+  public OutcomeSnapshot snapshotWithUsers(String model, int canaryVersion) {
+    return snapshot(model, canaryVersion, true);
+  }
+
+  private OutcomeSnapshot snapshot(String model, int canaryVersion, boolean perUser) {
     VersionOutcomes v = versions.get(new Key(model, canaryVersion));
     return v == null
         ? new OutcomeSnapshot(model, canaryVersion, List.of(), List.of())
-        : v.snapshot(model, canaryVersion);
+        : v.snapshot(model, canaryVersion, perUser);
   }
 
   private static int basisPoints(int bp) {
@@ -169,7 +183,7 @@ public final class ArmOutcomes implements OutcomeCounts {
       epochs.values().forEach(m -> m.values().forEach(e -> e.users.clear()));
     }
 
-    synchronized OutcomeSnapshot snapshot(String model, int version) {
+    synchronized OutcomeSnapshot snapshot(String model, int version, boolean perUser) {
       List<OutcomeSnapshot.ArmTotal> totals = new ArrayList<>();
       for (Arm arm : Arm.values()) {
         long[] n = impressions.get(arm);
@@ -188,7 +202,14 @@ public final class ArmOutcomes implements OutcomeCounts {
                     e.kinds.forEach(
                         (k, m) -> ev.put(k, new OutcomeSnapshot.EventMoments(m[0], m[1], m[2])));
                     list.add(
-                        new OutcomeSnapshot.EpochArm(bp, arm, e.userCount, e.n, e.nSquared, ev));
+                        new OutcomeSnapshot.EpochArm(
+                            bp,
+                            arm,
+                            e.userCount,
+                            e.n,
+                            e.nSquared,
+                            ev,
+                            perUser ? e.perUser() : List.of()));
                   }));
       return new OutcomeSnapshot(model, version, totals, list);
     }
@@ -209,6 +230,17 @@ public final class ArmOutcomes implements OutcomeCounts {
     private static final class User {
       long impressions;
       final Map<String, long[]> events = new HashMap<>(2);
+    }
+
+    List<OutcomeSnapshot.UserCounts> perUser() {
+      List<OutcomeSnapshot.UserCounts> out = new ArrayList<>(users.size());
+      users.forEach(
+          (id, u) -> {
+            Map<String, Long> ev = new HashMap<>(u.events.size());
+            u.events.forEach((kind, c) -> ev.put(kind, c[0]));
+            out.add(new OutcomeSnapshot.UserCounts(id, u.impressions, ev));
+          });
+      return out;
     }
 
     private User user(String id) {

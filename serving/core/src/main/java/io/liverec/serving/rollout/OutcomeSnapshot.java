@@ -32,8 +32,14 @@ public record OutcomeSnapshot(
   }
 
   /**
-   * One arm in one weight epoch: its users and impression sums, and per event kind the sums that
-   * involve events.
+   * One arm in one weight epoch: its users and impression sums, per event kind the sums that
+   * involve events and, when asked for ({@link ArmOutcomes#snapshotWithUsers}), each user's own
+   * counts: sums of squares from two gateway replicas do not add up for a user seen by both ((a+b)²
+   * ≠ a²+b²), so the operator merges replicas by user before squaring.
+   *
+   * @param perUser each user's counts in this epoch and arm; empty when not asked for (or when the
+   *     per-user entries were dropped, see {@link ArmOutcomes}); complete when its size is {@code
+   *     users}
    */
   public record EpochArm(
       int canaryBasisPoints,
@@ -41,10 +47,23 @@ public record OutcomeSnapshot(
       long users,
       long impressions,
       long impressionsSquared,
-      Map<String, EventMoments> events) {
+      Map<String, EventMoments> events,
+      List<UserCounts> perUser) {
+    /** Without per-user counts. */
+    public EpochArm(
+        int canaryBasisPoints,
+        Arm arm,
+        long users,
+        long impressions,
+        long impressionsSquared,
+        Map<String, EventMoments> events) {
+      this(canaryBasisPoints, arm, users, impressions, impressionsSquared, events, List.of());
+    }
+
     public EpochArm {
       Objects.requireNonNull(arm, "EpochArm.arm must be set");
       events = Map.copyOf(Objects.requireNonNull(events, "EpochArm.events must be set"));
+      perUser = perUser == null ? List.of() : List.copyOf(perUser);
       if (canaryBasisPoints < 0 || canaryBasisPoints > 10_000) {
         throw new IllegalArgumentException(
             "EpochArm.canaryBasisPoints must be in 0..10000, got " + canaryBasisPoints);
@@ -64,6 +83,22 @@ public record OutcomeSnapshot(
       EventMoments e = events.getOrDefault(kind, EventMoments.NONE);
       return new UserMoments(
           users, impressions, e.events(), impressionsSquared, e.eventsSquared(), e.crossProducts());
+    }
+  }
+
+  /**
+   * One user's impressions and events (by kind) in one epoch and arm.
+   *
+   * @param user the user id the gateway counted
+   */
+  public record UserCounts(String user, long impressions, Map<String, Long> events) {
+    public UserCounts {
+      Objects.requireNonNull(user, "UserCounts.user must be set");
+      events = events == null ? Map.of() : Map.copyOf(events);
+      if (impressions < 0 || events.values().stream().anyMatch(e -> e == null || e < 0)) {
+        throw new IllegalArgumentException(
+            "UserCounts.impressions and .events of " + user + " must be >= 0");
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The ModelVersion phase machine, shared by the operator and the embedded CLI: Pending → Loading →
@@ -51,6 +52,7 @@ public final class Rollout {
   private final TrafficRouter router;
   private final CanaryAnalysis analysis;
   private final RegistryAliases aliases;
+  private final Optional<Duration> retireAfter;
 
   public Rollout(
       ModelRepository repository,
@@ -70,11 +72,34 @@ public final class Rollout {
       TrafficRouter router,
       CanaryAnalysis analysis,
       RegistryAliases aliases) {
+    this(repository, server, router, analysis, aliases, Optional.empty());
+  }
+
+  /**
+   * @param retireAfter the grace period after a promotion before the version that served until then
+   *     ({@code status.stableVersion}) is unloaded from the inference server (requests in flight
+   *     and gateways whose watch is behind still reach it meanwhile); empty = it stays loaded (the
+   *     embedded modes)
+   */
+  public Rollout(
+      ModelRepository repository,
+      InferenceServerControl server,
+      TrafficRouter router,
+      CanaryAnalysis analysis,
+      RegistryAliases aliases,
+      Optional<Duration> retireAfter) {
     this.repository = repository;
     this.server = server;
     this.router = router;
     this.analysis = analysis;
     this.aliases = aliases;
+    this.retireAfter = retireAfter;
+    retireAfter.ifPresent(
+        d -> {
+          if (d.isNegative()) {
+            throw new IllegalArgumentException("retireAfter must be >= 0, got " + d);
+          }
+        });
   }
 
   /** A phase or step change, for status messages and Kubernetes Events. */
@@ -111,10 +136,14 @@ public final class Rollout {
                       case PENDING -> pending(spec, st, fingerprint, now, out);
                       case LOADING -> loading(spec, st, now, out);
                       case CANARY -> canary(spec, st, now, out);
+                      case PROMOTED -> retire(spec, st, now, out);
                       default -> Optional.empty();
                     });
-    if (isTerminal(st.phase) && requeue.isEmpty()) {
-      requeue = syncAlias(spec, st, out);
+    if (PROMOTED.equals(st.phase) && requeue.isEmpty()) {
+      requeue = retire(spec, st, now, out); // promoted by this very call
+    }
+    if (isTerminal(st.phase)) {
+      requeue = earliest(requeue, syncAlias(spec, st, out));
     }
     if (!syncRecord(spec, st, out) && requeue.isEmpty()) {
       requeue = Optional.of(ALIAS_RETRY);
@@ -180,6 +209,76 @@ public final class Rollout {
               "resumed at step " + st.currentStep + " (" + st.trafficWeight + "% of traffic)",
               false));
     }
+    return Optional.empty();
+  }
+
+  private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+  }
+
+  /**
+   * Once promoted, unloads the version that served before ({@code status.stableVersion}) when the
+   * grace period since the promotion has passed; records it in {@code status.retiredVersion}, so it
+   * happens once across operator restarts. Empty = nothing (more) to retire; else when to look
+   * again. An unload the server refuses is retried, never changes the phase.
+   */
+  private Optional<Duration> retire(
+      ModelVersionSpec spec, ModelVersionStatus st, Instant now, List<Transition> out) {
+    Integer previous = st.stableVersion;
+    if (retireAfter.isEmpty()
+        || previous == null
+        || previous.equals(spec.version)
+        || previous.equals(st.retiredVersion)) {
+      return Optional.empty();
+    }
+    Instant due = Instant.parse(st.stepStartedAt).plus(retireAfter.get());
+    if (now.isBefore(due)) {
+      return Optional.of(Duration.between(now, due));
+    }
+    OptionalInt serving = router.stable(spec.model);
+    if (serving.isPresent() && previous.equals(serving.getAsInt())) {
+      return Optional.empty(); // the previous version serves again (a later promotion of it)
+    }
+    try {
+      server.unload(spec.model, previous);
+    } catch (RuntimeException e) {
+      out.add(
+          new Transition(
+              PROMOTED,
+              PROMOTED,
+              Reason.Unloaded,
+              "cannot unload the previous version "
+                  + spec.model
+                  + "/"
+                  + previous
+                  + " (retrying in "
+                  + ALIAS_RETRY.toSeconds()
+                  + " s): "
+                  + e.getMessage(),
+              true));
+      return Optional.of(ALIAS_RETRY);
+    }
+    st.retiredVersion = previous;
+    out.add(
+        new Transition(
+            PROMOTED,
+            PROMOTED,
+            Reason.Unloaded,
+            "unloaded the previous version "
+                + spec.model
+                + "/"
+                + previous
+                + ", "
+                + retireAfter.get().toMillis()
+                + " ms after the promotion of "
+                + spec.version,
+            false));
     return Optional.empty();
   }
 

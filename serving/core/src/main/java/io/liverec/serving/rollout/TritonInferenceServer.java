@@ -83,15 +83,29 @@ public final class TritonInferenceServer implements InferenceServerControl, Auto
     if (triton.modelReady(model, version)) {
       return LoadState.READY;
     }
-    return index(model, version)
-        .map(
-            m ->
-                switch (m.getState()) {
-                  case "LOADING" -> LoadState.LOADING;
-                  case "UNAVAILABLE", "UNLOADING" -> LoadState.FAILED;
-                  default -> LoadState.ABSENT;
-                })
-        .orElse(LoadState.ABSENT);
+    return index(model, version).map(TritonInferenceServer::state).orElse(LoadState.ABSENT);
+  }
+
+  /**
+   * One entry of Triton's repository index as a load state. Triton keeps a version it unloaded in
+   * the index as {@code UNAVAILABLE} with the reason {@value #UNLOADED}: that version is not loaded
+   * (retired, rolled back, withdrawn), not a failed load, so it reads {@code ABSENT}; any other
+   * {@code UNAVAILABLE} carries the load error. {@code UNLOADING} is on its way to absent.
+   */
+  static LoadState state(RepositoryIndexResponse.ModelIndex m) {
+    return switch (m.getState()) {
+      case "LOADING" -> LoadState.LOADING;
+      case "READY" -> LoadState.READY;
+      case "UNAVAILABLE" -> unloaded(m) ? LoadState.ABSENT : LoadState.FAILED;
+      default -> LoadState.ABSENT;
+    };
+  }
+
+  /** Triton's reason for a version it unloaded on request (tritonserver 2.51). */
+  static final String UNLOADED = "unloaded";
+
+  private static boolean unloaded(RepositoryIndexResponse.ModelIndex m) {
+    return UNLOADED.equals(m.getReason().trim());
   }
 
   @Override
@@ -101,6 +115,7 @@ public final class TritonInferenceServer implements InferenceServerControl, Auto
       return Optional.of(failures.get(key));
     }
     return index(model, version)
+        .filter(m -> state(m) == LoadState.FAILED)
         .map(RepositoryIndexResponse.ModelIndex::getReason)
         .filter(r -> !r.isBlank());
   }

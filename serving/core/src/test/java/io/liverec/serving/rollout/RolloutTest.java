@@ -185,6 +185,71 @@ class RolloutTest {
     assertThat(router.stable("ranker")).hasValue(7);
   }
 
+  @Test
+  void thePreviousVersionIsUnloadedOnceAGracePeriodAfterThePromotion() {
+    Rollout retiring =
+        new Rollout(
+            repo,
+            server,
+            router,
+            new ObservedMetricsAnalysis((m, v) -> observed),
+            io.liverec.api.run.RegistryAliases.NONE,
+            java.util.Optional.of(Duration.ofMinutes(5)));
+    server.load("ranker", 6);
+    router.promote("ranker", 6);
+    observed.put("p99LatencyMs", 9.0);
+    observed.put("errorRate", 0.0001);
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    Rollout.Outcome o = null;
+    for (int i = 0; i < 50 && !Rollout.PROMOTED.equals(st.phase); i++) {
+      o = retiring.reconcile(spec, st, 1, now);
+      now = now.plus(o.requeueAfter().orElse(Duration.ZERO));
+    }
+    assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
+    assertThat(st.stableVersion).isEqualTo(6);
+    Instant promoted = Instant.parse(st.stepStartedAt);
+    // still serving right after the promotion; the rollout asks to look again at the deadline
+    assertThat(server.state("ranker", 6)).isEqualTo(InferenceServerControl.LoadState.READY);
+    assertThat(st.retiredVersion).isNull();
+    assertThat(o.requeueAfter()).hasValue(Duration.ofMinutes(5));
+
+    now = promoted.plus(Duration.ofMinutes(4));
+    o = retiring.reconcile(spec, st, 1, now);
+    assertThat(server.state("ranker", 6)).isEqualTo(InferenceServerControl.LoadState.READY);
+    assertThat(o.requeueAfter()).hasValue(Duration.ofMinutes(1));
+
+    now = promoted.plus(Duration.ofMinutes(5));
+    o = retiring.reconcile(spec, st, 1, now);
+    assertThat(o.transitions()).extracting(Rollout.Transition::reason).contains(Reason.Unloaded);
+    assertThat(o.requeueAfter()).isEmpty();
+    assertThat(server.state("ranker", 6)).isEqualTo(InferenceServerControl.LoadState.ABSENT);
+    assertThat(server.state("ranker", 7)).isEqualTo(InferenceServerControl.LoadState.READY);
+    assertThat(st.retiredVersion).isEqualTo(6);
+
+    // the state is in status: another look (or another operator) does not unload again
+    server.load("ranker", 6);
+    o = retiring.reconcile(spec, st, 1, now.plus(Duration.ofHours(1)));
+    assertThat(o.transitions())
+        .extracting(Rollout.Transition::reason)
+        .doesNotContain(Reason.Unloaded);
+    assertThat(server.state("ranker", 6)).isEqualTo(InferenceServerControl.LoadState.READY);
+  }
+
+  @Test
+  void withoutAGracePeriodThePreviousVersionStaysLoaded() {
+    server.load("ranker", 6);
+    router.promote("ranker", 6);
+    observed.put("p99LatencyMs", 9.0);
+    observed.put("errorRate", 0.0001);
+    ModelVersionSpec spec = spec(1);
+    ModelVersionStatus st = new ModelVersionStatus();
+    drive(spec, st, 50);
+    assertThat(st.phase).isEqualTo(Rollout.PROMOTED);
+    assertThat(st.retiredVersion).isNull();
+    assertThat(server.state("ranker", 6)).isEqualTo(InferenceServerControl.LoadState.READY);
+  }
+
   private void drive(ModelVersionSpec spec, ModelVersionStatus st, int calls) {
     for (int i = 0; i < calls; i++) {
       Rollout.Outcome o = rollout.reconcile(spec, st, 1, now);

@@ -9,6 +9,7 @@ import io.liverec.serving.repository.ModelRepositoryPublisher;
 import io.liverec.serving.repository.ServingOptions;
 import io.liverec.serving.triton.TritonClient;
 import io.liverec.serving.triton.proto.ModelConfig;
+import io.liverec.serving.triton.proto.RepositoryIndexResponse;
 import io.liverec.testenv.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,74 @@ class TritonRolloutIT {
     assertThat(triton.modelReady(model, 1)).isTrue();
     assertThat(publisher.versions(model)).containsExactly(1);
     assertThat(server.serving(model)).containsExactly(1);
+  }
+
+  @Test
+  void anUnloadedVersionIsAbsentNotFailed() throws Exception {
+    ServingOptions options =
+        ServingOptions.cpu(ServingOptions.Backend.PYTHON)
+            .withBatching(64, true)
+            .withInstances(1, false);
+    for (int v = 1; v <= 2; v++) {
+      Path onnx = TinyModels.ranker(dir.resolve("u" + v + ".onnx"), TinyModels.rankerWeights(v));
+      publisher.publish(model, v, onnx, Map.of(), options);
+      server.load(model, v);
+      awaitState(v, InferenceServerControl.LoadState.READY);
+    }
+    assertThat(server.serving(model)).containsExactly(1, 2);
+
+    // a retired version: Triton keeps it in its index as UNAVAILABLE, reason "unloaded"
+    server.unload(model, 2);
+    RepositoryIndexResponse.ModelIndex retired = unloaded(2);
+    assertThat(retired.getState()).isEqualTo("UNAVAILABLE");
+    assertThat(retired.getReason()).isEqualTo(TritonInferenceServer.UNLOADED);
+    assertThat(server.state(model, 2)).isEqualTo(InferenceServerControl.LoadState.ABSENT);
+    assertThat(server.failure(model, 2)).isEmpty();
+    assertThat(server.state(model, 1)).isEqualTo(InferenceServerControl.LoadState.READY);
+
+    // the last version unloaded with its model: absent as well
+    server.unload(model, 1);
+    assertThat(unloaded(1).getReason()).isEqualTo(TritonInferenceServer.UNLOADED);
+    assertThat(server.state(model, 1)).isEqualTo(InferenceServerControl.LoadState.ABSENT);
+    assertThat(server.failure(model, 1)).isEmpty();
+
+    // a version Triton could not load is still a failure, with Triton's reason
+    Files.write(publisher.root().resolve(model + "/2/model.onnx"), new byte[] {1, 2, 3});
+    server.load(model, 2);
+    awaitState(2, InferenceServerControl.LoadState.FAILED);
+    assertThat(server.failure(model, 2)).hasValueSatisfying(m -> assertThat(m).isNotBlank());
+  }
+
+  private void awaitState(int version, InferenceServerControl.LoadState want)
+      throws InterruptedException {
+    Instant end = Instant.now().plus(DEADLINE);
+    while (server.state(model, version) != want) {
+      assertThat(server.state(model, version))
+          .as(model + "/" + version + " on the way to " + want)
+          .isIn(InferenceServerControl.LoadState.LOADING, InferenceServerControl.LoadState.ABSENT);
+      assertThat(Instant.now()).as(model + "/" + version + " " + want).isBefore(end);
+      Thread.sleep(100);
+    }
+  }
+
+  /** The index entry of a version being unloaded, once Triton is done (UNLOADING is absent too). */
+  private RepositoryIndexResponse.ModelIndex unloaded(int version) throws InterruptedException {
+    Instant end = Instant.now().plus(DEADLINE);
+    RepositoryIndexResponse.ModelIndex m = indexEntry(version);
+    while ("UNLOADING".equals(m.getState())) {
+      assertThat(server.state(model, version)).isEqualTo(InferenceServerControl.LoadState.ABSENT);
+      assertThat(Instant.now()).as(model + "/" + version + " unloaded").isBefore(end);
+      Thread.sleep(50);
+      m = indexEntry(version);
+    }
+    return m;
+  }
+
+  private RepositoryIndexResponse.ModelIndex indexEntry(int version) {
+    return triton.repositoryIndex(false).stream()
+        .filter(m -> m.getName().equals(model) && m.getVersion().equals(Integer.toString(version)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(model + "/" + version + " not in Triton's index"));
   }
 
   @Test
